@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import Agency, Designation, User
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "ori", "state", "kind", "is_home"]
+    list_filter = ["kind", "state", "is_home"]
+    search_fields = ["name", "ori"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "serial_number", "rank", "agency", "unit", "member_kind", "is_active"]
+    list_filter = ["member_kind", "agency", "groups", "is_active", "is_staff"]
+    search_fields = ["username", "first_name", "last_name", "serial_number", "email"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (
+            "Department",
+            {
+                "fields": (
+                    "serial_number", "rank", "agency", "unit", "member_kind", "supervisor",
+                    "alpr_designated_by", "alpr_designated_on", "alpr_designation_reference",
+                )
+            },
+        ),
+    )
+    raw_id_fields = ["supervisor", "alpr_designated_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        # ID-1 / AU-1: identifiers are never reused and the access log points at them;
+        # accounts are disabled, not deleted.
+        return False
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin):
+    list_display = ["designee", "scope", "starts_on", "ends_on", "designated_by", "revoked_at"]
+    list_filter = ["scope", "revoked_at"]
+    search_fields = ["designee__username", "designee__last_name", "written_authority"]
+    raw_id_fields = ["designee", "designated_by", "revoked_by"]
+    readonly_fields = ["created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: past approvals cite it (ID-3)

@@ -1,0 +1,81 @@
+"""Demo agencies and people (one per role, an untrained member, an outsider)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts import roles
+from accounts.models import Agency, User
+
+AGENCIES = [
+    # name, ORI, state, kind, is_home
+    (settings.ALPR_HOME_AGENCY_NAME, settings.ALPR_HOME_AGENCY_ORI, settings.ALPR_HOME_STATE,
+     Agency.Kind.MUNICIPAL_POLICE, True),
+    ("Alameda County Sheriff's Office", "CA0010000", "CA", Agency.Kind.SHERIFF, False),
+    ("California Highway Patrol", "CA0349400", "CA", Agency.Kind.STATE, False),
+    ("Alameda County District Attorney", "CA001013A", "CA", Agency.Kind.PROSECUTOR, False),
+    ("Reno Police Department", "NV0160200", "NV", Agency.Kind.MUNICIPAL_POLICE, False),  # out of state
+    ("U.S. Immigration and Customs Enforcement", "DCICE0000", "DC", Agency.Kind.FEDERAL, False),  # federal
+]
+
+# username: (first, last, rank, serial, unit, member kind, role, staff?, agency ORI or None for home)
+PEOPLE = {
+    "officer": ("Maria", "Lopez", "Officer", "9101", "Patrol Area 2", User.MemberKind.SWORN, roles.OFFICER,
+                False, None),
+    "pst": ("Sam", "Okafor", "PST", "9102", "Patrol Support", User.MemberKind.PST, roles.PST, False, None),
+    "analyst": ("Priya", "Raman", "Crime Analyst", "9103", "Crime Analysis Unit",
+                User.MemberKind.PROFESSIONAL_STAFF, roles.CRIME_ANALYST, False, None),
+    "investigator": ("Dan", "Whitfield", "Sergeant", "9104", "Robbery Section", User.MemberKind.SWORN,
+                     roles.INVESTIGATOR, False, None),
+    "administrator": ("Angela", "Brooks", "Deputy Director", "9001", "Bureau of Services", User.MemberKind.SWORN,
+                      roles.ADMINISTRATOR, True, None),
+    "coordinator": ("Lee", "Chen", "ALPR Coordinator", "9002", "Information Technology Unit",
+                    User.MemberKind.PROFESSIONAL_STAFF, roles.COORDINATOR, True, None),
+    "auditor": ("Rosa", "Martinez", "Auditor", "9003", "Office of the Inspector General",
+                User.MemberKind.PROFESSIONAL_STAFF, roles.AUDITOR, True, None),
+    "untrained": ("Terry", "Nolan", "Officer", "9105", "Patrol Area 4", User.MemberKind.SWORN, roles.OFFICER,
+                  False, None),
+    "outsider": ("Chris", "Vance", "Deputy", "S4410", "Patrol", User.MemberKind.SWORN, roles.OFFICER,
+                 False, "CA0010000"),
+}
+
+
+@dataclass
+class DemoContext:
+    password: str
+    today: date
+    users: dict[str, User] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+
+def load(ctx: DemoContext) -> None:
+    for name, ori, state, kind, is_home in AGENCIES:
+        agency, _ = Agency.objects.update_or_create(
+            ori=ori, defaults={"name": name, "state": state, "kind": kind, "is_home": is_home}
+        )
+        ctx.agencies[ori] = agency
+    home = ctx.agencies[settings.ALPR_HOME_AGENCY_ORI]
+    # The administrator first: professional staff record them as their designator (ID-2).
+    ordered = sorted(PEOPLE.items(), key=lambda item: item[0] != "administrator")
+    for username, (first, last, rank, serial, unit, kind, role, staff, ori) in ordered:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name, user.rank, user.serial_number = first, last, rank, serial
+        user.unit, user.member_kind, user.is_staff = unit, kind, staff
+        user.agency = ctx.agencies[ori] if ori else home
+        user.email = f"{username}@example.invalid"
+        user.is_active = True
+        if kind == User.MemberKind.PROFESSIONAL_STAFF:
+            # ID-2: designated by the Chief or designee; the administrator stands in for the demo.
+            user.alpr_designated_by = ctx.users["administrator"]
+            user.alpr_designated_on = ctx.today
+            user.alpr_designation_reference = "Demo designation memo 2026-01"
+        user.set_password(ctx.password)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        ctx.users[username] = user
+    ctx.lines.append(f"Users (password {ctx.password!r}): " + ", ".join(PEOPLE))

@@ -1,0 +1,41 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from accounts.models import Designation, User
+
+LOGIN_BANNER = (
+    "This is a restricted law-enforcement information system. Only authorized, trained "
+    "members may use it, solely for the purposes permitted by DGO I-12 and Civil Code "
+    "§ 1798.90.5 et seq. Every sign-in, search, view, export and change is recorded and "
+    "audited. Unauthorized access or misuse is subject to discipline and to criminal "
+    "and civil penalties (Penal Code § 502; Civil Code § 1798.90.54)."
+)
+
+
+class BannerAuthenticationForm(AuthenticationForm):
+    acknowledge = forms.BooleanField(
+        required=True,
+        label="I have read the notice above and accept that my use is monitored and audited.",
+        error_messages={"required": "You must acknowledge the notice to sign in."},
+    )
+
+
+class DesignationForm(forms.ModelForm):
+    class Meta:
+        model = Designation
+        fields = ["designee", "scope", "written_authority", "document", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "written_authority": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, administrator: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["designee"].queryset = User.objects.filter(
+            is_active=True, agency=administrator.agency
+        ).exclude(pk=administrator.pk)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,36 @@
+"""`manage.py demo`: idempotent demo data for the embedded default.
+
+Each app that has demo data exposes `<app>/demo.py` with `load(ctx)`; they run in the
+order below, so later apps can use the people and agencies made before them.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.demo import DemoContext
+
+DEMO_MODULES = ["accounts.demo", "training.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) demo agencies, users for every role, and demo data. Refused in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="demo-password-2026")
+
+    def handle(self, *args, password, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Refusing to create demo data with DJANGO_ENV=production.")
+        if len(password) < 12:
+            raise CommandError("The demo password must be at least 12 characters.")
+        ctx = DemoContext(password=password, today=timezone.localdate())
+        with transaction.atomic():
+            for module in DEMO_MODULES:
+                import_module(module).load(ctx)
+        for line in ctx.lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Demo ready. Sign in at http://127.0.0.1:8000/ with password {password}"))

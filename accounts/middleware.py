@@ -1,0 +1,32 @@
+"""Authenticate API tokens before the rest of the middleware runs.
+
+DRF authenticates inside the view, which is too late for the training gate and for
+auditlog's actor (both read request.user in middleware). Resolving the token here
+makes token and session callers go through exactly the same checks.
+"""
+
+from django.utils.functional import SimpleLazyObject
+from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+
+
+def _token_user(request, fallback):
+    header = get_authorization_header(request).split()
+    if not header or header[0].lower() != b"token":
+        return fallback
+    try:
+        result = TokenAuthentication().authenticate_credentials(header[1].decode()) if len(header) == 2 else None
+    except (AuthenticationFailed, UnicodeError):
+        return fallback
+    return result[0] if result else fallback
+
+
+class TokenAuthenticationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if b"token" in get_authorization_header(request)[:6].lower():
+            current = request.user
+            request.user = SimpleLazyObject(lambda: _token_user(request, current))
+        return self.get_response(request)

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Agency(models.Model):
+    """A law-enforcement or other agency. Kind and state decide what sharing the law
+    allows (SH-1..3): out-of-state and federal agencies can never receive data."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL_POLICE = "municipal_police", "Municipal police"
+        SHERIFF = "sheriff", "Sheriff"
+        STATE = "state", "State law enforcement"
+        FEDERAL = "federal", "Federal agency"
+        PROSECUTOR = "prosecutor", "Prosecutor (District Attorney)"
+        PUBLIC_DEFENDER = "public_defender", "Public defender"
+        COURT = "court", "Court"
+        NON_LAW_ENFORCEMENT = "non_law_enforcement", "Non-law-enforcement"
+
+    LAW_ENFORCEMENT_KINDS = (Kind.MUNICIPAL_POLICE, Kind.SHERIFF, Kind.STATE, Kind.FEDERAL)
+
+    name = models.CharField(max_length=200, unique=True)
+    ori = models.CharField(
+        "ORI", max_length=9, unique=True, null=True, blank=True,
+        help_text="NCIC Originating Agency Identifier, where the agency has one.",
+    )
+    state = models.CharField(max_length=2, help_text="Two-letter state code, e.g. CA.")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    is_home = models.BooleanField(
+        default=False, help_text="The department that runs this system (exactly one)."
+    )
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_home"], condition=Q(is_home=True), name="one_home_agency"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.state = (self.state or "").upper()
+        if len(self.state) != 2 or not self.state.isalpha():
+            raise ValidationError({"state": "Use the two-letter state code."})
+
+    @property
+    def is_california_law_enforcement(self) -> bool:
+        return self.state == "CA" and self.kind in (self.Kind.MUNICIPAL_POLICE, self.Kind.SHERIFF, self.Kind.STATE)
+
+
+class User(AbstractUser):
+    """One person, one account (ID-1): every action is attributable to them."""
+
+    class MemberKind(models.TextChoices):
+        SWORN = "sworn", "Sworn officer"
+        PST = "pst", "Police Service Technician"
+        PROFESSIONAL_STAFF = "staff", "Professional staff (designated)"
+
+    serial_number = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    rank = models.CharField("rank or title", max_length=80, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    unit = models.CharField(max_length=120, blank=True)
+    member_kind = models.CharField(max_length=16, choices=MemberKind.choices, default=MemberKind.SWORN)
+    supervisor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="supervised_members"
+    )
+    # ID-2 / DGO I-12 C.1: users other than sworn officers and PSTs are designated by
+    # the Chief of Police or a designee, and that designation is recorded.
+    alpr_designated_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="alpr_designated_users",
+        verbose_name="ALPR access designated by",
+    )
+    alpr_designated_on = models.DateField("ALPR access designated on", null=True, blank=True)
+    alpr_designation_reference = models.CharField(
+        "designation reference", max_length=200, blank=True,
+        help_text="The memo or order that designates this member (ID-2).",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def clean(self):
+        super().clean()
+        if self.member_kind == self.MemberKind.PROFESSIONAL_STAFF and (
+            self.alpr_designated_by_id is None or self.alpr_designated_on is None
+        ):
+            raise ValidationError(
+                "Members other than sworn officers and PSTs need a recorded designation "
+                "(who designated them and when) before they may use ALPR (ID-2)."
+            )
+
+    @property
+    def display_name(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{self.rank} {name}".strip() if self.rank else name
+
+    @property
+    def role_names(self) -> set[str]:
+        if not hasattr(self, "_role_names"):
+            self._role_names = set(self.groups.values_list("name", flat=True))
+        return self._role_names
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.role_names.intersection(roles))
+
+
+class Designation(models.Model):
+    """ID-3: the ALPR Administrator designates a named person, in writing, to act for
+    them for one scope and period. Approvals record the designation they were made under."""
+
+    class Scope(models.TextChoices):
+        HOTLIST_APPROVAL = "hotlist_approval", "Hot-list entry approval"
+        SHARING_APPROVAL = "sharing_approval", "Sharing request approval"
+        RETENTION_EXCEPTION = "retention_exception", "Retention exception approval"
+
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations_made"
+    )
+    designee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations")
+    scope = models.CharField(max_length=32, choices=Scope.choices)
+    written_authority = models.TextField(
+        help_text="The written designation: its text, or the memo it is made by (ID-3 requires it in writing)."
+    )
+    document = models.FileField(upload_to="private/designations/%Y/", blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revocation_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "designee__username"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="designation_period_order"),
+        ]
+        indexes = [
+            # approval_authority(): "current designations of this person for this scope".
+            models.Index(fields=["designee", "scope", "ends_on"], name="designation_lookup"),
+        ]
+
+    def __str__(self):
+        return f"{self.designee} for {self.get_scope_display()} ({self.starts_on} to {self.ends_on})"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The period must end on or after its start."})
+        if self.designee_id and self.designee_id == self.designated_by_id:
+            raise ValidationError({"designee": "The administrator cannot designate themselves."})
+        if not (self.written_authority or "").strip():
+            raise ValidationError({"written_authority": "A designation must be in writing (ID-3)."})
+
+    def is_current(self, on_date) -> bool:
+        return self.revoked_at is None and self.starts_on <= on_date <= self.ends_on
+
+
+# Configuration and workflow models are change-tracked (AU-1: administrative changes).
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(Agency)
+auditlog.register(User, exclude_fields=["password", "last_login"])
+auditlog.register(Designation)

@@ -1,0 +1,94 @@
+"""The roles of ID-2 as Django groups, and the permissions each one holds.
+
+This map is the single source of truth: `sync_role_groups` makes the groups hold
+exactly these permissions (deny by default) after every migrate. README.md documents
+what each role may do; keep the two together.
+"""
+
+from __future__ import annotations
+
+import logging
+
+OFFICER = "Officer"
+PST = "Police Service Technician"
+CRIME_ANALYST = "Crime Analyst"
+INVESTIGATOR = "Investigator"
+ADMINISTRATOR = "ALPR Administrator"
+COORDINATOR = "ALPR Coordinator"
+AUDITOR = "Auditor"
+
+ALL_ROLES = (OFFICER, PST, CRIME_ANALYST, INVESTIGATOR, ADMINISTRATOR, COORDINATOR, AUDITOR)
+
+# Roles allowed to run investigative searches (issue: reads, hits and search).
+SEARCH_ROLES = (OFFICER, CRIME_ANALYST, INVESTIGATOR)
+# Roles that work live hot-list alerts in the field.
+ALERT_ROLES = (OFFICER, PST, INVESTIGATOR, ADMINISTRATOR)
+
+_VIEW_ONLY_OVERSIGHT = [
+    "accounts.view_agency",
+    "accounts.view_designation",
+    "training.view_trainingcourse",
+    "training.view_trainingrecord",
+    "audits.view_accessevent",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    OFFICER: [],
+    PST: [],
+    CRIME_ANALYST: [],
+    INVESTIGATOR: [],
+    ADMINISTRATOR: [
+        "accounts.view_agency",
+        "accounts.add_agency",
+        "accounts.change_agency",
+        "accounts.view_user",
+        "accounts.view_designation",
+        "accounts.add_designation",
+        "accounts.change_designation",
+        "training.view_trainingcourse",
+        "training.view_trainingrecord",
+        "audits.view_accessevent",
+    ],
+    COORDINATOR: [
+        "accounts.view_agency",
+        "accounts.view_user",
+        "accounts.view_designation",
+        "training.view_trainingcourse",
+        "training.add_trainingcourse",
+        "training.change_trainingcourse",
+        "training.view_trainingrecord",
+        "training.add_trainingrecord",
+        "training.change_trainingrecord",
+        "audits.view_accessevent",
+    ],
+    AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
+}
+
+logger = logging.getLogger(__name__)
+
+
+def sync_role_groups(using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions in ROLE_PERMISSIONS.
+
+    Permissions whose app has not been migrated yet are skipped; the next post_migrate
+    adds them.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ALL_ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in ROLE_PERMISSIONS.get(role, []):
+            app_label, codename = dotted.split(".", 1)
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def sync_role_groups_on_migrate(sender, using="default", **kwargs):
+    sync_role_groups(using=using)

@@ -1,0 +1,79 @@
+"""What can happen to agencies, accounts and designations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Designation, User
+from audits import actions
+from audits.services import record_access
+from lib.errors import DomainError, NotPermitted
+
+
+@transaction.atomic
+def designation_create(
+    *,
+    administrator: User,
+    designee: User,
+    scope: str,
+    written_authority: str,
+    starts_on: date,
+    ends_on: date,
+    document=None,
+    request=None,
+) -> Designation:
+    """ID-3: only the ALPR Administrator designates, in writing, for a scope and period."""
+    if not administrator.has_role(roles.ADMINISTRATOR):
+        raise NotPermitted("Only the ALPR Administrator may designate someone to act for them (ID-3).")
+    if not designee.is_active:
+        raise DomainError("A disabled account cannot be designated.")
+    designation = Designation(
+        designated_by=administrator,
+        designee=designee,
+        scope=scope,
+        written_authority=written_authority,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    if document is not None:
+        designation.document = document
+    designation.full_clean()
+    designation.save()
+    record_access(
+        action=actions.DESIGNATION_CREATE,
+        user=administrator,
+        request=request,
+        object_type="designation",
+        object_id=designation.pk,
+        data_elements={"designee": designee.username, "scope": scope, "from": str(starts_on), "to": str(ends_on)},
+    )
+    return designation
+
+
+@transaction.atomic
+def designation_revoke(*, designation: Designation, by: User, reason: str, request=None) -> Designation:
+    if not by.has_role(roles.ADMINISTRATOR):
+        raise NotPermitted("Only the ALPR Administrator may revoke a designation.")
+    if not reason.strip():
+        raise DomainError("Give the reason for revoking the designation.")
+    # Lock the row: two administrators revoking at once must not both write.
+    designation = Designation.objects.select_for_update().get(pk=designation.pk)
+    if designation.revoked_at is not None:
+        raise DomainError("This designation is already revoked.")
+    designation.revoked_at = timezone.now()
+    designation.revoked_by = by
+    designation.revocation_reason = reason.strip()
+    designation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    record_access(
+        action=actions.DESIGNATION_REVOKE,
+        user=by,
+        request=request,
+        object_type="designation",
+        object_id=designation.pk,
+        detail=reason.strip(),
+    )
+    return designation

@@ -1,0 +1,47 @@
+"""Sign-in events go into the access log (AU-1): success, failure, lockout, sign-out."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from audits import actions
+from audits.models import AccessEvent
+from audits.services import record_access
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.login_recorded")
+def _logged_in(sender, request, user, **kwargs):
+    record_access(action=actions.AUTH_LOGIN, user=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts.logout_recorded")
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record_access(action=actions.AUTH_LOGOUT, user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.login_failure_recorded")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "") or ""
+    user = get_user_model().objects.filter(username=username).first()
+    record_access(
+        action=actions.AUTH_LOGIN_FAILED,
+        user=user,
+        username=username[:150],
+        request=request,
+        outcome=AccessEvent.Outcome.DENIED,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.lockout_recorded")
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    user = get_user_model().objects.filter(username=username).first()
+    record_access(
+        action=actions.AUTH_LOCKOUT,
+        user=user,
+        username=(username or "")[:150],
+        request=request,
+        outcome=AccessEvent.Outcome.DENIED,
+        detail="Account locked after repeated failed sign-ins; an administrator must release it.",
+    )

@@ -1,0 +1,11 @@
+"""Test settings: the real settings, with a fast password hasher and a private var/."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_ENV", "test")
+os.environ.setdefault("ALPR_VAR_DIR", tempfile.mkdtemp(prefix="alpr-test-"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+
+def health(request):
+    return JsonResponse({"status": "ok"})
+
+
+admin.site.site_header = "ALPR case management — administration"
+admin.site.site_title = "ALPR administration"
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("alpr/", include("alpr.urls")),
+    path("hotlists/", include("hotlists.urls")),
+    path("sharing/", include("sharing.urls")),
+    path("audits/", include("audits.urls")),
+    path("training/", include("training.urls")),
+    path("ingest/", include("ingest.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("healthz", health, name="health"),
+]

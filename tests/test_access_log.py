@@ -1,0 +1,66 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from audits import actions
+from audits.models import AccessEvent, AppendOnlyError
+from audits.services import record_access
+
+
+def _event(user=None):
+    return record_access(action=actions.ACCESS_LOG_VIEW, user=user, object_type="read", object_id=7,
+                         data_elements={"plate": "7ABC123"}, purpose="burglary", case_number="26-001234")
+
+
+def test_it_records_who_what_when_why(personas):
+    officer = personas["officer"]
+    event = _event(officer)
+    assert event.username == "officer" and event.agency_name == "Oakland Police Department"
+    assert event.data_elements == {"plate": "7ABC123"} and event.case_number == "26-001234"
+    assert event.occurred_at is not None and event.object_id == "7"
+    # Sub-second precision is kept.
+    assert AccessEvent.objects.get(pk=event.pk).occurred_at == event.occurred_at
+
+
+def test_the_orm_refuses_changes(personas):
+    event = _event(personas["officer"])
+    event.purpose = "changed"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.filter(pk=event.pk).update(purpose="changed")
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.all().delete()
+    assert AccessEvent.objects.get(pk=event.pk).purpose == "burglary"
+
+
+def test_users_with_log_entries_cannot_be_deleted(personas):
+    from django.db.models import ProtectedError
+
+    _event(personas["officer"])
+    with pytest.raises(ProtectedError):
+        personas["officer"].delete()
+
+
+# Transactional: the entry is committed before the tampering, as it would be in real life
+# (and the test's own teardown proves the flush escape for TRUNCATE works).
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audits_accessevent SET purpose = 'tampered'",
+        "DELETE FROM audits_accessevent",
+        "TRUNCATE audits_accessevent",
+        "TRUNCATE audits_accessevent CASCADE",
+    ],
+)
+def test_postgres_refuses_raw_tampering(personas, sql):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only (run with DATABASE_URL)")
+    event = _event(personas["officer"])
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+    assert AccessEvent.objects.get(pk=event.pk).purpose == "burglary"

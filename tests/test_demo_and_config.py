@@ -1,0 +1,81 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from accounts import roles
+from accounts.models import Agency, User
+from training.selectors import training_status
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_creates_every_role_and_is_idempotent(db, capsys):
+    call_command("demo")
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "demo-password-2026" in out
+    for username in ("officer", "pst", "analyst", "investigator", "administrator", "coordinator", "auditor",
+                     "untrained", "outsider"):
+        user = User.objects.get(username=username)
+        assert user.check_password("demo-password-2026")
+        assert user.groups.count() == 1
+    assert User.objects.count() == 9
+    assert Agency.objects.filter(is_home=True).count() == 1
+    assert Agency.objects.filter(kind=Agency.Kind.FEDERAL).exists()
+    assert Agency.objects.exclude(state="CA").exists()
+    assert training_status(user=User.objects.get(username="officer")).is_current
+    assert not training_status(user=User.objects.get(username="untrained")).is_current
+    assert User.objects.get(username="outsider").agency.is_home is False
+    analyst = User.objects.get(username="analyst")
+    assert analyst.alpr_designated_by.username == "administrator"  # ID-2
+
+
+def test_demo_refuses_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo")
+
+
+def test_role_groups_exist_with_their_permissions(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL_ROLES)
+    auditor = Group.objects.get(name=roles.AUDITOR)
+    codenames = set(auditor.permissions.values_list("codename", flat=True))
+    assert "view_accessevent" in codenames
+    assert not any(c.startswith(("add_", "change_", "delete_")) for c in codenames)
+
+
+def _run(args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    full_env.update(env)
+    command = [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120)  # noqa: S603
+
+
+def test_production_requires_a_secret_key(tmp_path):
+    result = _run(["check"], DJANGO_ENV="production", ALLOWED_HOSTS="alpr.example.org",
+                  ALPR_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_passes_the_deploy_check(tmp_path):
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_ENV="production", ALLOWED_HOSTS="alpr.example.org", ALPR_VAR_DIR=str(tmp_path),
+        SECRET_KEY="k3y-" + "".join(chr(65 + (i * 7) % 26) + str(i % 10) for i in range(40)),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_celery_runs_in_process_without_a_broker(settings):
+    from config.celery import app
+
+    if settings.CELERY_BROKER_URL:
+        pytest.skip("a broker is configured in this environment")
+    assert app.conf.task_always_eager is True
+    assert app.conf.task_acks_late is True and app.conf.task_reject_on_worker_lost is True

@@ -1,0 +1,32 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_choice, env_int, env_list, env_str
+
+
+def test_it_reads_typed_values():
+    environ = {"A": "42", "B": "yes", "C": "x, y ,,z", "D": "production"}
+    assert env_int("A", 1, environ=environ) == 42
+    assert env_bool("B", False, environ=environ) is True
+    assert env_list("C", [], environ=environ) == ["x", "y", "z"]
+    assert env_choice("D", "development", ("development", "production"), environ=environ) == "production"
+
+
+def test_it_uses_defaults_when_absent():
+    assert env_int("MISSING", 30, environ={}) == 30
+    assert env_str("MISSING", "v", environ={}) == "v"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: env_int("N", 30, environ={"N": "thirty"}),
+        lambda: env_int("N", 30, minimum=1, environ={"N": "0"}),
+        lambda: env_bool("B", False, environ={"B": "maybe"}),
+        lambda: env_str("SECRET_KEY", environ={}),
+        lambda: env_choice("E", "a", ("a", "b"), environ={"E": "c"}),
+    ],
+)
+def test_it_refuses_bad_values_naming_the_variable(call):
+    with pytest.raises(ImproperlyConfigured):
+        call()

@@ -1,0 +1,89 @@
+import pytest
+from django.urls import reverse
+
+from audits import actions
+from audits.models import AccessEvent
+from tests.conftest import PASSWORD
+
+
+def _post_login(client, username, password, acknowledge=True):
+    data = {"username": username, "password": password}
+    if acknowledge:
+        data["acknowledge"] = "on"
+    return client.post(reverse("accounts:login"), data)
+
+
+def test_it_shows_the_banner(client, db):
+    response = client.get(reverse("accounts:login"))
+    assert response.status_code == 200
+    assert "restricted law-enforcement information system" in response.content.decode()
+
+
+def test_it_requires_the_banner_acknowledgement(client, personas):
+    response = _post_login(client, "officer", PASSWORD, acknowledge=False)
+    assert response.status_code == 200
+    assert "acknowledge the notice" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_signs_in_and_records_the_event(client, personas):
+    response = _post_login(client, "officer", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:dashboard")
+    event = AccessEvent.objects.get(action=actions.AUTH_LOGIN)
+    assert event.user == personas["officer"]
+    assert event.agency_name == "Oakland Police Department"
+    assert event.client_address == "127.0.0.1"
+
+
+def test_it_reissues_the_session_at_login(client, personas):
+    client.get(reverse("accounts:login"))
+    client.cookies["sessionid"] = "attacker-chosen-session-id"
+    _post_login(client, "officer", PASSWORD)
+    assert client.cookies["sessionid"].value != "attacker-chosen-session-id"
+
+
+def test_it_records_failures(client, personas):
+    _post_login(client, "officer", "wrong-password-123")
+    event = AccessEvent.objects.get(action=actions.AUTH_LOGIN_FAILED)
+    assert event.username == "officer"
+    assert event.outcome == AccessEvent.Outcome.DENIED
+
+
+def test_it_locks_after_five_failures_until_released(client, personas):
+    from axes.utils import reset
+
+    for _ in range(5):
+        _post_login(client, "officer", "wrong-password-123")
+    # The right password no longer works: the account is locked.
+    response = _post_login(client, "officer", PASSWORD)
+    assert response.status_code in (403, 429)
+    assert "Account locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AccessEvent.objects.filter(action=actions.AUTH_LOCKOUT, username="officer").exists()
+    # Other accounts are unaffected.
+    assert _post_login(client, "analyst", PASSWORD).status_code == 302
+    client.logout()
+    # An administrator releases the lock.
+    reset(username="officer")
+    assert _post_login(client, "officer", PASSWORD).status_code == 302
+
+
+def test_it_records_logout(client, personas):
+    _post_login(client, "officer", PASSWORD)
+    client.post(reverse("accounts:logout"))
+    assert AccessEvent.objects.filter(action=actions.AUTH_LOGOUT, user=personas["officer"]).exists()
+
+
+def test_it_rejects_short_passwords(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("Sh0rt-pass!")
+    validate_password("a-long-enough-passphrase")
+
+
+def test_sessions_expire_after_thirty_idle_minutes(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True

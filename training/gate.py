@@ -1,0 +1,49 @@
+"""ID-4: nobody operates ALPR functions or sees ALPR data without current training.
+
+Deny by default: every URL is gated unless it is named below with the reason it
+holds no ALPR data. `tests/test_training_gate.py` walks the whole URL map and fails
+when a URL escapes.
+"""
+
+from __future__ import annotations
+
+# url name (with namespace) -> why it is open to a member without current training.
+EXEMPT_URL_NAMES: dict[str, str] = {
+    "accounts:login": "signing in",
+    "accounts:logout": "signing out",
+    "training:required": "the page that explains the refusal",
+    "health": "liveness probe, no data",
+    "admin:login": "signing in to the admin",
+    "admin:logout": "signing out of the admin",
+    "admin:jsi18n": "admin translations, no data",
+    "admin:index": "the admin's list of sections, no data",
+}
+
+# Admin sections that hold people, roles and training records, never ALPR data: an
+# administrator must be able to record someone's training before that person is current.
+EXEMPT_ADMIN_APPS: dict[str, str] = {
+    "accounts": "agencies, users and designations",
+    "auth": "role groups",
+    "training": "training courses and records",
+    "axes": "sign-in lockouts (an administrator releases them)",
+    "authtoken": "API tokens",
+}
+
+# Device-authenticated endpoints (cameras) are not members; later apps list them here.
+EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {}
+
+
+def is_exempt(resolver_match, path: str) -> bool:
+    if resolver_match is None:
+        return False
+    name = resolver_match.view_name
+    if name in EXEMPT_URL_NAMES or name in EXEMPT_DEVICE_URL_NAMES:
+        return True
+    if resolver_match.namespace == "admin":
+        app_label = resolver_match.kwargs.get("app_label")
+        if app_label is None:
+            parts = path.split("/")
+            # /admin/<app_label>/<model>/...
+            app_label = parts[2] if len(parts) > 2 else None
+        return app_label in EXEMPT_ADMIN_APPS
+    return False
