@@ -1,5 +1,6 @@
 """Navigation by role: each person sees the areas their role uses."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from accounts import roles
@@ -11,6 +12,8 @@ def _nav_for(user):
         items.append(("Live alerts", "alpr:alerts"))
     if user.has_role(*roles.SEARCH_ROLES):
         items.append(("Search", "alpr:search"))
+    if user.has_role(roles.AUDITOR):
+        items.append(("Search records", "alpr:searches"))
     if user.has_role(roles.OFFICER, roles.PST, roles.CRIME_ANALYST, roles.INVESTIGATOR, roles.ADMINISTRATOR):
         items.append(("Hot lists", "hotlists:index"))
     if user.has_role(roles.PST, roles.CRIME_ANALYST, roles.ADMINISTRATOR):
@@ -29,11 +32,14 @@ def _nav_for(user):
 
 
 def navigation(request):
+    context = {"nav_items": [], "map_tiles": settings.ALPR_MAP_TILES_URL}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return context
     status = getattr(request, "training_status", None)
     if status is not None and not status.is_current:
         # ID-4: offer nothing the gate would refuse.
-        return {"nav_items": [("Dashboard", reverse("accounts:dashboard"))]}
-    return {"nav_items": _nav_for(user)}
+        context["nav_items"] = [("Dashboard", reverse("accounts:dashboard"))]
+    else:
+        context["nav_items"] = _nav_for(user)
+    return context

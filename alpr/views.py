@@ -1,14 +1,272 @@
+"""Thin views: forms in, services and selectors do the work, every access is logged."""
+
+from __future__ import annotations
+
+import csv
+import mimetypes
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-AREA = {
-    "title": "Reads, hits and search",
-    "what": "Live hot-list alerts, the hit workflow, and investigative search.",
-    "issue": "Reads, hits and investigative search (RD-, HT-, Q-)",
-}
+from accounts import roles
+from alpr import hits as hit_service
+from alpr import selectors
+from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
+from alpr.images import image_claim
+from alpr.models import Hit, Read, Search
+from alpr.search import Criteria, SearchRefused, build_criteria, search_run
+from audits.services import record_access
+from lib.errors import DomainError
 
+RESULTS_PER_PAGE = 50
+MAP_POINTS = 500
+EXPORT_LIMIT = 10_000
+
+
+def _require_role(user, *allowed):
+    # Outside their role, pages do not exist (404), the same as an object that is not theirs.
+    if not user.has_role(*allowed):
+        raise Http404
+
+
+# --- Live alerts (HT-1, HT-4) ----------------------------------------------------------------
 
 @login_required
 def index(request):
-    # Not built yet: the page says so plainly rather than pretending.
-    return render(request, "placeholder.html", {"area": AREA})
+    return redirect("alpr:alerts" if request.user.has_role(*roles.ALERT_ROLES) else "alpr:search")
+
+
+@login_required
+def alerts(request):
+    _require_role(request.user, *roles.ALERT_ROLES, roles.INVESTIGATOR)
+    return render(request, "alpr/alerts.html", _alerts_context(request))
+
+
+@login_required
+def alerts_feed(request):
+    """Polled by the alerts page (htmx) every few seconds."""
+    _require_role(request.user, *roles.ALERT_ROLES, roles.INVESTIGATOR)
+    return render(request, "alpr/_alerts_feed.html", _alerts_context(request))
+
+
+def _alerts_context(request):
+    user = request.user
+    alerts = list(selectors.live_alerts(user=user))
+    covert = list(selectors.covert_hits_for(user=user)) if user.has_role(roles.INVESTIGATOR, roles.ADMINISTRATOR) \
+        else []
+    newest = max((h.pk for h in alerts), default=0)
+    return {"alerts": alerts, "covert": covert, "newest": newest}
+
+
+# --- Hits (HT-2, HT-3) ---------------------------------------------------------------------
+
+@login_required
+def hit_detail(request, pk: int):
+    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    record_access(action="hit.view", user=request.user, request=request, object_type="hit", object_id=hit.pk,
+                  data_elements={"plate": hit.plate}, case_number=hit.entry.case_number)
+    return render(request, "alpr/hit_detail.html", _hit_context(request, hit))
+
+
+def _hit_context(request, hit, forms=None, stop_form=None):
+    forms = forms or {}
+    steps = []
+    for t in hit_service.available_transitions(hit):
+        form_class = TRANSITION_FORMS[t.name]
+        steps.append((t, forms.get(t.name) or form_class(prefix=t.name)))
+    can_document = hit.status in (Hit.Status.VALIDATED, Hit.Status.CONFIRMED) and not hasattr(hit, "stop_report")
+    if can_document and stop_form is None:
+        stop_form = StopReportForm(initial={"responded_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                                            "case_number": hit.entry.case_number})
+    return {
+        "hit": hit, "read": hit.read, "entry": hit.entry, "steps": steps,
+        "history": hit.history.select_related("by").all(),
+        "stop_form": stop_form if can_document else None,
+        "stop_report": getattr(hit, "stop_report", None),
+    }
+
+
+@login_required
+@require_POST
+def hit_transition(request, pk: int, name: str):
+    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    form_class = TRANSITION_FORMS.get(name)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            hit_service.hit_transition(
+                hit=hit, name=name, by=request.user, note=data.get("note", ""),
+                reject_reason=data.get("reject_reason", ""),
+                checks={k: data.get(k) for k in hit_service.VERIFY_CHECKS},
+                clets_reference=data.get("clets_reference", ""), confirmed_by=data.get("confirmed_by", ""),
+                request=request,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Recorded.")
+            return redirect("alpr:hit_detail", pk=hit.pk)
+    hit.refresh_from_db()
+    return render(request, "alpr/hit_detail.html", _hit_context(request, hit, forms={name: form}), status=400)
+
+
+@login_required
+@require_POST
+def hit_stop(request, pk: int):
+    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    form = StopReportForm(request.POST)
+    if form.is_valid():
+        try:
+            hit_service.stop_report_create(hit=hit, by=request.user, responding_member=request.user,
+                                           request=request, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Stop documented.")
+            return redirect("alpr:hit_detail", pk=hit.pk)
+    return render(request, "alpr/hit_detail.html", _hit_context(request, hit, stop_form=form), status=400)
+
+
+# --- Investigative search (Q-1..Q-6) ----------------------------------------------------------
+
+@login_required
+def search(request):
+    _require_role(request.user, *roles.SEARCH_ROLES)
+    form = SearchForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            criteria = build_criteria(
+                captured_from=data["captured_from"], captured_to=data["captured_to"], plate=data["plate"],
+                camera_ids=[c.pk for c in data["cameras"]], bbox=data["bbox"], vehicle_color=data["vehicle_color"],
+                vehicle_make=data["vehicle_make"], vehicle_type=data["vehicle_type"],
+            )
+            result = search_run(user=request.user, purpose=data["purpose"], case_number=data["case_number"],
+                                justification=data["justification"], attested=data["attest"], criteria=criteria,
+                                request=request)
+        except SearchRefused as exc:
+            form.add_error(None, f"Search refused: {exc.message}")
+            if exc.search.flagged_for_audit:
+                form.add_error(None, "This attempt has been recorded and flagged for the auditors.")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("alpr:search_results", pk=result.pk)
+    recent = Search.objects.filter(user=request.user).order_by("-created_at")[:10]
+    return render(request, "alpr/search.html", {"form": form, "recent": recent}, status=400 if form.errors else 200)
+
+
+@login_required
+def search_results(request, pk: int):
+    _require_role(request.user, *roles.SEARCH_ROLES)
+    search_obj = selectors.search_for_user(user=request.user, pk=pk)
+    if search_obj.status != Search.Status.RUN:
+        raise Http404
+    criteria = Criteria.from_json(search_obj.criteria)
+    reads = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
+    page = Paginator(reads, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    record_access(action="search.results", user=request.user, request=request, object_type="search",
+                  object_id=search_obj.pk, data_elements={"page": page.number, "reads": [r.pk for r in page]},
+                  purpose=search_obj.purpose, case_number=search_obj.case_number)
+    points = [
+        {"id": r.pk, "lat": r.position[0], "lon": r.position[1], "plate": r.plate,
+         "at": timezone.localtime(r.captured_at).strftime("%Y-%m-%d %H:%M"), "camera": r.camera.name,
+         "url": reverse("alpr:read_detail", args=[r.pk]) + f"?search={search_obj.pk}"}
+        for r in page if r.position
+    ][:MAP_POINTS]
+    return render(request, "alpr/search_results.html",
+                  {"search": search_obj, "page": page, "points": points, "criteria": criteria})
+
+
+@login_required
+def search_export(request, pk: int):
+    """CSV of a search's results; an export is an access of its own (logged)."""
+    _require_role(request.user, *roles.SEARCH_ROLES)
+    search_obj = selectors.search_for_user(user=request.user, pk=pk)
+    if search_obj.status != Search.Status.RUN:
+        raise Http404
+    criteria = Criteria.from_json(search_obj.criteria)
+    reads = list(selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
+                 [:EXPORT_LIMIT])
+    record_access(action="search.export", user=request.user, request=request, object_type="search",
+                  object_id=search_obj.pk, data_elements={"rows": len(reads)}, purpose=search_obj.purpose,
+                  case_number=search_obj.case_number)
+    response = HttpResponse(content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="search-{search_obj.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["read_id", "plate", "state", "captured_at", "camera", "latitude", "longitude", "confidence",
+                     "vehicle_color", "vehicle_make", "vehicle_type"])
+    for r in reads:
+        writer.writerow([r.pk, r.plate, r.state, timezone.localtime(r.captured_at).isoformat(), r.camera.name,
+                         r.latitude, r.longitude, r.confidence, r.vehicle_color, r.vehicle_make, r.vehicle_type])
+    return response
+
+
+@login_required
+def searches(request):
+    """My searches; auditors see everyone's search records (never the reads)."""
+    user = request.user
+    _require_role(user, *roles.SEARCH_ROLES, roles.AUDITOR)
+    qs = Search.objects.select_related("user")
+    if not user.has_role(roles.AUDITOR):
+        qs = qs.filter(user=user)
+    else:
+        qs = qs.filter(user__agency_id=user.agency_id)
+        record_access(action="search.records_view", user=user, request=request, object_type="search")
+    if request.GET.get("flagged"):
+        qs = qs.filter(flagged_for_audit=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "alpr/searches.html", {"page": page, "auditor_view": user.has_role(roles.AUDITOR)})
+
+
+# --- Reads (RD-3, Q-5) ------------------------------------------------------------------------
+
+@login_required
+def read_detail(request, pk: int):
+    """A read is opened from a search's results (logged with that search's purpose and
+    case number) or directly with a stated case number or reason (Q-5)."""
+    user = request.user
+    _require_role(user, *roles.SEARCH_ROLES, *roles.ALERT_ROLES)
+    search_id = request.GET.get("search")
+    if search_id:
+        if not search_id.isdigit():
+            raise Http404
+        search_obj = selectors.search_for_user(user=user, pk=int(search_id))
+        read = selectors.read_in_search(user=user, search=search_obj, read_id=pk)
+        purpose, case_number, reason = search_obj.purpose, search_obj.case_number, ""
+    else:
+        read = selectors.read_for_user(user=user, pk=pk)
+        form = ReadAccessForm(request.GET if ("case_number" in request.GET or "reason" in request.GET) else None)
+        if not form.is_bound or not form.is_valid():
+            return render(request, "alpr/read_access.html", {"form": form, "read_id": pk})
+        search_obj, purpose = None, ""
+        case_number, reason = form.cleaned_data["case_number"].strip(), form.cleaned_data["reason"].strip()
+    record_access(action="read.view", user=user, request=request, object_type="read", object_id=read.pk,
+                  data_elements={"plate": read.plate, "search": search_obj.pk if search_obj else None},
+                  purpose=purpose or reason, case_number=case_number)
+    visible_hits = selectors.hits_visible_to(user).filter(read=read).select_related("entry__hotlist")
+    return render(request, "alpr/read_detail.html", {"read": read, "search": search_obj, "hits": visible_hits})
+
+
+@login_required
+def read_image(request, token: str):
+    claim = image_claim(token, user=request.user)
+    if claim is None:
+        raise Http404
+    read_id, kind = claim
+    read = Read.objects.filter(pk=read_id, agency_id=request.user.agency_id).first()
+    if read is None or not getattr(read, kind):
+        raise Http404
+    content_type = mimetypes.guess_type(getattr(read, kind).name)[0] or "application/octet-stream"
+    response = FileResponse(getattr(read, kind).open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.demo import DemoContext
 
-DEMO_MODULES = ["accounts.demo", "training.demo"]
+DEMO_MODULES = ["accounts.demo", "training.demo", "hotlists.demo", "alpr.demo"]
 
 
 class Command(BaseCommand):

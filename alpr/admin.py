@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from alpr.models import Camera, DispositionCode, Hit, HitStatusChange, Read, Search, StopReport
+
+
+@admin.register(Camera)
+class CameraAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "agency", "latitude", "longitude", "active", "token_prefix", "token_revoked_at"]
+    list_filter = ["kind", "agency", "active"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["token_prefix", "token_issued_at", "token_revoked_at"]
+
+
+@admin.register(Read)
+class ReadAdmin(admin.ModelAdmin):
+    """Reads are evidence: viewable by staff with permission, never edited here."""
+
+    list_display = ["plate", "state", "captured_at", "camera", "confidence", "uploaded_at"]
+    list_filter = ["camera"]
+    date_hierarchy = "captured_at"
+    list_select_related = ["camera"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class HitStatusChangeInline(admin.TabularInline):
+    model = HitStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note", "details"]
+
+
+@admin.register(Hit)
+class HitAdmin(admin.ModelAdmin):
+    list_display = ["plate", "status", "is_covert", "camera", "captured_at", "created_at"]
+    list_filter = ["status", "is_covert", "match_kind"]
+    inlines = [HitStatusChangeInline]
+    readonly_fields = [f.name for f in Hit._meta.fields]
+
+    def get_queryset(self, request):
+        # HT-4: covert hits stay with the responsible investigator, in the admin too.
+        from alpr.selectors import hits_visible_to
+
+        return hits_visible_to(request.user)
+
+
+@admin.register(Search)
+class SearchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "purpose", "case_number", "status", "flagged_for_audit", "result_count"]
+    list_filter = ["status", "purpose", "flagged_for_audit"]
+    search_fields = ["case_number", "user__username"]
+    readonly_fields = [f.name for f in Search._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DispositionCode)
+class DispositionCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "description", "active"]
+
+
+@admin.register(StopReport)
+class StopReportAdmin(admin.ModelAdmin):
+    list_display = ["hit", "responding_member", "case_number", "disposition", "responded_at"]
+    list_filter = ["disposition"]
+    readonly_fields = ["documented_by", "documented_at"]

@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from alpr.hits import VERIFY_CHECKS
+from alpr.models import Camera, DispositionCode, Hit, Search
+
+
+class SearchForm(forms.Form):
+    purpose = forms.ChoiceField(choices=[("", "— choose the permitted purpose (Q-1) —"), *Search.Purpose.choices],
+                                required=False)
+    case_number = forms.CharField(max_length=64, required=False, label="Case or incident number")
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+        label="Reason for this search", help_text="What you are investigating and why this search helps.",
+    )
+    attest = forms.BooleanField(
+        required=False,
+        label="I attest that this search rests on reasonable suspicion or greater and is not for any prohibited "
+              "use (privacy invasion, harassment, a protected characteristic, personal use, First Amendment "
+              "activity, immigration enforcement, reproductive health care).",
+    )
+    plate = forms.CharField(max_length=14, required=False, label="Plate (use * for any characters, ? for one)")
+    captured_from = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                        label="From")
+    captured_to = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label="To")
+    cameras = forms.ModelMultipleChoiceField(queryset=Camera.objects.none(), required=False)
+    bbox = forms.CharField(required=False, label="Map area (south,west,north,east)",
+                           widget=forms.TextInput(attrs={"placeholder": "37.79,-122.29,37.82,-122.25"}))
+    vehicle_color = forms.CharField(max_length=30, required=False, label="Colour")
+    vehicle_make = forms.CharField(max_length=40, required=False, label="Make")
+    vehicle_type = forms.CharField(max_length=30, required=False, label="Body type")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].queryset = Camera.objects.filter(agency_id=user.agency_id).order_by("name")
+        now = timezone.localtime()
+        self.fields["captured_from"].initial = (now - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+        self.fields["captured_to"].initial = now.strftime("%Y-%m-%dT%H:%M")
+
+    def clean_bbox(self):
+        value = self.cleaned_data["bbox"].strip()
+        if not value:
+            return None
+        parts = [p.strip() for p in value.split(",")]
+        if len(parts) != 4:
+            raise forms.ValidationError("Four numbers: south, west, north, east.")
+        return parts
+
+
+class ReadAccessForm(forms.Form):
+    """Q-5: opening a read outside a search states its case number or reason."""
+
+    case_number = forms.CharField(max_length=64, required=False)
+    reason = forms.CharField(max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("case_number", "").strip() or data.get("reason", "").strip()):
+            raise forms.ValidationError("Give the case number or the reason for opening this read (Q-5).")
+        return data
+
+
+class VerifyForm(forms.Form):
+    plate_matches = forms.BooleanField(required=False, label=VERIFY_CHECKS["plate_matches"])
+    state_matches = forms.BooleanField(required=False, label=VERIFY_CHECKS["state_matches"])
+    vehicle_matches = forms.BooleanField(required=False, label=VERIFY_CHECKS["vehicle_matches"])
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ValidateForm(forms.Form):
+    clets_reference = forms.CharField(max_length=100, label="CLETS / dispatch confirmation reference")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConfirmForm(forms.Form):
+    confirmed_by = forms.CharField(max_length=200, label="Confirmed by (name and agency)")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(forms.Form):
+    reject_reason = forms.ChoiceField(choices=Hit.RejectReason.choices, label="Reason")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StopReportForm(forms.Form):
+    justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Justification for responding")
+    case_number = forms.CharField(max_length=64, label="Related case number")
+    disposition = forms.ModelChoiceField(queryset=DispositionCode.objects.filter(active=True),
+                                         label="Disposition code")
+    responded_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                       label="Date and time of response")
+    next_steps = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Next steps / follow-up")
+
+
+TRANSITION_FORMS = {"verify": VerifyForm, "validate": ValidateForm, "confirm": ConfirmForm, "reject": RejectForm}

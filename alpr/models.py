@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from alpr import lookups  # noqa: F401  (registers the LIKE lookup)
+
+
+class Camera(models.Model):
+    """A fixed camera, mobile unit or trailer. Uploads authenticate with a device token
+    of which only the SHA-256 is stored; it can be rotated and revoked."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", "Fixed"
+        MOBILE = "mobile", "Mobile unit"
+        TRAILER = "trailer", "Trailer"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.FIXED)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="cameras")
+    description = models.CharField(max_length=255, blank=True, help_text="Where it is and which way it faces.")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    active = models.BooleanField(default=True)
+    token_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    token_prefix = models.CharField(max_length=8, blank=True, editable=False)
+    token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    token_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="camera_name_per_agency")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def hash_token(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def issue_token(self) -> str:
+        """Rotate the device credential; the raw token is returned once and never stored."""
+        raw = "cam_" + secrets.token_urlsafe(32)
+        self.token_sha256 = self.hash_token(raw)
+        self.token_prefix = raw[4:12]
+        self.token_issued_at = timezone.now()
+        self.token_revoked_at = None
+        return raw
+
+    def revoke_token(self) -> None:
+        self.token_sha256 = ""
+        self.token_revoked_at = timezone.now()
+
+
+def _read_path(instance, kind: str, filename: str) -> str:
+    # Stored by upload day, so the retention purge finds a day's files together (RT-3).
+    day = (instance.uploaded_at or timezone.now()).strftime("%Y/%m/%d")
+    return f"reads/{day}/{kind}/{filename}"
+
+
+def frame_upload_to(instance, filename):
+    return _read_path(instance, "frame", filename)
+
+
+def crop_upload_to(instance, filename):
+    return _read_path(instance, "crop", filename)
+
+
+class Read(models.Model):
+    """One detection of a plate (RD-1). The retention clock starts at `uploaded_at` (RT-1)."""
+
+    plate = models.CharField(max_length=10, help_text="Normalized: A-Z and 0-9 only.")
+    plate_raw = models.CharField(max_length=40, blank=True, help_text="The OCR text as read.")
+    state = models.CharField(max_length=2, blank=True, help_text="State of issue, when known.")
+    confidence = models.FloatField(null=True, blank=True)
+    captured_at = models.DateTimeField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="reads")
+    # The camera's agency at capture time: agency scoping is a column filter, not a join.
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    frame = models.FileField(upload_to=frame_upload_to, max_length=255, blank=True)
+    frame_sha256 = models.CharField(max_length=64, blank=True)
+    crop = models.FileField(upload_to=crop_upload_to, max_length=255, blank=True)
+    crop_sha256 = models.CharField(max_length=64, blank=True)
+    plate_box = models.JSONField(null=True, blank=True, help_text="[x, y, w, h] of the plate in the frame.")
+    frame_width = models.PositiveIntegerField(null=True, blank=True)
+    frame_height = models.PositiveIntegerField(null=True, blank=True)
+    vehicle_color = models.CharField(max_length=30, blank=True)
+    vehicle_make = models.CharField(max_length=40, blank=True)
+    vehicle_type = models.CharField("body type", max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["-captured_at", "-id"]
+        indexes = [
+            # Exact-plate search within a time range: WHERE plate = %s AND captured_at BETWEEN ...
+            models.Index(fields=["plate", "captured_at"], name="read_plate_time"),
+            # Camera + time window: WHERE camera_id IN (...) AND captured_at BETWEEN ...
+            models.Index(fields=["camera", "captured_at"], name="read_camera_time"),
+            # Time-range-only and map-area searches (filtered on lat/lon afterwards), newest first.
+            models.Index(fields=["captured_at"], name="read_time"),
+            # The retention purge: WHERE uploaded_at < cutoff (RT-1).
+            models.Index(fields=["uploaded_at"], name="read_uploaded"),
+            # Partial-plate search (LIKE with wildcards) is served by a pg_trgm GIN index
+            # created in migration 0002 on PostgreSQL only.
+        ]
+
+    def __str__(self):
+        return f"{self.plate} at {self.camera} {self.captured_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def position(self):
+        lat = self.latitude if self.latitude is not None else self.camera.latitude
+        lon = self.longitude if self.longitude is not None else self.camera.longitude
+        return (float(lat), float(lon)) if lat is not None and lon is not None else None
+
+
+class Search(models.Model):
+    """One investigative query (Q-1, Q-2, Q-6), lawful or refused. The access log holds the
+    same facts; this row keeps the criteria so results can be re-derived and audited."""
+
+    class Purpose(models.TextChoices):
+        # Q-1 / DGO I-12 C.2(B): the only permitted purposes.
+        MISSING_PERSON = "missing_person", "Missing or at-risk person"
+        WITNESS_LOCATE = "witness_locate", "Witness locate"
+        BURGLARY = "burglary", "Burglary"
+        GRAND_THEFT = "grand_theft", "Grand theft"
+        VIOLENT_CRIME = "violent_crime", "Violent crime investigation"
+        LEGAL_PROCESS = "legal_process", "Subpoena, warrant or court order"
+
+    class Status(models.TextChoices):
+        RUN = "run", "Run"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="searches")
+    organization = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    purpose = models.CharField(max_length=32, choices=Purpose.choices, blank=True)
+    case_number = models.CharField(max_length=64, blank=True)
+    justification = models.TextField(blank=True)
+    attested = models.BooleanField(default=False)
+    criteria = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    refusal_reason = models.TextField(blank=True)
+    flagged_for_audit = models.BooleanField(default=False)
+    result_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "searches"
+        indexes = [models.Index(fields=["user", "created_at"], name="search_user_time")]
+
+    def __str__(self):
+        return f"Search #{self.pk} by {self.user} ({self.get_status_display()})"
+
+
+class DispositionCode(models.Model):
+    """HT-3: the configurable list of stop dispositions."""
+
+    code = models.CharField(max_length=12, unique=True)
+    description = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} — {self.description}"
+
+
+class Hit(models.Model):
+    """A read matched to a hot-list entry (HT-1). The workflow of HT-2 is in alpr/hits.py.
+
+    The read may be purged by retention (RT-1); the hit keeps what it needs to stay
+    meaningful in the annual report (plate, time, camera) and its history."""
+
+    class Status(models.TextChoices):
+        ALERT = "alert", "Alert"
+        VISUALLY_VERIFIED = "visually_verified", "Visually verified"
+        VALIDATED = "validated", "Validated (CLETS)"
+        CONFIRMED = "confirmed", "Confirmed by entering agency"
+        REJECTED = "rejected", "Rejected"
+
+    class RejectReason(models.TextChoices):
+        MISREAD = "misread", "Misread (OCR error)"
+        WRONG_STATE = "wrong_state", "Wrong state of issue"
+        VEHICLE_MISMATCH = "vehicle_mismatch", "Vehicle does not match"
+        NO_LONGER_LISTED = "no_longer_listed", "No longer listed (CLETS)"
+
+    class MatchKind(models.TextChoices):
+        EXACT = "exact", "Exact"
+        EQUIVALENT = "equivalent", "OCR-equivalent"
+        PARTIAL = "partial", "Partial plate"
+
+    read = models.ForeignKey(Read, on_delete=models.SET_NULL, null=True, blank=True, related_name="hits")
+    entry = models.ForeignKey("hotlists.HotlistEntry", on_delete=models.PROTECT, related_name="hits")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    plate = models.CharField(max_length=10)
+    captured_at = models.DateTimeField()
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="+")
+    is_covert = models.BooleanField(default=False)
+    # HT-4: a covert hit goes to the investigator responsible for the entry only.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="covert_hits"
+    )
+    match_kind = models.CharField(max_length=12, choices=MatchKind.choices, default=MatchKind.EXACT)
+    substitutions = models.CharField(max_length=120, blank=True, help_text="OCR-equivalent characters substituted.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ALERT)
+    reject_reason = models.CharField(max_length=20, choices=RejectReason.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["read", "entry"], name="one_hit_per_read_and_entry")]
+        indexes = [
+            # The officers' live-alert feed: WHERE agency_id = %s AND NOT is_covert ORDER BY created_at DESC.
+            models.Index(fields=["agency", "is_covert", "created_at"], name="hit_alert_feed"),
+            models.Index(fields=["responsible", "created_at"], name="hit_covert_feed"),
+        ]
+
+    def __str__(self):
+        return f"Hit #{self.pk} {self.plate} ({self.get_status_display()})"
+
+
+class HitStatusChange(models.Model):
+    """History of the hit workflow: who moved it, when, from what to what, and why."""
+
+    hit = models.ForeignKey(Hit, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    # Empty when the system itself made the change (the alert raised by the matcher).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Hit #{self.hit_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class StopReport(models.Model):
+    """HT-3 / DGO I-12 C.2(A)(2): documentation of a stop made from a hot-list alert."""
+
+    hit = models.OneToOneField(Hit, on_delete=models.PROTECT, related_name="stop_report")
+    responding_member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    justification = models.TextField()
+    case_number = models.CharField(max_length=64)
+    disposition = models.ForeignKey(DispositionCode, on_delete=models.PROTECT)
+    responded_at = models.DateTimeField()
+    next_steps = models.TextField()
+    documented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    documented_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Stop for hit #{self.hit_id} ({self.disposition.code})"
+
+
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(Camera, exclude_fields=["token_sha256"])
+auditlog.register(DispositionCode)
+auditlog.register(StopReport)

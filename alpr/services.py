@@ -1,0 +1,94 @@
+"""What can happen to cameras and reads."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from alpr.hits import hits_for_read
+from alpr.models import Camera, Hit, Read
+from alpr.plates import normalize_plate
+from audits.services import record_access
+from lib.errors import DomainError
+
+
+def camera_issue_token(*, camera: Camera, by, request=None) -> str:
+    """Issue or rotate a camera's device credential; the raw token is shown once."""
+    raw = camera.issue_token()
+    camera.save(update_fields=["token_sha256", "token_prefix", "token_issued_at", "token_revoked_at"])
+    record_access(action="camera.token_issued", user=by, request=request, object_type="camera", object_id=camera.pk)
+    return raw
+
+
+def camera_revoke_token(*, camera: Camera, by, request=None) -> None:
+    camera.revoke_token()
+    camera.save(update_fields=["token_sha256", "token_revoked_at"])
+    record_access(action="camera.token_revoked", user=by, request=request, object_type="camera", object_id=camera.pk)
+
+
+def _sniff_extension(data: bytes) -> str:
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    raise DomainError("Read images must be JPEG or PNG.")
+
+
+@transaction.atomic
+def read_record(
+    *,
+    camera: Camera,
+    plate_text: str,
+    captured_at: datetime,
+    frame_bytes: bytes = b"",
+    crop_bytes: bytes = b"",
+    confidence: float | None = None,
+    state: str = "",
+    plate_box: list[int] | None = None,
+    frame_size: tuple[int, int] | None = None,
+    latitude=None,
+    longitude=None,
+    vehicle_color: str = "",
+    vehicle_make: str = "",
+    vehicle_type: str = "",
+    uploaded_at: datetime | None = None,
+    **extra,
+) -> tuple[Read, list[Hit]]:
+    """Store one read with its images and SHA-256 sums (RD-1, RD-3), then compare it
+    with every active hot list at once (HT-1). Returns the read and its hits."""
+    plate = normalize_plate(plate_text)
+    if not 1 <= len(plate) <= 10:
+        raise DomainError(f"{plate_text!r} is not a plate.")
+    if timezone.is_naive(captured_at):
+        raise DomainError("The capture time needs a time zone.")
+    read = Read(
+        plate=plate,
+        plate_raw=(plate_text or "")[:40],
+        state=(state or "").upper()[:2],
+        confidence=confidence,
+        captured_at=captured_at,
+        uploaded_at=uploaded_at or timezone.now(),
+        camera=camera,
+        agency_id=camera.agency_id,
+        # Fixed cameras: the read takes the camera's position; mobile units send their own.
+        latitude=latitude if latitude is not None else camera.latitude,
+        longitude=longitude if longitude is not None else camera.longitude,
+        plate_box=plate_box,
+        frame_width=frame_size[0] if frame_size else None,
+        frame_height=frame_size[1] if frame_size else None,
+        vehicle_color=vehicle_color.upper()[:30],
+        vehicle_make=vehicle_make.upper()[:40],
+        vehicle_type=vehicle_type.upper()[:30],
+        **extra,
+    )
+    for field, data in (("frame", frame_bytes), ("crop", crop_bytes)):
+        if data:
+            digest = hashlib.sha256(data).hexdigest()
+            setattr(read, f"{field}_sha256", digest)
+            getattr(read, field).save(f"{digest}.{_sniff_extension(data)}", ContentFile(data), save=False)
+    read.save()
+    return read, hits_for_read(read)

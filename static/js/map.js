@@ -1,0 +1,30 @@
+// Reads on a map. Works without internet: with no tile server configured the
+// points are drawn on a blank map. Data comes from json_script islands (no inline JS).
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var el = document.getElementById("map");
+    if (!el || !window.L) return;
+    var map = L.map(el, { attributionControl: false });
+    var tiles = el.getAttribute("data-tiles");
+    if (tiles) L.tileLayer(tiles, { maxZoom: 19 }).addTo(map);
+    var bounds = [];
+    var many = document.getElementById("map-points");
+    var one = document.getElementById("map-point");
+    if (many) {
+      JSON.parse(many.textContent).forEach(function (p) {
+        var marker = L.circleMarker([p.lat, p.lon], { radius: 6, color: "#1d4f91" }).addTo(map);
+        var link = document.createElement("a");
+        link.href = p.url; link.textContent = p.plate + " · " + p.at + " · " + p.camera;
+        marker.bindPopup(link);
+        bounds.push([p.lat, p.lon]);
+      });
+    } else if (one) {
+      var pt = JSON.parse(one.textContent);
+      L.circleMarker(pt, { radius: 8, color: "#b3261e" }).addTo(map);
+      bounds.push(pt);
+    }
+    if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+    else map.setView([37.8044, -122.2712], 12);
+  });
+})();

@@ -1,0 +1,43 @@
+"""Small builders for reads, cameras, lists and hits, used across tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from alpr.models import Camera
+from alpr.services import read_record
+from hotlists.models import Hotlist, HotlistEntry
+from ingest.synthetic import encode_jpeg, render_frame
+
+
+def camera(agency, name="Broadway & Grand", **extra):
+    extra.setdefault("latitude", 37.8116)
+    extra.setdefault("longitude", -122.2651)
+    return Camera.objects.create(agency=agency, name=name, **extra)
+
+
+def read(cam, plate="7ABC123", *, minutes_ago=60, images=False, state="CA", **extra):
+    kwargs = {}
+    if images:
+        frame = render_frame(plate, state or "CA", seed=len(plate))
+        x, y, w, h = frame.plate_box
+        kwargs = {"frame_bytes": encode_jpeg(frame.image), "crop_bytes": encode_jpeg(frame.crop),
+                  "plate_box": [x, y, w, h], "frame_size": (frame.image.shape[1], frame.image.shape[0])}
+    result, _ = read_record(camera=cam, plate_text=plate, state=state,
+                            captured_at=timezone.now() - timedelta(minutes=minutes_ago), confidence=0.9,
+                            **kwargs, **extra)
+    return result
+
+
+def hotlist(kind=Hotlist.Kind.ALERT, name=None, **extra):
+    extra.setdefault("source", Hotlist.Source.CUSTOM_BOLO)
+    extra.setdefault("purpose", Hotlist.Purpose.BURGLARY)
+    return Hotlist.objects.create(name=name or f"list-{kind}-{Hotlist.objects.count()}", kind=kind, **extra)
+
+
+def entry(lst, plate, *, responsible=None, state="CA", **extra):
+    extra.setdefault("expires_at", timezone.now() + timedelta(days=10))
+    return HotlistEntry.objects.create(hotlist=lst, plate=plate, state=state, responsible=responsible,
+                                       case_number="26-000111", reason="Stolen vehicle", **extra)

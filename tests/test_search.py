@@ -1,0 +1,250 @@
+"""Q-1..Q-6: investigative search conditions, wildcard semantics, logging, isolation."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from alpr.models import Search
+from alpr.plates import normalize_pattern, pattern_to_regex, validate_pattern
+from alpr.prohibited import prohibited_uses_named
+from alpr.search import SearchRefused, build_criteria, search_run
+from alpr.selectors import reads_for_query
+from audits.models import AccessEvent
+from lib.errors import DomainError, NotPermitted
+from tests import factories
+
+LAWFUL = {"purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen leaving a burglary scene",
+          "attested": True}
+
+
+@pytest.fixture
+def cam(home_agency):
+    return factories.camera(home_agency)
+
+
+def _criteria(plate="", **extra):
+    now = timezone.now()
+    return build_criteria(captured_from=now - timedelta(days=2), captured_to=now, plate=plate, **extra)
+
+
+# --- wildcard semantics -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "pattern,matches,misses",
+    [
+        ("7AB*12", ["7AB12", "7ABC12", "7ABXYZ12"], ["7AB123", "17AB12", "7AC12"]),
+        ("7AB?12", ["7ABC12", "7AB012"], ["7AB12", "7ABCD12"]),
+        ("*C123", ["7ABC123", "C123"], ["7ABC1234"]),
+        ("7ABC*", ["7ABC", "7ABC123"], ["17ABC"]),
+    ],
+)
+def test_wildcards_match_whole_plates(personas, cam, pattern, matches, misses):
+    for plate in matches + misses:
+        factories.read(cam, plate)
+    found = {r.plate for r in reads_for_query(user=personas["analyst"], criteria=_criteria(pattern))}
+    assert found == set(matches)
+    rx = pattern_to_regex(pattern)  # the documented semantics, checked independently of SQL
+    assert all(rx.match(p) for p in matches) and not any(rx.match(p) for p in misses)
+
+
+def test_patterns_are_normalised_and_validated():
+    assert normalize_pattern("7ab-*12 ") == "7AB*12"
+    assert normalize_pattern("7**12") == "7*12"
+    assert validate_pattern("7*") is not None  # too few known characters: a dragnet
+    assert validate_pattern("7A?*") is not None
+    assert validate_pattern("7AB%12") is not None  # SQL wildcards are not the user's to use
+    assert validate_pattern("7AB*12") is None
+
+
+def test_exact_plate_and_other_criteria(personas, cam, home_agency):
+    other_cam = factories.camera(home_agency, "International Blvd", latitude=37.78, longitude=-122.23)
+    factories.read(cam, "7ABC123", vehicle_color="red")
+    factories.read(other_cam, "7ABC123")
+    factories.read(cam, "7ABC124")
+    factories.read(cam, "7ABC123", minutes_ago=60 * 24 * 3)  # outside the range
+    analyst = personas["analyst"]
+    assert reads_for_query(user=analyst, criteria=_criteria("7ABC123")).count() == 2
+    assert reads_for_query(user=analyst, criteria=_criteria("7ABC123", camera_ids=[other_cam.pk])).count() == 1
+    assert reads_for_query(user=analyst, criteria=_criteria(vehicle_color="Red")).count() == 1
+    box = _criteria(bbox=[37.77, -122.24, 37.79, -122.22])
+    assert {r.camera for r in reads_for_query(user=analyst, criteria=box)} == {other_cam}
+
+
+def test_criteria_refuse_bad_ranges_and_dragnets(settings):
+    now = timezone.now()
+    with pytest.raises(DomainError, match="time range"):
+        build_criteria(captured_from=None, captured_to=now, plate="7ABC123")
+    with pytest.raises(DomainError, match="start before"):
+        build_criteria(captured_from=now, captured_to=now - timedelta(hours=1), plate="7ABC123")
+    with pytest.raises(DomainError, match="30 days"):
+        build_criteria(captured_from=now - timedelta(days=31), captured_to=now, plate="7ABC123")
+    with pytest.raises(DomainError, match="dragnet"):
+        build_criteria(captured_from=now - timedelta(days=1), captured_to=now)
+    with pytest.raises(DomainError, match="map area"):
+        build_criteria(captured_from=now - timedelta(days=1), captured_to=now, bbox=[38, -122, 37, -121])
+
+
+# --- the conditions of a lawful search -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        ({"purpose": ""}, "purposes of Q-1"),
+        ({"purpose": "curiosity"}, "purposes of Q-1"),
+        ({"case_number": ""}, "case or incident number"),
+        ({"case_number": "x"}, "case or incident number"),
+        ({"attested": False}, "Attest"),
+        ({"justification": "because"}, "reason for the search"),
+    ],
+)
+def test_searches_without_the_conditions_are_refused_and_recorded(personas, cam, change, reason):
+    with pytest.raises(SearchRefused, match=reason) as caught:
+        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, **change})
+    search = caught.value.search
+    assert search.status == Search.Status.REFUSED and not search.flagged_for_audit
+    event = AccessEvent.objects.get(action="search.refused")
+    assert event.outcome == "denied" and event.data_elements["plate"] == "7ABC123"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Locate for ICE detainer", "Assist with deportation case", "Vehicle at the abortion clinic",
+        "Reproductive health investigation for out-of-state DA", "Who attended the protest on Saturday",
+        "Check where my ex parks", "Subject's religion is relevant",
+    ],
+)
+def test_prohibited_purposes_are_refused_and_flagged(personas, cam, text):
+    with pytest.raises(SearchRefused, match="prohibited use") as caught:
+        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
+    assert caught.value.search.flagged_for_audit
+    assert "[flagged for audit]" in AccessEvent.objects.get(action="search.refused").detail
+
+
+def test_ordinary_words_are_not_mistaken_for_prohibited_uses():
+    assert prohibited_uses_named("Police notice: the office reported a stolen vehicle; price of ice") == []
+    assert prohibited_uses_named("Armed robbery at the market on March 3") == []
+
+
+def test_a_lawful_search_runs_and_is_recorded_per_q2(personas, cam):
+    factories.read(cam, "7ABC123")
+    factories.read(cam, "7ABD123")
+    search = search_run(user=personas["analyst"], criteria=_criteria("7AB*123"), **LAWFUL)
+    assert search.status == Search.Status.RUN and search.result_count == 2
+    event = AccessEvent.objects.get(action="search.run")
+    assert (event.username, event.agency_name, event.purpose, event.case_number) == (
+        "analyst", "Oakland Police Department", "burglary", "26-004512")
+    assert event.data_elements["plate"] == "7AB*123" and event.data_elements["results"] == 2
+    assert event.occurred_at is not None
+
+
+def test_only_search_roles_search(personas, cam):
+    for name in ("pst", "administrator", "coordinator", "auditor"):
+        with pytest.raises(NotPermitted):
+            search_run(user=personas[name], criteria=_criteria("7ABC123"), **LAWFUL)
+
+
+# --- the web pages ----------------------------------------------------------------------------
+
+def _post_search(client, **overrides):
+    now = timezone.localtime()
+    data = {"purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen at burglary scene",
+            "attest": "on", "plate": "7AB*23", "captured_from": (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "captured_to": now.strftime("%Y-%m-%dT%H:%M")}
+    data.update(overrides)
+    return client.post(reverse("alpr:search"), data)
+
+
+def test_the_search_page_runs_shows_and_logs_results(personas, cam, client):
+    read = factories.read(cam, "7ABC123", images=True)
+    client.force_login(personas["analyst"])
+    response = _post_search(client)
+    assert response.status_code == 302
+    results = client.get(response["Location"])
+    body = results.content.decode()
+    assert "7ABC123" in body and 'id="map-points"' in body and "/alpr/images/" in body
+    assert AccessEvent.objects.filter(action="search.results", user=personas["analyst"]).exists()
+    # Opening a result is logged with the search's purpose and case number (Q-5).
+    search = Search.objects.get()
+    detail = client.get(reverse("alpr:read_detail", args=[read.pk]) + f"?search={search.pk}")
+    assert detail.status_code == 200
+    event = AccessEvent.objects.get(action="read.view")
+    assert (event.object_id, event.case_number, event.purpose) == (str(read.pk), "26-004512", "burglary")
+    # The CSV export is an access of its own.
+    export = client.get(reverse("alpr:search_export", args=[search.pk]))
+    assert export["Content-Type"] == "text/csv" and "7ABC123" in export.content.decode()
+    assert AccessEvent.objects.filter(action="search.export", object_id=str(search.pk)).exists()
+
+
+def test_the_search_page_refuses_unlawful_searches(personas, cam, client):
+    client.force_login(personas["analyst"])
+    response = _post_search(client, justification="Help ICE find this car")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Search refused" in body and "flagged for the auditors" in body
+    response = _post_search(client, purpose="")
+    assert "Search refused" in response.content.decode()
+    assert Search.objects.filter(status="refused").count() == 2
+
+
+def test_a_read_outside_the_search_cannot_be_opened_through_it(personas, cam, client):
+    factories.read(cam, "7ABC123")
+    unrelated = factories.read(cam, "9ZZZ999")
+    client.force_login(personas["analyst"])
+    _post_search(client)
+    search = Search.objects.get()
+    url = reverse("alpr:read_detail", args=[unrelated.pk]) + f"?search={search.pk}"
+    assert client.get(url).status_code == 404
+    # Someone else's search cannot be borrowed either.
+    client.force_login(personas["investigator"])
+    read = reads_for_query(user=personas["analyst"], criteria=_criteria("7ABC123")).get()
+    assert client.get(reverse("alpr:read_detail", args=[read.pk]) + f"?search={search.pk}").status_code == 404
+    assert client.get(reverse("alpr:search_results", args=[search.pk])).status_code == 404
+
+
+def test_opening_a_read_directly_needs_a_case_number_or_reason(personas, cam, client):
+    read = factories.read(cam, "7ABC123")
+    client.force_login(personas["officer"])
+    url = reverse("alpr:read_detail", args=[read.pk])
+    response = client.get(url)
+    assert "case number or reason" in response.content.decode()
+    assert not AccessEvent.objects.filter(action="read.view").exists()
+    response = client.get(url, {"case_number": "26-000777"})
+    assert response.status_code == 200 and "7ABC123" in response.content.decode()
+    assert AccessEvent.objects.get(action="read.view").case_number == "26-000777"
+
+
+def test_outsiders_get_404_for_reads_searches_and_images(personas, cam, client):
+    read = factories.read(cam, "7ABC123", images=True)
+    client.force_login(personas["analyst"])
+    _post_search(client)
+    search = Search.objects.get()
+    body = client.get(reverse("alpr:search_results", args=[search.pk])).content.decode()
+    image_path = body.split('src="/alpr/images/')[1].split('"')[0]
+    assert client.get("/alpr/images/" + image_path).status_code == 200
+    client.force_login(personas["outsider"])
+    assert client.get(reverse("alpr:read_detail", args=[read.pk]), {"case_number": "26-1"}).status_code == 404
+    assert client.get(reverse("alpr:search_results", args=[search.pk])).status_code == 404
+    # A signed image URL is good for the person it was made for, nobody else.
+    assert client.get("/alpr/images/" + image_path).status_code == 404
+    assert client.get("/alpr/images/forged-token/").status_code == 404
+
+
+def test_auditors_see_search_records_not_reads(personas, cam, client):
+    read = factories.read(cam, "7ABC123")
+    client.force_login(personas["analyst"])
+    _post_search(client, justification="Where did the ICE agent park")
+    client.force_login(personas["auditor"])
+    body = client.get(reverse("alpr:searches") + "?flagged=1").content.decode()
+    assert "analyst" in body and "[flagged]" in body
+    assert client.get(reverse("alpr:search")).status_code == 404
+    assert client.get(reverse("alpr:read_detail", args=[read.pk]), {"case_number": "26-1"}).status_code == 404
+
+
+def test_html_in_text_fields_is_escaped(personas, cam, client):
+    client.force_login(personas["analyst"])
+    _post_search(client, case_number="<script>alert(1)</script>")
+    body = client.get(reverse("alpr:searches")).content.decode()
+    assert "<script>alert(1)</script>" not in body
