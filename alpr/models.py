@@ -79,9 +79,11 @@ class Read(models.Model):
     confidence = models.FloatField(null=True, blank=True)
     captured_at = models.DateTimeField()
     uploaded_at = models.DateTimeField(default=timezone.now)
-    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="reads")
+    # No separate FK index: read_camera_time (camera, captured_at) serves camera lookups.
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="reads", db_index=False)
     # The camera's agency at capture time: agency scoping is a column filter, not a join.
-    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    # Not indexed: one agency owns nearly every row, so an index would only slow writes.
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+", db_index=False)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     frame = models.FileField(upload_to=frame_upload_to, max_length=255, blank=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("ingest/", include("ingest.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("alpr.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", health, name="health"),
 ]

@@ -1,0 +1,118 @@
+"""The API follows the same rules as the web UI: roles, purpose, logging, 404 to outsiders."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from alpr.models import Hit
+from audits.models import AccessEvent
+from hotlists.models import Hotlist
+from tests import factories
+
+
+@pytest.fixture
+def api():
+    def make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def cam(home_agency):
+    return factories.camera(home_agency)
+
+
+def _search_body(**overrides):
+    now = timezone.now()
+    body = {"purpose": "grand_theft", "case_number": "26-009001", "justification": "Stolen trailer seen on Broadway",
+            "attest": True, "plate": "7AB*23", "captured_from": (now - timedelta(days=1)).isoformat(),
+            "captured_to": now.isoformat()}
+    body.update(overrides)
+    return body
+
+
+def test_a_lawful_search_and_its_reads(api, personas, cam):
+    read = factories.read(cam, "7ABC123", images=True)
+    client = api(personas["analyst"])
+    response = client.post("/api/searches/", _search_body(), format="json")
+    assert response.status_code == 201, response.content
+    search_id = response.json()["id"]
+    assert response.json()["result_count"] == 1
+    reads = client.get(f"/api/searches/{search_id}/reads/").json()
+    assert reads["count"] == 1 and reads["results"][0]["plate"] == "7ABC123"
+    image = client.get(reads["results"][0]["crop_url"])
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    detail = client.get(f"/api/searches/{search_id}/reads/{read.pk}/")
+    assert detail.status_code == 200
+    event = AccessEvent.objects.get(action="read.view")
+    # Token callers are attributed like session callers (the pitfall auditlog has).
+    assert event.user == personas["analyst"] and event.case_number == "26-009001"
+
+
+def test_unlawful_searches_are_refused_with_the_rule(api, personas, cam):
+    client = api(personas["analyst"])
+    response = client.post("/api/searches/", _search_body(justification="CBP asked us to find it"), format="json")
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "search_refused" and error["flagged_for_audit"] is True
+    response = client.post("/api/searches/", _search_body(attest=False), format="json")
+    assert response.status_code == 403 and "Attest" in response.json()["error"]["message"]
+    response = client.post("/api/searches/", _search_body(plate="7*"), format="json")
+    assert response.status_code == 400 and "at least 3" in response.json()["error"]["message"]
+    response = client.post("/api/searches/", {"purpose": "burglary"}, format="json")
+    assert response.status_code == 400
+
+
+def test_roles_and_outsiders(api, personas, cam):
+    factories.read(cam, "7ABC123")
+    assert api(personas["auditor"]).post("/api/searches/", _search_body(), format="json").status_code == 404
+    search_id = api(personas["analyst"]).post("/api/searches/", _search_body(), format="json").json()["id"]
+    assert api(personas["investigator"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
+    assert api(personas["outsider"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
+    assert api(personas["untrained"]).post("/api/searches/", _search_body(), format="json").status_code == 403
+    assert APIClient().get("/api/hits/").status_code == 401
+
+
+def test_hit_workflow_through_the_api(api, personas, cam):
+    factories.entry(factories.hotlist(), "8XYZ412")
+    factories.read(cam, "8XYZ412")
+    hit = Hit.objects.get()
+    client = api(personas["officer"])
+    listed = client.get("/api/hits/").json()
+    assert listed["count"] == 1 and listed["results"][0]["available_transitions"] == ["verify", "reject"]
+    bad = client.post(f"/api/hits/{hit.pk}/transitions/", {"transition": "validate", "clets_reference": "X"},
+                      format="json")
+    assert bad.status_code == 409 and bad.json()["error"]["code"] == "illegal_transition"
+    ok = client.post(f"/api/hits/{hit.pk}/transitions/", {"transition": "verify", "plate_matches": True,
+                                                         "state_matches": True, "vehicle_matches": True},
+                     format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "visually_verified"
+    client.post(f"/api/hits/{hit.pk}/transitions/", {"transition": "validate", "clets_reference": "CLETS 77"},
+                format="json")
+    stop = client.post(f"/api/hits/{hit.pk}/stop/", {
+        "justification": "Occupied stolen vehicle", "case_number": "26-1234", "disposition": "REC",
+        "responded_at": timezone.now().isoformat(), "next_steps": "Owner notified"}, format="json")
+    assert stop.status_code == 201 and stop.json()["disposition"] == "REC"
+    missing = client.post(f"/api/hits/{hit.pk}/stop/", {"case_number": "26-1"}, format="json")
+    assert missing.status_code == 400
+
+
+def test_covert_hits_are_invisible_through_the_api(api, personas, cam):
+    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=personas["investigator"])
+    factories.read(cam, "4TUV771")
+    hit = Hit.objects.get()
+    assert api(personas["officer"]).get("/api/hits/").json()["count"] == 0
+    assert api(personas["officer"]).get(f"/api/hits/{hit.pk}/").status_code == 404
+    assert api(personas["outsider"]).get(f"/api/hits/{hit.pk}/").status_code == 404
+    assert api(personas["investigator"]).get(f"/api/hits/{hit.pk}/").status_code == 200
+
+
+def test_the_schema_is_behind_login(api, personas):
+    assert APIClient().get("/api/schema/").status_code == 401
+    assert api(personas["analyst"]).get("/api/schema/").status_code == 200
