@@ -32,7 +32,7 @@ def vehicle_pool(n: int, rng: np.random.Generator) -> np.ndarray:
     """Plates in the proportions seen on California roads: 1ABC234 mostly, then others."""
     kinds = rng.choice(3, size=n, p=[0.7, 0.2, 0.1])
     plates = np.empty(n, dtype="<U8")
-    for kind, (lead, fmt) in enumerate([("1", "DLLLDDD"), ("", "LLLDDDD"), ("", "DDDLLL")]):
+    for kind, fmt in enumerate(["DLLLDDD", "LLLDDDD", "DDDLLL"]):
         idx = np.where(kinds == kind)[0]
         parts = []
         for ch in fmt:
@@ -129,10 +129,10 @@ def measure(queries: int, days: int, seed: int) -> dict:
         sample = [p for (p,) in Read.objects.values_list("plate")[:queries]]
     camera_ids = list(Camera.objects.filter(agency=agency).values_list("pk", flat=True))
     cases = {
-        "exact plate (30 days)": [dict(plate=p) for p in sample],
-        "partial plate, 4-5 known (30 days)": [dict(plate=_partial(p, rng)) for p in sample],
-        "camera + 1 hour window": [dict(camera_ids=[rng.choice(camera_ids)],
-                                        window=rng.uniform(1, days * 24 - 1)) for _ in sample],
+        "exact plate (30 days)": [{"plate": p} for p in sample],
+        "partial plate, 4-5 known (30 days)": [{"plate": _partial(p, rng)} for p in sample],
+        "camera + 1 hour window": [{"camera_ids": [rng.choice(camera_ids)], "window": rng.uniform(1, days * 24 - 1)}
+                                   for _ in sample],
     }
     results = {}
     with connection.cursor() as cur:
