@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import roles
-from accounts.models import Agency, User
+from accounts.models import Agency, Designation, User
+from accounts.services import designation_create
 
 AGENCIES = [
     # name, ORI, state, kind, is_home
@@ -41,6 +42,9 @@ PEOPLE = {
                   False, None),
     "outsider": ("Chris", "Vance", "Deputy", "S4410", "Patrol", User.MemberKind.SWORN, roles.OFFICER,
                  False, "CA0010000"),
+    # Holds written designations (ID-3) for hot-list and sharing approval.
+    "designee": ("Mark", "Ellis", "Lieutenant", "9010", "Bureau of Services", User.MemberKind.SWORN, roles.OFFICER,
+                 False, None),
 }
 
 
@@ -78,4 +82,12 @@ def load(ctx: DemoContext) -> None:
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         ctx.users[username] = user
-    ctx.lines.append(f"Users (password {ctx.password!r}): " + ", ".join(PEOPLE))
+    if not Designation.objects.filter(designee=ctx.users["designee"], revoked_at__isnull=True).exists():
+        for scope in (Designation.Scope.HOTLIST_APPROVAL, Designation.Scope.SHARING_APPROVAL):
+            designation_create(
+                administrator=ctx.users["administrator"], designee=ctx.users["designee"], scope=scope,
+                written_authority="Memo BOS-26-031: Lt. Ellis acts for the Deputy Director on ALPR approvals "
+                                  "during her absence.",
+                starts_on=ctx.today - timedelta(days=1), ends_on=ctx.today + timedelta(days=90))
+    ctx.lines.append(f"Users (password {ctx.password!r}): " + ", ".join(PEOPLE)
+                     + " ('designee' holds hot-list and sharing approval designations)")

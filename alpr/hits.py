@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from accounts import roles
 from alpr.models import DispositionCode, Hit, HitStatusChange, Read, StopReport
@@ -71,6 +72,10 @@ def hits_for_read(read: Read) -> list[Hit]:
                 "substitutions": match.substitutions,
             },
         )
+        if created and hit.is_covert and entry.responsible_id:
+            # HT-4: the covert hit (and through it the read) is visible to the investigator
+            # responsible for the entry; the administrator sees covert hits by role.
+            assign_perm("alpr.view_covert_hit", entry.responsible, hit)
         if created:
             HitStatusChange.objects.create(
                 hit=hit, transition="alert", from_status="", to_status=S.ALERT, by=None,

@@ -219,6 +219,7 @@ class Hit(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("view_covert_hit", "May see this covert hit")]
         constraints = [models.UniqueConstraint(fields=["read", "entry"], name="one_hit_per_read_and_entry")]
         indexes = [
             # The officers' live-alert feed: WHERE agency_id = %s AND NOT is_covert ORDER BY created_at DESC.
@@ -265,6 +266,15 @@ class StopReport(models.Model):
 
     def __str__(self):
         return f"Stop for hit #{self.hit_id} ({self.disposition.code})"
+
+
+from guardian.models import UserObjectPermissionBase  # noqa: E402
+
+
+class HitUserObjectPermission(UserObjectPermissionBase):
+    """HT-4: who may see a covert hit, as a direct foreign key (guardian)."""
+
+    content_object = models.ForeignKey(Hit, on_delete=models.CASCADE)
 
 
 from auditlog.registry import auditlog  # noqa: E402

@@ -6,11 +6,11 @@ One access helper per model: `read_for_user`, `hit_for_user`, `search_for_user` 
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts import roles
-from alpr.models import Hit, Read, Search
+from alpr.models import Hit, HitUserObjectPermission, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.search import Criteria
 
@@ -23,6 +23,7 @@ def reads_for_query(*, user, criteria: Criteria):
     qs = Read.objects.filter(
         agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
     )
+    qs = exclude_covert_reads(qs, user)
     if criteria.plate:
         if criteria.is_partial:
             qs = qs.filter(plate__like=pattern_to_like(criteria.plate))
@@ -40,6 +41,20 @@ def reads_for_query(*, user, criteria: Criteria):
     if criteria.vehicle_type:
         qs = qs.filter(vehicle_type=criteria.vehicle_type)
     return qs.order_by("-captured_at", "-id")
+
+
+def _covert_grant(user):
+    return HitUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename="view_covert_hit")
+
+
+def exclude_covert_reads(qs, user):
+    """HT-4: a read that hit a covert entry is invisible to everyone but the investigator
+    responsible for the entry and the ALPR Administrator, in searches too."""
+    if user.has_role(roles.ADMINISTRATOR):
+        return qs
+    hidden = Hit.objects.filter(read=OuterRef("pk"), is_covert=True).exclude(Exists(_covert_grant(user)))
+    return qs.exclude(Exists(hidden))
 
 
 def search_for_user(*, user, pk) -> Search:
@@ -61,7 +76,8 @@ def read_in_search(*, user, search: Search, read_id) -> Read:
 
 
 def read_for_user(*, user, pk) -> Read:
-    read = Read.objects.select_related("camera").filter(pk=pk, agency_id=user.agency_id).first()
+    qs = exclude_covert_reads(Read.objects.select_related("camera").filter(pk=pk, agency_id=user.agency_id), user)
+    read = qs.first()
     if read is None or not user.has_role(*roles.SEARCH_ROLES, *roles.ALERT_ROLES):
         raise Http404
     return read
@@ -78,7 +94,9 @@ def hits_visible_to(user):
         visible |= Q(is_covert=False)
     if user.has_role(roles.ADMINISTRATOR):
         visible |= Q(is_covert=True)
-    visible |= Q(is_covert=True, responsible=user)
+    else:
+        # Object permission (guardian, direct foreign key): granted when the hit was raised.
+        visible |= Q(is_covert=True) & Q(Exists(_covert_grant(user)))
     return base.filter(visible)
 
 

@@ -113,6 +113,7 @@ def fill(reads: int, cameras: int, days: int, seed: int) -> None:
 
 
 def measure(queries: int, days: int, seed: int) -> dict:
+    from django.contrib.auth.models import Group
     from django.db import connection
 
     from accounts.models import Agency, User
@@ -121,7 +122,8 @@ def measure(queries: int, days: int, seed: int) -> dict:
     from alpr.selectors import reads_for_query
 
     agency = Agency.objects.get(ori="CA0010900")
-    user = User(username="bench", agency=agency)
+    user, _ = User.objects.get_or_create(username="bench.analyst", defaults={"agency": agency})
+    user.groups.add(Group.objects.get(name="Crime Analyst"))
     rng = random.Random(seed)
     now = datetime.now(UTC)
     sample = list(Read.objects.order_by("?").values_list("plate", flat=True)[:queries]) if queries <= 2000 else []

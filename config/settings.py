@@ -222,6 +222,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "HitStatusEnum": "alpr.models.Hit.Status",
+        "HotlistRequestStatusEnum": "hotlists.models.HotlistEntryRequest.Status",
+        "FeedImportStatusEnum": "hotlists.models.FeedImport.Status",
+    },
 }
 
 # --- Tasks ------------------------------------------------------------------------------
@@ -238,13 +243,29 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=60)}
 CELERY_TASK_DEFAULT_QUEUE = "alpr"
 CELERY_TIMEZONE = TIME_ZONE
-# Later apps add their periodic tasks here (hot-list expiry, feed import, purge, ...).
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic tasks (celery beat). Later apps add theirs here.
+CELERY_BEAT_SCHEDULE: dict = {
+    # HL-2: general lists at least daily; the drop folder is checked every hour.
+    "hotlists-import-feeds": {"task": "hotlists.tasks.import_feeds", "schedule": 3600.0},
+    # HL-5: entries expire at their deadline (matching checks the deadline itself too).
+    "hotlists-expire-entries": {"task": "hotlists.tasks.expire_entries", "schedule": 300.0},
+}
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
 ALPR_RETENTION_DAYS = env_int("ALPR_RETENTION_DAYS", 30, minimum=1)  # RT-1
 ALPR_HOTLIST_MAX_DAYS = env_int("ALPR_HOTLIST_MAX_DAYS", 30, minimum=1)  # HL-5
 ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  # ID-4, TR-1
+# HT-1/HT-5 matching: OCR confusion classes (first character is the canonical one), whether
+# the state of issue must agree when both sides have it, and how often (seconds) each
+# process checks whether the lists changed.
+ALPR_OCR_EQUIVALENCE = env_list("ALPR_OCR_EQUIVALENCE", ["0ODQ", "1IL", "2Z", "5S", "8B", "6G"])
+ALPR_MATCH_REQUIRE_STATE = env_bool("ALPR_MATCH_REQUIRE_STATE", True)
+ALPR_MATCHER_REFRESH_SECONDS = env_int("ALPR_MATCHER_REFRESH_SECONDS", 2, minimum=0)
+ALPR_HOTLIST_DROP_DIR = Path(env_str("ALPR_HOTLIST_DROP_DIR", str(VAR_DIR / "hotlist-drop")))
+ALPR_HOTLIST_MAX_FILE_BYTES = env_int("ALPR_HOTLIST_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1024)
+# A downloaded list that would remove more than this share of the current entries is
+# refused as truncated or wrong unless imported with force.
+ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION", "0.5"))
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")

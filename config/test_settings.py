@@ -9,3 +9,6 @@ os.environ.setdefault("ALPR_VAR_DIR", tempfile.mkdtemp(prefix="alpr-test-"))
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests change lists and read at once: check the matcher's version on every read.
+ALPR_MATCHER_REFRESH_SECONDS = 0

@@ -21,6 +21,7 @@ urlpatterns = [
     path("ingest/", include("ingest.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("alpr.api_urls")),
+    path("api/", include("hotlists.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", health, name="health"),
 ]

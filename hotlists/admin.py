@@ -1,17 +1,77 @@
 from django.contrib import admin
 
-from hotlists.models import Hotlist, HotlistEntry
+from hotlists.matching import bump_version
+from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
+
+
+class BumpsMatcher:
+    """Edits made in the admin reach every process's matcher too."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump_version()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump_version()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump_version()
 
 
 @admin.register(Hotlist)
-class HotlistAdmin(admin.ModelAdmin):
+class HotlistAdmin(BumpsMatcher, admin.ModelAdmin):
     list_display = ["name", "source", "kind", "is_external", "purpose", "active"]
     list_filter = ["source", "kind", "is_external", "active"]
 
 
 @admin.register(HotlistEntry)
-class HotlistEntryAdmin(admin.ModelAdmin):
+class HotlistEntryAdmin(BumpsMatcher, admin.ModelAdmin):
     list_display = ["plate", "pattern", "state", "hotlist", "status", "expires_at", "responsible"]
     list_filter = ["status", "hotlist"]
     search_fields = ["plate", "reference", "case_number"]
     raw_id_fields = ["responsible"]
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        # HT-4: covert entries stay with their investigator, in the admin lists too.
+        from hotlists.selectors import entries_visible_to
+
+        return entries_visible_to(request.user, super().get_queryset(request))
+
+
+class HotlistRequestEventInline(admin.TabularInline):
+    model = HotlistRequestEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note", "designation"]
+
+
+@admin.register(HotlistEntryRequest)
+class HotlistEntryRequestAdmin(admin.ModelAdmin):
+    """Read-only here: requests move only through the workflow (hotlists/services.py)."""
+
+    list_display = ["pk", "plate", "pattern", "state", "hotlist", "requester", "status", "entered_at", "expires_at"]
+    list_filter = ["status", "hotlist"]
+    search_fields = ["plate", "case_number", "requester__username"]
+    inlines = [HotlistRequestEventInline]
+    readonly_fields = [f.name for f in HotlistEntryRequest._meta.fields]
+
+    def get_queryset(self, request):
+        from hotlists.selectors import requests_visible_to
+
+        return requests_visible_to(request.user, super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FeedImport)
+class FeedImportAdmin(admin.ModelAdmin):
+    list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count"]
+    list_filter = ["status", "hotlist"]
+    readonly_fields = [f.name for f in FeedImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,46 +1,52 @@
-"""Demo hot lists: a state stolen-vehicle list, an alert BOLO and a covert list."""
+"""Demo hot lists through the real paths: the SVS list arrives as a feed file (HL-2);
+internal entries are requested and approved (HL-3, HL-4), one of them by a designee (ID-3)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from hotlists import feeds, services
+from hotlists.models import Hotlist, HotlistEntryRequest
 
-from django.conf import settings
-from django.utils import timezone
+ALERT_PLATE = "8XYZ412"  # on the SVS feed: the demo's live alert
+BOLO_PLATE = "6LMN903"  # on the Robbery BOLO (alert), approved by the administrator
+COVERT_PLATE = "4TUV771"  # on the covert list, approved by the designee: only the investigator sees its hits
+PENDING_PLATE = "2GHJ345"  # waiting in the approval queue
 
-from hotlists.models import Hotlist, HotlistEntry
+SVS_FILE = f"""License Plate,State,Category,NCIC Number,Entry Date
+{ALERT_PLATE},CA,Stolen vehicle,V123456789,2026-11-01
+3def-456,ca,Stolen plate,V223456780,10/28/2026
 
-ALERT_PLATE = "8XYZ412"  # on the SVS list: the demo's live alert
-BOLO_PLATE = "6LMN903"  # on the Robbery BOLO (alert)
-COVERT_PLATE = "4TUV771"  # on the covert list: only the investigator sees its hits
+"5 JKL 789","CA","Stolen vehicle","V323456781","2026-11-12"
+""".encode()
 
 
 def load(ctx) -> None:
-    now = timezone.now()
-    svs, _ = Hotlist.objects.get_or_create(
-        name="CA DOJ Stolen Vehicle System", defaults={"source": Hotlist.Source.SVS, "is_external": True})
-    bolo, _ = Hotlist.objects.get_or_create(
-        name="Robbery Section BOLO",
-        defaults={"source": Hotlist.Source.CUSTOM_BOLO, "purpose": Hotlist.Purpose.VIOLENT_CRIME})
-    covert, _ = Hotlist.objects.get_or_create(
-        name="Robbery Section (covert)",
-        defaults={"source": Hotlist.Source.CUSTOM_BOLO, "kind": Hotlist.Kind.COVERT,
-                  "purpose": Hotlist.Purpose.VIOLENT_CRIME})
-    investigator = ctx.users["investigator"]
-    expiry = now + timedelta(days=settings.ALPR_HOTLIST_MAX_DAYS - 2)
-    entries = [
-        (svs, ALERT_PLATE, "Stolen vehicle", "V123456789", "Silver Honda Civic", "", None, None),
-        (svs, "3DEF456", "Stolen plate", "V223456780", "", "", None, None),
-        (bolo, BOLO_PLATE, "Armed robbery suspect vehicle", "", "Black Toyota Camry", "26-004512", investigator,
-         expiry),
-        (covert, COVERT_PLATE, "Robbery series: suspect associate", "", "White Ford Transit", "26-004519",
-         investigator, expiry),
-    ]
-    for hotlist, plate, reason, ref, vehicle, case, responsible, expires in entries:
-        HotlistEntry.objects.get_or_create(
-            hotlist=hotlist, plate=plate,
-            defaults={"state": "CA", "reason": reason, "reference": ref, "vehicle_description": vehicle,
-                      "case_number": case, "responsible": responsible, "expires_at": expires,
-                      "active_from": now - timedelta(days=2)},
-        )
-    ctx.lines.append(f"Hot lists: {ALERT_PLATE} (stolen, alert), {BOLO_PLATE} (BOLO, alert), "
-                     f"{COVERT_PLATE} (covert, investigator only).")
+    designee = ctx.users["designee"]
+    svs = Hotlist.objects.filter(name="CA DOJ Stolen Vehicle System").first() or services.hotlist_create(
+        name="CA DOJ Stolen Vehicle System", source=Hotlist.Source.SVS, feed_name="svs")
+    bolo = Hotlist.objects.filter(name="Robbery Section BOLO").first() or services.hotlist_create(
+        name="Robbery Section BOLO", source=Hotlist.Source.CUSTOM_BOLO, purpose=Hotlist.Purpose.VIOLENT_CRIME)
+    covert = Hotlist.objects.filter(name="Robbery Section (covert)").first() or services.hotlist_create(
+        name="Robbery Section (covert)", source=Hotlist.Source.CUSTOM_BOLO, kind=Hotlist.Kind.COVERT,
+        purpose=Hotlist.Purpose.VIOLENT_CRIME)
+    if not svs.imports.exists():
+        feeds.import_feed(hotlist=svs, data=SVS_FILE, file_name="svs-demo.csv", by=ctx.users["administrator"])
+    if HotlistEntryRequest.objects.exists():
+        ctx.lines.append("Hot lists: demo requests already present.")
+        return
+    investigator, officer = ctx.users["investigator"], ctx.users["officer"]
+    bolo_req = services.request_submit(
+        requester=investigator, hotlist=bolo, case_number="26-004512", plate=BOLO_PLATE, state="CA",
+        vehicle_description="Black Toyota Camry, tinted windows",
+        justification="Suspect vehicle in the armed robbery at 2100 International Blvd on 11/20.")
+    services.request_approve(req=bolo_req, by=ctx.users["administrator"])
+    covert_req = services.request_submit(
+        requester=investigator, hotlist=covert, case_number="26-004519", plate=COVERT_PLATE, state="CA",
+        vehicle_description="White Ford Transit van",
+        justification="Associate of the robbery-series suspect; movements needed without alerting patrol.")
+    services.request_approve(req=covert_req, by=designee, note="Covert: hits to Sgt. Whitfield only.")
+    services.request_submit(
+        requester=officer, hotlist=bolo, case_number="26-004777", plate=PENDING_PLATE, state="CA",
+        vehicle_description="Grey Nissan Altima", justification="Vehicle used in a residential burglary on 45th St.")
+    ctx.lines.append(f"Hot lists: SVS feed with {ALERT_PLATE} (stolen, alert); {BOLO_PLATE} (BOLO, approved by the "
+                     f"administrator); {COVERT_PLATE} (covert, approved by 'designee'); {PENDING_PLATE} waiting in "
+                     "the approval queue.")

@@ -1,17 +1,38 @@
-"""The hot-list matcher that fulfils alpr.hits.hits_for_read (HT-1).
+"""The hot-list matcher that fulfils alpr.hits.hits_for_read (HT-1, HT-5).
 
-This first matcher asks the database for exact plates on live entries (one indexed query
-per read). State of issue must agree when both sides have it.
+Every read is compared with every live entry of every active list, in memory:
+
+- exact plate: one dict lookup;
+- OCR-equivalent plate (AutoVu calls it OCR equivalence): characters of one confusion
+  class (0/O/D/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G by default; ALPR_OCR_EQUIVALENCE) are
+  the same; the hit records which characters were substituted;
+- partial plates (HT-5): patterns with * and ?, bucketed by their first character so a
+  read is tested against a few dozen patterns, not all of them.
+
+State of issue must agree when both sides have it (ALPR_MATCH_REQUIRE_STATE).
+
+The index is built from the database once per process and rebuilt when the version row
+(MatcherVersion, bumped in the same transaction as any change to lists or entries)
+moves; the version is checked at most every ALPR_MATCHER_REFRESH_SECONDS. Entries with
+a time window (internal entries) keep it in the index, and it is checked at match time,
+so an entry never matches past its expiry even if the expiry task is late (HL-5).
+
+Memory: external entries (the million-row NCIC/SVS lists) are packed as one int per
+plate (entry id and state index); see benchmarks/hotlist_match.py.
 """
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
-from hotlists.models import Hotlist, HotlistEntry
+_STATE_BITS = 7  # up to 127 distinct states of issue, index 0 = unknown
 
 
 @dataclass(frozen=True)
@@ -21,19 +42,172 @@ class Match:
     substitutions: str = ""
 
 
-def find_matches(read) -> list[Match]:
+def equivalence_table(classes: list[str]) -> dict[str, str]:
+    table = {}
+    for group in classes:
+        canonical = group[0]
+        for ch in group:
+            table[ch] = canonical
+    return table
+
+
+class MatcherIndex:
+    def __init__(self, classes: list[str], require_state: bool):
+        self.require_state = require_state
+        self._canon = str.maketrans(equivalence_table(classes))
+        self.states: list[str] = [""]
+        self._state_index: dict[str, int] = {"": 0}
+        self.exact: dict[str, int | tuple[int, ...]] = {}
+        self.canonical: dict[str, str | tuple[str, ...]] = {}
+        self.patterns: dict[str, list[tuple[re.Pattern, int]]] = {}
+        self.windows: dict[int, tuple[float, float | None]] = {}
+        self.version = -1
+        self.size = 0
+
+    # --- building -------------------------------------------------------------------------
+    def _pack(self, entry_id: int, state: str) -> int:
+        idx = self._state_index.get(state)
+        if idx is None:
+            idx = self._state_index[state] = len(self.states)
+            self.states.append(state)
+        return (entry_id << _STATE_BITS) | idx
+
+    def canonical_form(self, plate: str) -> str:
+        return plate.translate(self._canon)
+
+    def add(self, entry_id: int, plate: str, pattern: str, state: str,
+            active_from: float | None = None, expires_at: float | None = None) -> None:
+        packed = self._pack(entry_id, state or "")
+        if active_from is not None or expires_at is not None:
+            self.windows[entry_id] = (active_from or 0.0, expires_at)
+        self.size += 1
+        if plate:
+            current = self.exact.get(plate)
+            self.exact[plate] = packed if current is None else (
+                (*current, packed) if isinstance(current, tuple) else (current, packed))
+            canon = self.canonical_form(plate)
+            if canon != plate:
+                # Plates that are already canonical are found by looking the read's canonical
+                # form up in `exact`; only the others need this second map.
+                seen = self.canonical.get(canon)
+                if seen is None:
+                    self.canonical[canon] = plate
+                elif seen != plate and not (isinstance(seen, tuple) and plate in seen):
+                    self.canonical[canon] = (*seen, plate) if isinstance(seen, tuple) else (seen, plate)
+        if pattern:
+            rx = re.compile("^" + pattern.replace("*", ".*").replace("?", ".") + "$")
+            key = pattern[0] if pattern[0] not in "*?" else ""
+            self.patterns.setdefault(key, []).append((rx, packed))
+
+    # --- matching -------------------------------------------------------------------------
+    def _live(self, entry_id: int, now: float) -> bool:
+        window = self.windows.get(entry_id)
+        if window is None:
+            return True
+        start, end = window
+        return start <= now and (end is None or now < end)
+
+    def _state_ok(self, packed: int, state: str) -> bool:
+        if not self.require_state or not state:
+            return True
+        entry_state = self.states[packed & ((1 << _STATE_BITS) - 1)]
+        return not entry_state or entry_state == state
+
+    def _accept(self, packed, state, now, found, kind, subs="") -> None:
+        for p in packed if isinstance(packed, tuple) else (packed,):
+            entry_id = p >> _STATE_BITS
+            if entry_id not in found and self._state_ok(p, state) and self._live(entry_id, now):
+                found[entry_id] = Match(entry_id=entry_id, kind=kind, substitutions=subs)
+
+    def match(self, plate: str, state: str = "", now: float | None = None) -> list[Match]:
+        now = time.time() if now is None else now
+        found: dict[int, Match] = {}
+        hit = self.exact.get(plate)
+        if hit is not None:
+            self._accept(hit, state, now, found, "exact")
+        canon = self.canonical_form(plate)
+        candidates = []
+        if canon != plate and canon in self.exact:
+            candidates.append(canon)
+        listed = self.canonical.get(canon)
+        if listed is not None:
+            candidates.extend(listed if isinstance(listed, tuple) else (listed,))
+        for other in candidates:
+            if other != plate:
+                self._accept(self.exact[other], state, now, found, "equivalent", _substitutions(plate, other))
+        if self.patterns:
+            for key in (plate[:1], ""):
+                for rx, packed in self.patterns.get(key, ()):
+                    if rx.match(plate):
+                        self._accept(packed, state, now, found, "partial")
+        return list(found.values())
+
+
+def _substitutions(read_plate: str, entry_plate: str) -> str:
+    return ", ".join(f"{a}→{b} at {i + 1}" for i, (a, b) in enumerate(zip(read_plate, entry_plate, strict=True))
+                     if a != b)
+
+
+def build_index() -> MatcherIndex:
+    from hotlists.models import HotlistEntry
+
+    index = MatcherIndex(list(settings.ALPR_OCR_EQUIVALENCE), settings.ALPR_MATCH_REQUIRE_STATE)
+    index.version = current_version()
     now = timezone.now()
-    entries = (
-        HotlistEntry.objects.filter(plate=read.plate, status=HotlistEntry.Status.ACTIVE, active_from__lte=now,
-                                    hotlist__active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .values_list("pk", "state")
+    rows = (
+        HotlistEntry.objects.filter(status=HotlistEntry.Status.ACTIVE, hotlist__active=True)
+        .exclude(expires_at__lte=now)
+        .values_list("pk", "plate", "pattern", "state", "active_from", "expires_at", "hotlist__is_external")
+        .iterator(chunk_size=20_000)
     )
-    return [
-        Match(entry_id=pk)
-        for pk, state in entries
-        if not (state and read.state and state != read.state)
-    ]
+    for pk, plate, pattern, state, active_from, expires_at, external in rows:
+        if external and expires_at is None and active_from <= now:
+            index.add(pk, plate, pattern, state)
+        else:
+            index.add(pk, plate, pattern, state, active_from.timestamp(),
+                      expires_at.timestamp() if expires_at else None)
+    return index
 
 
-__all__ = ["Match", "find_matches", "Hotlist"]
+def current_version() -> int:
+    from hotlists.models import MatcherVersion
+
+    return MatcherVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def bump_version() -> None:
+    """Call inside the transaction that changes lists or entries: the services, the
+    feed import and the admin do. Explicit rather than a save signal, so a bulk import
+    bumps once, not once per row."""
+    from hotlists.models import MatcherVersion
+
+    if not MatcherVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now()):
+        MatcherVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+_lock = threading.Lock()
+_index: MatcherIndex | None = None
+_checked_at = 0.0
+
+
+def get_index() -> MatcherIndex:
+    global _index, _checked_at
+    now = time.monotonic()
+    if _index is not None and now - _checked_at < settings.ALPR_MATCHER_REFRESH_SECONDS:
+        return _index
+    with _lock:
+        version = current_version()
+        _checked_at = time.monotonic()
+        if _index is None or _index.version != version:
+            _index = build_index()
+        return _index
+
+
+def reset_index() -> None:
+    global _index, _checked_at
+    with _lock:
+        _index, _checked_at = None, 0.0
+
+
+def find_matches(read) -> list[Match]:
+    return get_index().match(read.plate, read.state)

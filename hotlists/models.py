@@ -37,6 +37,9 @@ class Hotlist(models.Model):
         VIOLENT_CRIME = "violent_crime", "Violent crime investigation"
 
     name = models.CharField(max_length=120, unique=True)
+    feed_name = models.SlugField(
+        max_length=60, blank=True, help_text="External lists: the drop-folder sub-folder their files arrive in (HL-2)."
+    )
     source = models.CharField(max_length=24, choices=Source.choices)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ALERT)
     is_external = models.BooleanField(default=False, help_text="Downloaded from an outside source (HL-2).")
@@ -86,10 +89,13 @@ class HotlistEntry(models.Model):
     active_from = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    entered_on = models.DateField(null=True, blank=True, help_text="External lists: the source's entry date.")
+    major_crime = models.CharField(max_length=200, blank=True, help_text="Partial plates: the major crime (HT-5).")
 
     class Meta:
         ordering = ["plate"]
         verbose_name_plural = "hot-list entries"
+        permissions = [("view_covert_entry", "May see this covert entry and its hits")]
         constraints = [
             models.CheckConstraint(condition=~Q(plate="") | ~Q(pattern=""), name="entry_has_plate_or_pattern"),
         ]
@@ -113,7 +119,132 @@ class HotlistEntry(models.Model):
         )
 
 
+class HotlistEntryRequest(models.Model):
+    """HL-3..HL-5: a member asks for a plate (or partial plate) on an internal list; the
+    ALPR Administrator or a designee approves it before it is active, for at most
+    ALPR_HOTLIST_MAX_DAYS. The workflow lives in hotlists/services.py."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved (active)"
+        DISAPPROVED = "disapproved", "Disapproved"
+        REMOVAL_REQUESTED = "removal_requested", "Early removal requested"
+        REMOVED = "removed", "Removed early"
+        EXPIRED = "expired", "Expired"
+        RENEWED = "renewed", "Replaced by a renewal"
+
+    case_number = models.CharField("investigation case / report number", max_length=64)
+    plate = models.CharField(max_length=10, blank=True)
+    pattern = models.CharField("partial plate", max_length=12, blank=True,
+                               help_text="Partial plate from a major crime report: * any characters, ? one (HT-5).")
+    major_crime = models.CharField(max_length=200, blank=True, help_text="Required with a partial plate (HT-5).")
+    state = models.CharField("state of issue", max_length=2)
+    vehicle_description = models.CharField(max_length=200)
+    justification = models.TextField("explanation / justification")
+    hotlist = models.ForeignKey(Hotlist, on_delete=models.PROTECT, related_name="requests",
+                                help_text="Which internal list: alert or covert.")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hotlist_requests")
+    requester_name = models.CharField(max_length=200)
+    requester_serial = models.CharField(max_length=20)
+    entered_at = models.DateTimeField("date and time of entry", default=timezone.now)
+    renews = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    # ID-3: approved by the administrator (empty) or under this designation.
+    designation = models.ForeignKey("accounts.Designation", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    entry = models.OneToOneField(HotlistEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="request")
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_at"]
+        indexes = [
+            # The approval queue: WHERE status = 'submitted' ORDER BY entered_at.
+            models.Index(fields=["status", "entered_at"], name="request_queue"),
+            # The expiry task: WHERE status IN (approved, removal_requested) AND expires_at <= now.
+            models.Index(fields=["status", "expires_at"], name="request_expiry"),
+        ]
+
+    def __str__(self):
+        return f"Request #{self.pk}: {self.plate or self.pattern} on {self.hotlist} ({self.get_status_display()})"
+
+
+class HotlistRequestEvent(models.Model):
+    """History of a request: each step, who took it, when, under which authority (HL-6)."""
+
+    request = models.ForeignKey(HotlistEntryRequest, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    designation = models.ForeignKey("accounts.Designation", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Request #{self.request_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class FeedImport(models.Model):
+    """HL-2: one import of a downloaded list file, applied whole or not at all."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        REJECTED = "rejected", "Rejected (nothing changed)"
+
+    hotlist = models.ForeignKey(Hotlist, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", help_text="Empty: read from the drop folder.")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices)
+    error = models.TextField(blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(default=list, blank=True, help_text="[{line, reason, text}] (first 1,000).")
+    rejected_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.hotlist} import {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class MatcherVersion(models.Model):
+    """One row. Bumped in the same transaction as any change to what can match, so every
+    process's in-memory matcher knows to reload (hotlists/matching.py)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"matcher version {self.version}"
+
+
+# Covert entries and their hits (HT-4): direct foreign-key object permissions, not
+# guardian's generic tables (which leave orphans and are slow).
+from guardian.models import UserObjectPermissionBase  # noqa: E402
+
+
+class HotlistEntryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(HotlistEntry, on_delete=models.CASCADE)
+
+
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(Hotlist)
-auditlog.register(HotlistEntry)
+auditlog.register(HotlistEntryRequest)

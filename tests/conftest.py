@@ -103,3 +103,22 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _fresh_matcher():
+    """Each test's database is rolled back, version numbers included, so no process-wide
+    matcher index may survive from one test to the next."""
+    from hotlists.matching import reset_index
+
+    reset_index()
+    yield
+    reset_index()
+
+
+@pytest.fixture
+def dispositions(db):
+    """Migration data is gone after a transactional test's flush; put it back."""
+    from alpr.dispositions import ensure_default_codes
+
+    ensure_default_codes()

@@ -38,6 +38,12 @@ def hotlist(kind=Hotlist.Kind.ALERT, name=None, **extra):
 
 
 def entry(lst, plate, *, responsible=None, state="CA", **extra):
+    """An entry written straight to the table (as a feed or the admin would), so the
+    matcher is told, as those paths do."""
+    from hotlists.matching import bump_version
+
     extra.setdefault("expires_at", timezone.now() + timedelta(days=10))
-    return HotlistEntry.objects.create(hotlist=lst, plate=plate, state=state, responsible=responsible,
+    made = HotlistEntry.objects.create(hotlist=lst, plate=plate, state=state, responsible=responsible,
                                        case_number="26-000111", reason="Stolen vehicle", **extra)
+    bump_version()
+    return made

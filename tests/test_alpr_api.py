@@ -79,7 +79,7 @@ def test_roles_and_outsiders(api, personas, cam):
     assert APIClient().get("/api/hits/").status_code == 401
 
 
-def test_hit_workflow_through_the_api(api, personas, cam):
+def test_hit_workflow_through_the_api(api, personas, cam, dispositions):
     factories.entry(factories.hotlist(), "8XYZ412")
     factories.read(cam, "8XYZ412")
     hit = Hit.objects.get()

@@ -20,11 +20,14 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys):
     out = capsys.readouterr().out
     assert "demo-password-2026" in out
     for username in ("officer", "pst", "analyst", "investigator", "administrator", "coordinator", "auditor",
-                     "untrained", "outsider"):
+                     "untrained", "outsider", "designee"):
         user = User.objects.get(username=username)
         assert user.check_password("demo-password-2026")
         assert user.groups.count() == 1
-    assert User.objects.count() == 9
+    assert User.objects.count() == 10
+    from accounts.models import Designation
+
+    assert Designation.objects.filter(designee__username="designee", revoked_at__isnull=True).count() == 2
     assert Agency.objects.filter(is_home=True).count() == 1
     assert Agency.objects.filter(kind=Agency.Kind.FEDERAL).exists()
     assert Agency.objects.exclude(state="CA").exists()

@@ -119,7 +119,7 @@ def test_roles_that_do_not_work_alerts_cannot_move_hits(alert_hit, personas):
             hit_service.hit_transition(hit=alert_hit, name="verify", by=personas[name], checks=ALL_CHECKS)
 
 
-def test_a_stop_needs_validation_and_every_field(alert_hit, personas):
+def test_a_stop_needs_validation_and_every_field(alert_hit, personas, dispositions):
     officer = personas["officer"]
     arrest = DispositionCode.objects.get(code="ARR")
     fields = {"by": officer, "responding_member": officer, "justification": "Occupied stolen vehicle",
@@ -182,7 +182,7 @@ def test_live_alerts_show_open_alert_hits_of_the_agency_newest_first(personas, c
     assert "BBB2222" not in body and "Sheriff cam" in body
 
 
-def test_the_hit_page_walks_through_the_steps_and_logs_views(alert_hit, personas, client):
+def test_the_hit_page_walks_through_the_steps_and_logs_views(alert_hit, personas, client, dispositions):
     client.force_login(personas["officer"])
     url = reverse("alpr:hit_detail", args=[alert_hit.pk])
     body = client.get(url).content.decode()

@@ -7,12 +7,17 @@ from datetime import timedelta
 from training.models import REQUIRED_TOPICS, TrainingCourse, TrainingRecord
 
 
-def load(ctx) -> None:
+def _course():
     course, _ = TrainingCourse.objects.update_or_create(
         title="ALPR Operator Training (DGO I-12)",
         version="2026.1",
         defaults={"topics": sorted(REQUIRED_TOPICS), "is_department_approved": True, "active": True},
     )
+    return course
+
+
+def load(ctx) -> None:
+    course = _course()
     coordinator = ctx.users.get("coordinator")
     for username, user in ctx.users.items():
         days_ago = 400 if username == "untrained" else 30

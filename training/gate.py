@@ -29,8 +29,11 @@ EXEMPT_ADMIN_APPS: dict[str, str] = {
     "authtoken": "API tokens",
 }
 
-# Device-authenticated endpoints (cameras) are not members; later apps list them here.
-EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {}
+# Device-authenticated endpoints: cameras are not members and never see stored data; each
+# of these checks the camera token itself (alpr/devices.py) and logs the call.
+EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {
+    "hotlists_api:device_hotlist": "mobile units download the alert lists at shift start (DGO I-12 A.1)",
+}
 
 
 def is_exempt(resolver_match, path: str) -> bool:

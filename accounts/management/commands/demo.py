@@ -4,6 +4,7 @@ Each app that has demo data exposes `<app>/demo.py` with `load(ctx)`; they run i
 order below, so later apps can use the people and agencies made before them.
 """
 
+import logging
 from importlib import import_module
 
 from django.conf import settings
@@ -27,6 +28,9 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo data with DJANGO_ENV=production.")
         if len(password) < 12:
             raise CommandError("The demo password must be at least 12 characters.")
+        # Every demo step is logged to the access log as usual; keep the console readable.
+        logging.getLogger("alpr.access").setLevel(logging.WARNING)
+        logging.getLogger("hotlists.feeds").setLevel(logging.WARNING)
         ctx = DemoContext(password=password, today=timezone.localdate())
         with transaction.atomic():
             for module in DEMO_MODULES:
