@@ -127,8 +127,8 @@ def parse_feed(data: bytes) -> ParsedFeed:
         result.rows_read += 1
         raw = "|".join(record)
 
-        def cell(name, _record=record):
-            idx = columns.get(name)
+        def cell(name, _record=record, _columns=columns):
+            idx = _columns.get(name)
             return _record[idx].strip() if idx is not None and idx < len(_record) else ""
 
         plate = re.sub(r"[\s\-]", "", cell("plate")).upper()

@@ -115,7 +115,8 @@ def request_submit(
             raise DomainError("A renewal is for the same plate as the entry it renews.")
     req = HotlistEntryRequest(
         hotlist=hotlist, case_number=case_number.strip().upper(), plate=plate, pattern=pattern,
-        major_crime=major_crime.strip(), state=state.strip().upper()[:2], vehicle_description=vehicle_description.strip(),
+        major_crime=major_crime.strip(), state=state.strip().upper()[:2],
+        vehicle_description=vehicle_description.strip(),
         justification=justification.strip(), requester=requester, requester_name=requester.display_name,
         requester_serial=requester.serial_number, renews=renews,
     )

@@ -14,8 +14,8 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_officer_sees_a_live_alert_verifies_validates_and_documents_the_stop(page, personas, home_agency,
-                                                                                  dispositions):  # noqa: F811
+def test_an_officer_sees_a_live_alert_verifies_validates_and_documents_the_stop(  # noqa: F811
+        page, personas, home_agency, dispositions):  # noqa: F811
     cam = factories.camera(home_agency)
     factories.entry(factories.hotlist(), "8XYZ412")
     sign_in(page, "officer", PASSWORD)
