@@ -1,0 +1,49 @@
+"""DGO I-12 A.1: mobile units download the alert lists; never covert entries."""
+
+import pytest
+
+from alpr.services import camera_issue_token
+from audits.models import AccessEvent
+from hotlists.models import Hotlist
+from tests import factories
+
+
+@pytest.fixture
+def unit(personas, home_agency):
+    cam = factories.camera(home_agency, "Patrol unit 2A12", kind="mobile")
+    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+
+
+def test_the_download_has_alert_entries_only_and_is_logged(unit, client, personas):
+    cam, token = unit
+    factories.entry(factories.hotlist(), "8XYZ412")
+    factories.entry(factories.hotlist(), "", pattern="6LM*3")
+    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=personas["investigator"])
+    response = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}")
+    assert response.status_code == 200
+    body = response.json()
+    assert [e[0] for e in body["entries"]] == ["8XYZ412"] and [p[0] for p in body["patterns"]] == ["6LM*3"]
+    assert "4TUV771" not in response.content.decode()
+    event = AccessEvent.objects.get(action="hotlist.device_download", outcome="allowed")
+    assert event.object_id == str(cam.pk) and event.data_elements["entries"] == 1
+    again = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}",
+                       HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    factories.entry(factories.hotlist(), "1NEW111")
+    changed = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}",
+                         HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != response["ETag"]
+
+
+def test_bad_or_revoked_tokens_are_refused(unit, client, personas):
+    from alpr.services import camera_revoke_token
+
+    cam, token = unit
+    assert client.get("/api/devices/hotlist/").status_code == 401
+    assert client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION="Camera nope").status_code == 401
+    camera_revoke_token(camera=cam, by=personas["administrator"])
+    assert client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}").status_code == 401
+    assert AccessEvent.objects.filter(action="hotlist.device_download", outcome="denied").count() == 3
+    # A member's session is not a camera.
+    client.force_login(personas["officer"])
+    assert client.get("/api/devices/hotlist/").status_code == 401

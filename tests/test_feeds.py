@@ -1,0 +1,119 @@
+"""HL-2: downloaded lists replace the old list atomically; bad files change nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from hotlists import feeds, services
+from hotlists.models import FeedImport, Hotlist, HotlistEntry
+from tests import factories
+
+
+@pytest.fixture
+def svs(db):
+    return services.hotlist_create(name="SVS", source=Hotlist.Source.SVS, feed_name="svs")
+
+
+def _plates(hotlist):
+    return set(HotlistEntry.objects.filter(hotlist=hotlist, status="active").values_list("plate", "state"))
+
+
+def test_it_tolerates_the_variations_real_extracts_have(svs):
+    data = ('\ufeffLIC NO\tLIS\tType\tNCIC #\tEntered\n'
+            '7abc-123\tca\tStolen vehicle\tV1\t11/02/2026\n'
+            '\n'
+            '"8 XYZ 412"\tCA\t"Stolen, plate"\tV2\t2026-11-01\n'
+            '7ABC123\tCA\tduplicate row\tV1\t2026-11-02\n').encode()
+    result = feeds.import_feed(hotlist=svs, data=data, file_name="svs.tsv")
+    assert result.status == FeedImport.Status.APPLIED, result.error
+    assert _plates(svs) == {("7ABC123", "CA"), ("8XYZ412", "CA")}
+    entry = HotlistEntry.objects.get(plate="8XYZ412")
+    assert entry.reason == "Stolen, plate" and entry.reference == "V2" and str(entry.entered_on) == "2026-11-01"
+    assert (result.rows_read, result.added) == (3, 2)
+
+
+def test_rejected_rows_are_reported_with_line_numbers(svs):
+    data = b"plate,state\n7ABC123,CA\n,CA\n7AB*123,CA\n1AAA111,California\n"
+    result = feeds.import_feed(hotlist=svs, data=data, file_name="svs.csv")
+    assert result.status == FeedImport.Status.APPLIED
+    assert [(r["line"], r["reason"][:8]) for r in result.rejected_rows] == [
+        (3, "no plate"), (4, "plate ha"), (5, "state 'C")]
+    assert _plates(svs) == {("7ABC123", "CA")}
+
+
+def test_the_newest_file_replaces_the_old_list(svs, personas, home_agency):
+    feeds.import_feed(hotlist=svs, data=b"plate,state,reason\nAAA1111,CA,x\nBBB2222,CA,x\nCCC3333,CA,x\n",
+                      file_name="day1.csv")
+    # A read hits BBB2222: the entry must stay on file when the list drops it.
+    factories.read(factories.camera(home_agency), "BBB2222")
+    result = feeds.import_feed(hotlist=svs, data=b"plate,state,reason\nAAA1111,CA,changed\nCCC3333,CA,x\n"
+                                                 b"DDD4444,CA,x\n", file_name="day2.csv")
+    assert (result.added, result.removed, result.updated, result.unchanged) == (1, 1, 1, 1)
+    assert _plates(svs) == {("AAA1111", "CA"), ("CCC3333", "CA"), ("DDD4444", "CA")}
+    assert HotlistEntry.objects.get(plate="BBB2222").status == HotlistEntry.Status.REMOVED
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text"),
+        (b"name,colour\nbob,red\n", "no plate column"),
+        (b"plate,state\n,CA\n***,CA\n", "No usable rows"),
+    ],
+)
+def test_a_malformed_file_changes_nothing_and_says_why(svs, data, message):
+    feeds.import_feed(hotlist=svs, data=b"plate\nAAA1111\n", file_name="good.csv")
+    result = feeds.import_feed(hotlist=svs, data=data, file_name="bad.csv")
+    assert result.status == FeedImport.Status.REJECTED and message in result.error
+    assert _plates(svs) == {("AAA1111", "")}
+
+
+def test_a_file_that_would_empty_the_list_is_refused_unless_forced(svs):
+    rows = "".join(f"A{i:06d},CA\n" for i in range(10))
+    feeds.import_feed(hotlist=svs, data=("plate,state\n" + rows).encode(), file_name="full.csv")
+    truncated = b"plate,state\nA000000,CA\n"
+    result = feeds.import_feed(hotlist=svs, data=truncated, file_name="truncated.csv")
+    assert result.status == FeedImport.Status.REJECTED and "looks truncated" in result.error
+    assert len(_plates(svs)) == 10
+    assert feeds.import_feed(hotlist=svs, data=truncated, file_name="t.csv", force=True).status == "applied"
+    assert len(_plates(svs)) == 1
+
+
+def test_internal_lists_are_not_replaced_by_files(db):
+    bolo = services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO, purpose=Hotlist.Purpose.BURGLARY)
+    result = feeds.import_feed(hotlist=bolo, data=b"plate\nAAA1111\n", file_name="x.csv")
+    assert result.status == FeedImport.Status.REJECTED
+
+
+def test_the_drop_folder_command(svs, settings, tmp_path):
+    settings.ALPR_HOTLIST_DROP_DIR = tmp_path
+    folder = tmp_path / "svs"
+    folder.mkdir()
+    (folder / "old.csv").write_bytes(b"plate\nOLD1111\n")
+    import os
+    import time
+
+    os.utime(folder / "old.csv", (time.time() - 60, time.time() - 60))
+    (folder / "new.csv").write_bytes(b"plate,state\nNEW2222,CA\n")
+    call_command("import_hotlists")
+    assert _plates(svs) == {("NEW2222", "CA")}
+    assert sorted(p.name.split("-", 1)[1] for p in (folder / "processed").iterdir()) == ["new.csv", "old.csv"]
+    # The same file again is not a new import.
+    (folder / "again.csv").write_bytes(b"plate,state\nNEW2222,CA\n")
+    call_command("import_hotlists")
+    assert FeedImport.objects.count() == 1
+
+
+def test_the_upload_page_and_report(svs, personas, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas["administrator"])
+    response = client.post(reverse("hotlists:import_upload"), {
+        "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"plate\nAAA1111\n,\n<b>x</b>\n")})
+    imp = FeedImport.objects.get()
+    assert response["Location"] == reverse("hotlists:import_detail", args=[imp.pk])
+    report = client.get(response["Location"]).content.decode()
+    assert "Applied" in report and "&lt;b&gt;x&lt;/b&gt;" in report
+    client.force_login(personas["officer"])
+    assert client.get(reverse("hotlists:import_upload")).status_code == 404

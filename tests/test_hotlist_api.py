@@ -1,0 +1,55 @@
+"""The hot-list API applies the same rules as the pages."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from hotlists import services
+from hotlists.models import Hotlist
+
+
+def _api(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+@pytest.fixture
+def bolo(db):
+    return services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO, purpose=Hotlist.Purpose.BURGLARY)
+
+
+def test_request_and_decide_through_the_api(personas, bolo):
+    body = {"hotlist": bolo.pk, "case_number": "26-5", "plate": "2GHJ345", "state": "CA",
+            "vehicle_description": "Grey Nissan", "justification": "Burglary suspect vehicle"}
+    created = _api(personas["officer"]).post("/api/hotlists/requests/", body, format="json")
+    assert created.status_code == 201 and created.json()["status"] == "submitted"
+    pk = created.json()["id"]
+    assert _api(personas["officer"]).post(f"/api/hotlists/requests/{pk}/decision/", {"action": "approve"},
+                                          format="json").status_code == 403
+    queue = _api(personas["administrator"]).get("/api/hotlists/requests/?queue=1").json()
+    assert [r["id"] for r in queue] == [pk]
+    assert _api(personas["officer"]).get("/api/hotlists/requests/?queue=1").status_code == 404
+    decided = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/",
+                                                   {"action": "disapprove", "note": "Insufficient link"}, format="json")
+    assert decided.status_code == 200 and decided.json()["status"] == "disapproved"
+    again = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/", {"action": "approve"},
+                                                 format="json")
+    assert again.status_code == 409
+    assert _api(personas["pst"]).get(f"/api/hotlists/requests/{pk}/").status_code == 404
+    missing = _api(personas["officer"]).post("/api/hotlists/requests/", {"hotlist": bolo.pk}, format="json")
+    assert missing.status_code == 400
+
+
+def test_imports_through_the_api(personas):
+    svs = services.hotlist_create(name="SVS", source=Hotlist.Source.SVS)
+    ok = _api(personas["administrator"]).post("/api/hotlists/imports/", {
+        "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"plate\nAAA1111\n")}, format="multipart")
+    assert ok.status_code == 201 and ok.json()["added"] == 1
+    bad = _api(personas["administrator"]).post("/api/hotlists/imports/", {
+        "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"\x00\x01binary")}, format="multipart")
+    assert bad.status_code == 400 and bad.json()["status"] == "rejected"
+    assert _api(personas["officer"]).post("/api/hotlists/imports/", {
+        "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"plate\nAAA1111\n")},
+        format="multipart").status_code == 404

@@ -1,0 +1,74 @@
+"""HT-1, HT-5: exact, OCR-equivalent and partial-plate matching, with state rules."""
+
+import time
+
+import pytest
+
+from hotlists.matching import MatcherIndex
+
+CLASSES = ["0ODQ", "1IL", "2Z", "5S", "8B", "6G"]
+
+
+@pytest.fixture
+def index():
+    idx = MatcherIndex(CLASSES, require_state=True)
+    idx.add(1, "8XYZ412", "", "CA")
+    idx.add(2, "7ABC123", "", "")
+    idx.add(3, "", "6LM*3", "CA")
+    idx.add(4, "5OB1234", "", "NV")
+    return idx
+
+
+def test_exact(index):
+    assert [(m.entry_id, m.kind) for m in index.match("8XYZ412", "CA")] == [(1, "exact")]
+
+
+def test_ocr_equivalence_records_the_substitution(index):
+    [match] = index.match("BXYZ4I2", "CA")
+    assert (match.entry_id, match.kind) == (1, "equivalent")
+    assert match.substitutions == "B→8 at 1, I→1 at 6"
+    # The entry side holds confusable characters too.
+    [match] = index.match("S0B1Z34", "NV")
+    assert match.entry_id == 4 and match.kind == "equivalent"
+
+
+def test_partial_plates(index):
+    assert [(m.entry_id, m.kind) for m in index.match("6LMN903", "CA")] == [(3, "partial")]
+    assert index.match("6LMN904", "CA") == []
+    assert index.match("16LMN903", "CA") == []
+
+
+def test_state_must_agree_when_both_sides_have_it(index):
+    assert index.match("8XYZ412", "NV") == []
+    assert [m.entry_id for m in index.match("8XYZ412", "")] == [1]  # read state unknown
+    assert [m.entry_id for m in index.match("7ABC123", "AZ")] == [2]  # entry state unknown
+    relaxed = MatcherIndex(CLASSES, require_state=False)
+    relaxed.add(1, "8XYZ412", "", "CA")
+    assert [m.entry_id for m in relaxed.match("8XYZ412", "NV")] == [1]
+
+
+def test_time_windows(index):
+    now = time.time()
+    index.add(9, "9WIN999", "", "CA", active_from=now - 10, expires_at=now + 10)
+    assert [m.entry_id for m in index.match("9WIN999", "CA", now=now)] == [9]
+    assert index.match("9WIN999", "CA", now=now + 10) == []
+    assert index.match("9WIN999", "CA", now=now - 11) == []
+
+
+def test_the_same_plate_on_two_lists_gives_two_matches(index):
+    index.add(10, "8XYZ412", "", "CA")
+    assert sorted(m.entry_id for m in index.match("8XYZ412", "CA")) == [1, 10]
+
+
+def test_the_process_index_follows_changes(personas, home_agency):
+    from alpr.models import Hit
+    from tests import factories
+
+    cam = factories.camera(home_agency)
+    lst = factories.hotlist()
+    factories.read(cam, "8XYZ412")
+    assert Hit.objects.count() == 0
+    factories.entry(lst, "8XYZ412")  # bumps the version: the next read sees it
+    factories.read(cam, "8XYZ412")
+    factories.read(cam, "8XYZ4I2")
+    assert list(Hit.objects.order_by("pk").values_list("match_kind", flat=True)) == ["exact", "equivalent"]
