@@ -96,7 +96,7 @@ def build_from_db(entries, patterns, database_url):
 
     ncic, _ = Hotlist.objects.get_or_create(name="NCIC (benchmark)", defaults={"source": "ncic", "is_external": True})
     bolo, _ = Hotlist.objects.get_or_create(name="Partial plates (benchmark)",
-                                            defaults={"source": "custom_bolo", "purpose": "violent_crime"})
+                                            defaults={"source": "ncic", "is_external": True})
     if HotlistEntry.objects.filter(hotlist=ncic).count() != len(entries):
         HotlistEntry.objects.filter(hotlist__in=[ncic, bolo]).delete()
         t0 = time.perf_counter()
@@ -112,9 +112,9 @@ def build_from_db(entries, patterns, database_url):
                                 "2026-01-01", "Homicide"))
         raw.commit()
         print(f"loaded {len(entries) + len(patterns):,} entries into PostgreSQL in {time.perf_counter() - t0:.1f} s")
-    bump_version()
+    bump_version(external=True)
     t0 = time.perf_counter()
-    index = build_index()
+    index = build_index("external")
     print(f"build_index() from PostgreSQL: {time.perf_counter() - t0:.1f} s")
     return index
 

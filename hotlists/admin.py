@@ -7,17 +7,21 @@ from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryReque
 class BumpsMatcher:
     """Edits made in the admin reach every process's matcher too."""
 
+    def _bump(self):
+        bump_version()
+        bump_version(external=True)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        bump_version()
+        self._bump()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        bump_version()
+        self._bump()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        bump_version()
+        self._bump()
 
 
 @admin.register(Hotlist)

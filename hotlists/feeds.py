@@ -207,7 +207,7 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
             # Entries with hits stay on file (the hits point at them); the rest go.
             HotlistEntry.objects.filter(pk__in=batch, hits__isnull=True).delete()
             HotlistEntry.objects.filter(pk__in=batch).update(status=HotlistEntry.Status.REMOVED)
-        bump_version()  # bulk operations send no signals
+        bump_version(external=True)
         record.status = FeedImport.Status.APPLIED
         record.added, record.updated, record.removed = len(new_entries), len(changed), len(to_remove)
         record.unchanged = len(incoming) - len(new_entries) - len(changed)

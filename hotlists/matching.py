@@ -11,9 +11,10 @@ Every read is compared with every live entry of every active list, in memory:
 
 State of issue must agree when both sides have it (ALPR_MATCH_REQUIRE_STATE).
 
-The index is built from the database once per process and rebuilt when the version row
-(MatcherVersion, bumped in the same transaction as any change to lists or entries)
-moves; the version is checked at most every ALPR_MATCHER_REFRESH_SECONDS. Entries with
+The index is built from the database once per process, in two tiers (downloaded lists;
+internal entries), and a tier is rebuilt when its counter on the version row
+(MatcherVersion, bumped in the same transaction as any change) moves; the versions are
+checked at most every ALPR_MATCHER_REFRESH_SECONDS. Entries with
 a time window (internal entries) keep it in the index, and it is checked at match time,
 so an entry never matches past its expiry even if the expiry task is late (HL-5).
 
@@ -148,20 +149,24 @@ def _substitutions(read_plate: str, entry_plate: str) -> str:
                      if a != b)
 
 
-def build_index() -> MatcherIndex:
+TIERS = ("internal", "external")
+
+
+def build_index(tier: str = "internal") -> MatcherIndex:
     from hotlists.models import HotlistEntry
 
     index = MatcherIndex(list(settings.ALPR_OCR_EQUIVALENCE), settings.ALPR_MATCH_REQUIRE_STATE)
-    index.version = current_version()
+    index.version = current_versions()[tier]
     now = timezone.now()
     rows = (
-        HotlistEntry.objects.filter(status=HotlistEntry.Status.ACTIVE, hotlist__active=True)
+        HotlistEntry.objects.filter(status=HotlistEntry.Status.ACTIVE, hotlist__active=True,
+                                    hotlist__is_external=(tier == "external"))
         .exclude(expires_at__lte=now)
-        .values_list("pk", "plate", "pattern", "state", "active_from", "expires_at", "hotlist__is_external")
+        .values_list("pk", "plate", "pattern", "state", "active_from", "expires_at")
         .iterator(chunk_size=20_000)
     )
-    for pk, plate, pattern, state, active_from, expires_at, external in rows:
-        if external and expires_at is None and active_from <= now:
+    for pk, plate, pattern, state, active_from, expires_at in rows:
+        if expires_at is None and active_from <= now:
             index.add(pk, plate, pattern, state)
         else:
             index.add(pk, plate, pattern, state, active_from.timestamp(),
@@ -169,45 +174,62 @@ def build_index() -> MatcherIndex:
     return index
 
 
-def current_version() -> int:
+def current_versions() -> dict[str, int]:
     from hotlists.models import MatcherVersion
 
-    return MatcherVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+    row = MatcherVersion.objects.filter(pk=1).values_list("version", "external_version").first() or (0, 0)
+    return {"internal": row[0], "external": row[1]}
 
 
-def bump_version() -> None:
+def current_version() -> str:
+    """One token for both tiers (the mobile units' ETag)."""
+    versions = current_versions()
+    return f"{versions['external']}.{versions['internal']}"
+
+
+def bump_version(*, external: bool = False) -> None:
     """Call inside the transaction that changes lists or entries: the services, the
     feed import and the admin do. Explicit rather than a save signal, so a bulk import
     bumps once, not once per row."""
     from hotlists.models import MatcherVersion
 
-    if not MatcherVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=timezone.now()):
-        MatcherVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    field = "external_version" if external else "version"
+    if not MatcherVersion.objects.filter(pk=1).update(**{field: F(field) + 1}, changed_at=timezone.now()):
+        MatcherVersion.objects.get_or_create(pk=1, defaults={field: 1})
 
 
 _lock = threading.Lock()
-_index: MatcherIndex | None = None
+_indexes: dict[str, MatcherIndex] = {}
 _checked_at = 0.0
 
 
-def get_index() -> MatcherIndex:
-    global _index, _checked_at
+def get_indexes() -> list[MatcherIndex]:
+    """The process's indexes, rebuilt per tier when its version moved. A rebuild happens
+    outside the lock, so matching in other threads goes on with the old index meanwhile."""
+    global _checked_at
     now = time.monotonic()
-    if _index is not None and now - _checked_at < settings.ALPR_MATCHER_REFRESH_SECONDS:
-        return _index
-    with _lock:
-        version = current_version()
-        _checked_at = time.monotonic()
-        if _index is None or _index.version != version:
-            _index = build_index()
-        return _index
+    if len(_indexes) == len(TIERS) and now - _checked_at < settings.ALPR_MATCHER_REFRESH_SECONDS:
+        return list(_indexes.values())
+    versions = current_versions()
+    _checked_at = time.monotonic()
+    for tier in TIERS:
+        current = _indexes.get(tier)
+        if current is None or current.version != versions[tier]:
+            fresh = build_index(tier)
+            with _lock:
+                _indexes[tier] = fresh
+    return list(_indexes.values())
 
 
 def reset_index() -> None:
-    global _index, _checked_at
+    global _checked_at
     with _lock:
-        _index, _checked_at = None, 0.0
+        _indexes.clear()
+        _checked_at = 0.0
 
 
 def find_matches(read) -> list[Match]:
-    return get_index().match(read.plate, read.state)
+    matches: list[Match] = []
+    for index in get_indexes():
+        matches.extend(index.match(read.plate, read.state))
+    return matches

@@ -226,9 +226,12 @@ class FeedImport(models.Model):
 
 class MatcherVersion(models.Model):
     """One row. Bumped in the same transaction as any change to what can match, so every
-    process's in-memory matcher knows to reload (hotlists/matching.py)."""
+    process's in-memory matcher knows to reload (hotlists/matching.py). Two counters: the
+    downloaded lists (large, replaced daily) and internal entries (small, changed often)
+    are separate tiers, so approving one entry never rebuilds the million-row tier."""
 
-    version = models.PositiveBigIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0, help_text="internal entries")
+    external_version = models.PositiveBigIntegerField(default=0, help_text="downloaded lists")
     changed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

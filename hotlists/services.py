@@ -58,7 +58,7 @@ def hotlist_create(*, name: str, source: str, kind: str = Hotlist.Kind.ALERT, pu
                       is_external=source in Hotlist.EXTERNAL_SOURCES, feed_name=feed_name)
     hotlist.full_clean()
     hotlist.save()
-    bump_version()
+    bump_version(external=hotlist.is_external)
     record_access(action="hotlist.create", user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
                   data_elements={"name": hotlist.name, "source": source, "kind": kind, "purpose": purpose})
     return hotlist
@@ -227,7 +227,7 @@ def _close_entry(entry: HotlistEntry | None, status: str) -> None:
     if entry is not None and entry.status == HotlistEntry.Status.ACTIVE:
         entry.status = status
         entry.save(update_fields=["status"])
-        bump_version()
+        bump_version(external=entry.hotlist.is_external)
 
 
 def expire_due(*, now=None) -> list[int]:

@@ -45,5 +45,5 @@ def entry(lst, plate, *, responsible=None, state="CA", **extra):
     extra.setdefault("expires_at", timezone.now() + timedelta(days=10))
     made = HotlistEntry.objects.create(hotlist=lst, plate=plate, state=state, responsible=responsible,
                                        case_number="26-000111", reason="Stolen vehicle", **extra)
-    bump_version()
+    bump_version(external=lst.is_external)
     return made

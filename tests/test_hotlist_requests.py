@@ -127,10 +127,10 @@ def test_expiry_at_exactly_the_deadline(personas, lists, home_agency):
 
 
 def test_an_entry_never_matches_past_its_expiry_even_if_the_task_is_late(personas, lists, home_agency):
-    from hotlists.matching import get_index
+    from hotlists.matching import build_index
 
     req = services.request_approve(req=_submit(personas["investigator"], lists["alert"]), by=personas["administrator"])
-    index = get_index()
+    index = build_index("internal")
     assert [m.entry_id for m in index.match("6LMN903", "CA")] == [req.entry_id]
     just_after = req.expires_at.timestamp() + 0.001
     assert index.match("6LMN903", "CA", now=just_after) == []
