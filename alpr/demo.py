@@ -1,4 +1,7 @@
-"""Demo cameras and reads with rendered images; some of them hit the demo hot lists."""
+"""Demo cameras, and reads made the real way: frames the project renders (plates drawn
+onto synthetic scenes) go through ingest and the OCR pipeline, then hot-list matching.
+Seeds are chosen so the stock recogniser reads the demo's key plates; what it reads for
+the background traffic is whatever it reads, as in real life."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from alpr.models import Camera, Read
-from alpr.services import read_record
 from hotlists.demo import ALERT_PLATE, COVERT_PLATE
+from ingest.models import FrameJob
+from ingest.services import frame_receive
 from ingest.synthetic import encode_jpeg, random_plate, render_frame
 
 CAMERAS = [
@@ -21,22 +25,20 @@ CAMERAS = [
     ("Telegraph Ave & 40th St", Camera.Kind.FIXED, 37.8295, -122.2650),
     ("Patrol unit 2A12", Camera.Kind.MOBILE, None, None),
 ]
-SEARCH_PLATE = "7ABC123"  # several reads: try a partial search for 7AB*23
+SEARCH_PLATE = "3DMS368"  # several reads: try a partial search for 3DM*68
+SEARCH_SEEDS = (100, 105, 107, 108, 109)
+BACKGROUND_FRAMES = 30
 
 
-def _record(camera, plate, captured_at, seed, state="CA"):
-    frame = render_frame(plate, state, seed=seed)
-    x, y, w, h = frame.plate_box
+def _send(camera, plate, captured_at, seed):
+    frame = render_frame(plate, "CA", seed=seed)
     lat = lon = None
     if camera.kind == Camera.Kind.MOBILE:
         rng = random.Random(seed)
         lat, lon = round(37.80 + rng.uniform(-0.03, 0.03), 6), round(-122.25 + rng.uniform(-0.03, 0.03), 6)
-    return read_record(
-        camera=camera, plate_text=plate, state=state, captured_at=captured_at, confidence=0.9,
-        frame_bytes=encode_jpeg(frame.image), crop_bytes=encode_jpeg(frame.crop), plate_box=[x, y, w, h],
-        frame_size=(frame.image.shape[1], frame.image.shape[0]), latitude=lat, longitude=lon,
-        vehicle_color=frame.colour,
-    )
+    frame_receive(camera=camera, data=encode_jpeg(frame.image), source=FrameJob.Source.CAMERA,
+                  captured_at=captured_at, original_name=f"demo-{seed}.jpg", content_type="image/jpeg",
+                  latitude=lat, longitude=lon)
 
 
 def load(ctx) -> None:
@@ -48,21 +50,22 @@ def load(ctx) -> None:
         if created:
             token = camera.issue_token()
             camera.save()
-            if len(cameras) == 0:
+            if not cameras:
                 ctx.lines.append(f"Camera '{name}' device token (shown once): {token}")
         cameras.append(camera)
-    if Read.objects.filter(camera__in=cameras).exists():
-        ctx.lines.append("Reads: demo reads already present.")
+    if Read.objects.filter(camera__in=cameras).exists() or FrameJob.objects.filter(camera__in=cameras).exists():
+        ctx.lines.append("Reads: demo frames already processed.")
         return
     now = timezone.now()
     rng = random.Random(2026)
-    for i in range(60):
-        captured = now - timedelta(minutes=rng.randint(30, 7 * 24 * 60))
-        _record(rng.choice(cameras), random_plate(rng), captured, seed=i)
-    for i, camera in enumerate(cameras[:5]):
-        _record(camera, SEARCH_PLATE, now - timedelta(hours=6 + 20 * i), seed=100 + i)
-    _, hits = _record(cameras[0], ALERT_PLATE, now - timedelta(minutes=3), seed=200)
-    _, covert_hits = _record(cameras[1], COVERT_PLATE, now - timedelta(minutes=8), seed=201)
-    ctx.lines.append(f"Reads: 67 rendered reads; {len(hits) + len(covert_hits)} hits "
-                     f"({ALERT_PLATE}: live alert for officers; {COVERT_PLATE}: covert, investigator only). "
-                     f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]}.")
+    for i in range(BACKGROUND_FRAMES):
+        _send(rng.choice(cameras[:5]), random_plate(rng), now - timedelta(minutes=rng.randint(30, 7 * 24 * 60)), i)
+    for i, seed in enumerate(SEARCH_SEEDS):
+        _send(cameras[i], SEARCH_PLATE, now - timedelta(hours=6 + 20 * i), seed)
+    _send(cameras[0], ALERT_PLATE, now - timedelta(minutes=3), 200)
+    _send(cameras[1], COVERT_PLATE, now - timedelta(minutes=8), 201)
+    ctx.lines.append(
+        f"Reads: {BACKGROUND_FRAMES + len(SEARCH_SEEDS) + 2} rendered frames sent through ingest and the OCR pipeline "
+        f"(processed when the demo commits). {ALERT_PLATE} raises a live alert for officers (the OCR reads it as an "
+        f"equivalent plate); {COVERT_PLATE} a covert hit only the investigator sees. "
+        f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]}.")

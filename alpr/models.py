@@ -96,6 +96,8 @@ class Read(models.Model):
     vehicle_color = models.CharField(max_length=30, blank=True)
     vehicle_make = models.CharField(max_length=40, blank=True)
     vehicle_type = models.CharField("body type", max_length=30, blank=True)
+    ingest_job = models.ForeignKey("ingest.FrameJob", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="reads", db_index=False)
 
     class Meta:
         ordering = ["-captured_at", "-id"]

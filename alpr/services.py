@@ -56,6 +56,7 @@ def read_record(
     vehicle_make: str = "",
     vehicle_type: str = "",
     uploaded_at: datetime | None = None,
+    plate_raw: str | None = None,
     **extra,
 ) -> tuple[Read, list[Hit]]:
     """Store one read with its images and SHA-256 sums (RD-1, RD-3), then compare it
@@ -67,7 +68,7 @@ def read_record(
         raise DomainError("The capture time needs a time zone.")
     read = Read(
         plate=plate,
-        plate_raw=(plate_text or "")[:40],
+        plate_raw=(plate_raw if plate_raw is not None else plate_text or "")[:40],
         state=(state or "").upper()[:2],
         confidence=confidence,
         captured_at=captured_at,

@@ -240,7 +240,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=60)}
+# An unacknowledged task (its worker died) is redelivered after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 600, minimum=1)}
 CELERY_TASK_DEFAULT_QUEUE = "alpr"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (celery beat). Later apps add theirs here.
@@ -249,6 +250,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "hotlists-import-feeds": {"task": "hotlists.tasks.import_feeds", "schedule": 3600.0},
     # HL-5: entries expire at their deadline (matching checks the deadline itself too).
     "hotlists-expire-entries": {"task": "hotlists.tasks.expire_entries", "schedule": 300.0},
+    # Ingest: re-queue frames whose task was lost (broker down at enqueue, worker killed).
+    "ingest-sweep-stuck": {"task": "ingest.tasks.sweep_stuck_jobs", "schedule": 60.0},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
@@ -266,6 +269,17 @@ ALPR_HOTLIST_MAX_FILE_BYTES = env_int("ALPR_HOTLIST_MAX_FILE_BYTES", 200 * 1024 
 # A downloaded list that would remove more than this share of the current entries is
 # refused as truncated or wrong unless imported with force.
 ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION", "0.5"))
+# Ingest (RD-2): limits on what a camera or an upload may send, and the OCR engine.
+ALPR_INGEST_MAX_BYTES = env_int("ALPR_INGEST_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+ALPR_INGEST_MAX_PIXELS = env_int("ALPR_INGEST_MAX_PIXELS", 40_000_000, minimum=10_000)
+ALPR_INGEST_MAX_FRAMES_PER_REQUEST = env_int("ALPR_INGEST_MAX_FRAMES_PER_REQUEST", 20, minimum=1)
+ALPR_INGEST_CLOCK_SKEW_SECONDS = env_int("ALPR_INGEST_CLOCK_SKEW_SECONDS", 120, minimum=0)
+# A job still "received" or "processing" this long is re-queued by the sweeper.
+ALPR_INGEST_STUCK_SECONDS = env_int("ALPR_INGEST_STUCK_SECONDS", 300, minimum=10)
+ALPR_OCR_GPU = env_choice("ALPR_OCR_GPU", "auto", ("auto", "true", "false"))
+ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, divided among worker processes
+ALPR_OCR_RECOG_NETWORK = env_str("ALPR_OCR_RECOG_NETWORK", "english_g2")
+ALPR_OCR_USER_NETWORK_DIR = env_str("ALPR_OCR_USER_NETWORK_DIR", "")
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")

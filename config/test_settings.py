@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests change lists and read at once: check the matcher's version on every read.
 ALPR_MATCHER_REFRESH_SECONDS = 0
+
+# Unit tests run tasks in-process even when a broker is configured (CI sets one);
+# tests/test_worker_kill.py sends its task through the broker to real workers.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("alpr.api_urls")),
     path("api/", include("hotlists.api_urls")),
+    path("api/", include("ingest.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", health, name="health"),
 ]

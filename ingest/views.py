@@ -1,14 +1,55 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 
-AREA = {
-    "title": "Upload frames",
-    "what": "Camera frames in, plate reads out through the OCR pipeline.",
-    "issue": "Ingest (RD-2)",
-}
+from accounts import roles
+from audits.services import record_access
+from ingest.forms import UploadForm
+from ingest.models import FrameJob
+from ingest.services import frame_receive
+
+UPLOADERS = (roles.PST, roles.CRIME_ANALYST, roles.ADMINISTRATOR)
+
+
+def _jobs_for(user):
+    return FrameJob.objects.filter(submitted_by=user).select_related("camera").order_by("-received_at")[:50]
 
 
 @login_required
 def index(request):
-    # Not built yet: the page says so plainly rather than pretending.
-    return render(request, "placeholder.html", {"area": AREA})
+    """Browser upload (RD-2) for authorized staff, with each job's progress and outcome."""
+    user = request.user
+    if not user.has_role(*UPLOADERS):
+        raise Http404
+    form = UploadForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if len(data["frames"]) > settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST:
+            form.add_error("frames", f"At most {settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST} frames at once.")
+        else:
+            outcomes = [frame_receive(camera=data["camera"], data=f.read(), source=FrameJob.Source.UPLOAD,
+                                      captured_at=data["captured_at"], original_name=f.name,
+                                      content_type=f.content_type, latitude=data["latitude"],
+                                      longitude=data["longitude"], submitted_by=user)
+                        for f in data["frames"]]
+            record_access(action="ingest.upload", user=user, request=request, object_type="camera",
+                          object_id=data["camera"].pk, data_elements={"jobs": [j.pk for j, _ in outcomes]})
+            rejected = [j for j, _ in outcomes if j.status == FrameJob.Status.REJECTED]
+            if rejected:
+                messages.error(request, f"{len(rejected)} of {len(outcomes)} frames rejected: "
+                               + "; ".join(f"{j.original_name}: {j.reason}" for j in rejected))
+            if len(rejected) < len(outcomes):
+                messages.success(request, f"{len(outcomes) - len(rejected)} frame(s) queued for reading.")
+            return redirect("ingest:index")
+    return render(request, "ingest/index.html", {"form": form, "jobs": _jobs_for(user)},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def jobs(request):
+    """Polled by the upload page (htmx): job statuses refresh by themselves."""
+    if not request.user.has_role(*UPLOADERS):
+        raise Http404
+    return render(request, "ingest/_jobs.html", {"jobs": _jobs_for(request.user)})

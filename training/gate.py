@@ -33,6 +33,7 @@ EXEMPT_ADMIN_APPS: dict[str, str] = {
 # of these checks the camera token itself (alpr/devices.py) and logs the call.
 EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {
     "hotlists_api:device_hotlist": "mobile units download the alert lists at shift start (DGO I-12 A.1)",
+    "ingest_api:camera_frames": "cameras upload frames (RD-2); they receive job ids, never stored data",
 }
 
 

@@ -1,0 +1,66 @@
+"""The OCR pipeline: frame (BGR array) in, plate reads out.
+
+    locate (OpenCV candidates) -> recognise (EasyOCR on each enhanced crop)
+    -> select (confidence x plate shape; several plates per frame allowed)
+
+Each stage is a module of its own and can be tested alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+
+from ingest.pipeline.engine import get_reader
+from ingest.pipeline.locate import locate_plates
+from ingest.pipeline.recognize import crop_with_margin, read_region
+from ingest.pipeline.select import plate_shape_score
+
+MIN_SCORE = 0.25
+MAX_CANDIDATES = 8
+
+
+@dataclass
+class PlateRead:
+    text: str
+    raw: str
+    confidence: float
+    score: float
+    box: tuple[int, int, int, int]
+    state: str
+    crop_jpeg: bytes
+
+
+def read_plates(image, *, reader=None, max_candidates: int = MAX_CANDIDATES) -> list[PlateRead]:
+    """Every plate found in the frame, best first."""
+    reader = reader or get_reader()
+    found: list[PlateRead] = []
+    for cand in locate_plates(image, max_candidates=max_candidates):
+        reading = read_region(reader, image, cand.box)
+        if reading is None:
+            continue
+        shape = plate_shape_score(reading.text)
+        score = reading.confidence * shape
+        if score <= 0:
+            continue
+        crop, _ = crop_with_margin(image, cand.box, margin=0.1)
+        ok, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
+        found.append(PlateRead(text=reading.text, raw=reading.raw, confidence=round(reading.confidence, 3),
+                               score=score, box=cand.box, state="", crop_jpeg=jpeg.tobytes() if ok else b""))
+    found.sort(key=lambda p: p.score, reverse=True)
+    plates: list[PlateRead] = []
+    for p in found:
+        if p.score < MIN_SCORE and plates:
+            break
+        if any(p.text == q.text or _overlap(p.box, q.box) for q in plates):
+            continue
+        plates.append(p)
+    # Several plates per frame; a lone weak reading is still reported (the image decides, RD-3).
+    return [p for i, p in enumerate(plates) if i == 0 or p.score >= MIN_SCORE]
+
+
+def _overlap(a, b) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah

@@ -1,0 +1,181 @@
+"""Frames in, reads out (RD-1, RD-2, HT-1).
+
+`frame_receive` stores every frame it is given with its SHA-256, judges it, and queues the
+accepted ones after commit. `frame_process` runs the OCR pipeline outside any transaction,
+then writes the reads and marks the job done in one transaction that first re-checks the
+job under a row lock, so a task delivered twice (worker killed, sweeper re-queue) writes
+its reads once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from alpr.models import Camera
+from alpr.services import read_record
+from ingest.models import FrameJob
+from ingest.validation import FrameRejected, decode, validate_frame_bytes
+
+logger = logging.getLogger(__name__)
+
+
+def _coordinate(value, low, high, name):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise FrameRejected(f"{name} is not a number") from None
+    if not low <= number <= high:
+        raise FrameRejected(f"{name} out of range")
+    return number.quantize(Decimal("0.000001"))
+
+
+def _check_capture_time(captured_at: datetime | None, now: datetime) -> None:
+    if captured_at is None:
+        raise FrameRejected("capture time missing")
+    if timezone.is_naive(captured_at):
+        raise FrameRejected("capture time has no time zone")
+    if captured_at > now + timedelta(seconds=settings.ALPR_INGEST_CLOCK_SKEW_SECONDS):
+        raise FrameRejected("capture time is in the future")
+    if captured_at < now - timedelta(days=settings.ALPR_RETENTION_DAYS):
+        raise FrameRejected(f"capture time is older than the {settings.ALPR_RETENTION_DAYS}-day retention period")
+
+
+def frame_receive(
+    *, camera: Camera | None, data: bytes, source: str, captured_at: datetime | None, original_name: str = "",
+    content_type: str = "", latitude=None, longitude=None, submitted_by=None, camera_error: str = "",
+) -> tuple[FrameJob, bool]:
+    """Store one frame and judge it. Returns (job, created); a frame this camera already
+    sent returns its existing job. A rejected frame is kept with its reason."""
+    digest = hashlib.sha256(data).hexdigest()
+    if camera is not None:
+        existing = FrameJob.objects.filter(camera=camera, sha256=digest).first()
+        if existing is not None:
+            return existing, False
+    now = timezone.now()
+    reason, kind = camera_error, None
+    lat = lon = None
+    if not reason:
+        try:
+            kind, _, _ = validate_frame_bytes(data)
+            _check_capture_time(captured_at, now)
+            lat = _coordinate(latitude, -90, 90, "latitude")
+            lon = _coordinate(longitude, -180, 180, "longitude")
+            if camera.kind == Camera.Kind.MOBILE and (lat is None or lon is None):
+                raise FrameRejected("a mobile unit sends its coordinates with each frame")
+            if not camera.active:
+                raise FrameRejected("camera is not active")
+        except FrameRejected as exc:
+            reason = exc.reason
+    job = FrameJob(
+        camera=camera, source=source, submitted_by=submitted_by, received_at=now,
+        captured_at=captured_at if captured_at is not None and timezone.is_aware(captured_at) else None,
+        latitude=lat, longitude=lon, sha256=digest, size_bytes=len(data), original_name=(original_name or "")[:255],
+        content_type=(content_type or "")[:100],
+        status=FrameJob.Status.REJECTED if reason else FrameJob.Status.RECEIVED,
+        reason=reason,
+    )
+    if data:
+        job.frame.save(f"{digest}.{'jpg' if kind == 'jpeg' else kind or 'bin'}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+            if not reason:
+                transaction.on_commit(lambda: enqueue(job.pk))
+    except IntegrityError:
+        # The same frame arrived twice at once: the other request made the job.
+        return FrameJob.objects.get(camera=camera, sha256=digest), False
+    log = logger.warning if reason else logger.info
+    log("frame job=%s camera=%s source=%s bytes=%s status=%s reason=%s", job.pk, camera.pk if camera else "-",
+        source, len(data), job.status, reason or "-")
+    return job, True
+
+
+def enqueue(job_id: int) -> None:
+    """Queue a job. If the broker is down the job stays 'received' and the sweeper
+    queues it when the broker is back: accepted frames are never lost."""
+    from ingest.tasks import process_frame
+
+    try:
+        process_frame.delay(job_id)
+    except Exception:  # the broker's errors are many; every one of them means "later"
+        logger.exception("could not queue frame job %s; the sweeper will retry", job_id)
+
+
+def frame_process(job_id: int) -> FrameJob | None:
+    job = FrameJob.objects.select_related("camera").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("frame job %s does not exist", job_id)
+        return None
+    if job.status in (FrameJob.Status.DONE, FrameJob.Status.REJECTED):
+        return job  # already handled: a redelivered task does nothing
+    FrameJob.objects.filter(pk=job.pk).update(status=FrameJob.Status.PROCESSING, started_at=timezone.now(),
+                                              attempts=F("attempts") + 1)
+    started = time.perf_counter()
+    try:
+        with job.frame.open("rb") as fh:
+            image = decode(fh.read())
+    except FrameRejected as exc:
+        return _finish(job.pk, FrameJob.Status.REJECTED, exc.reason)
+    from ingest.pipeline import read_plates
+
+    try:
+        plates = read_plates(image)
+    except Exception as exc:
+        logger.exception("frame job %s: the OCR pipeline failed", job.pk)
+        return _finish(job.pk, FrameJob.Status.FAILED, f"OCR pipeline error: {type(exc).__name__}: {exc}")
+    height, width = image.shape[:2]
+    with transaction.atomic():
+        # Lock the job row only (the camera join is nullable: PostgreSQL refuses FOR UPDATE on it).
+        job = FrameJob.objects.select_for_update(of=("self",)).select_related("camera").get(pk=job.pk)
+        if job.status == FrameJob.Status.DONE:
+            return job  # another delivery finished first
+        with job.frame.open("rb") as fh:
+            frame_bytes = fh.read()
+        for plate in plates:
+            read_record(
+                camera=job.camera, plate_text=plate.text, captured_at=job.captured_at, confidence=plate.confidence,
+                state=plate.state, plate_box=list(plate.box), frame_size=(width, height), frame_bytes=frame_bytes,
+                crop_bytes=plate.crop_jpeg, latitude=job.latitude, longitude=job.longitude, ingest_job=job,
+                plate_raw=plate.raw,
+            )
+        job.status, job.reads_count = FrameJob.Status.DONE, len(plates)
+        job.finished_at = timezone.now()
+        job.processing_seconds = time.perf_counter() - started
+        job.reason = ""
+        job.save(update_fields=["status", "reads_count", "finished_at", "processing_seconds", "reason"])
+    logger.info("frame job=%s done reads=%s seconds=%.2f", job.pk, len(plates), job.processing_seconds)
+    return job
+
+
+def _finish(job_id: int, status: str, reason: str) -> FrameJob:
+    FrameJob.objects.filter(pk=job_id).update(status=status, reason=reason, finished_at=timezone.now())
+    logger.warning("frame job=%s %s: %s", job_id, status, reason)
+    return FrameJob.objects.get(pk=job_id)
+
+
+def sweep_stuck(*, now=None) -> list[int]:
+    """Re-queue jobs whose task was lost. Processing is idempotent, so a job that was in
+    fact still running is merely processed by whichever delivery finishes first."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.ALPR_INGEST_STUCK_SECONDS)
+    stuck = list(FrameJob.objects.filter(status=FrameJob.Status.RECEIVED, received_at__lt=cutoff)
+                 .values_list("pk", flat=True)[:1000])
+    stuck += list(FrameJob.objects.filter(status=FrameJob.Status.PROCESSING, started_at__lt=cutoff)
+                  .values_list("pk", flat=True)[:1000])
+    for pk in stuck:
+        enqueue(pk)
+    if stuck:
+        logger.warning("re-queued %s stuck frame jobs", len(stuck))
+    return stuck

@@ -1,0 +1,29 @@
+"""Thin tasks: ids in, one service call. Idempotent, so acks_late is safe."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from ingest import services
+
+
+@shared_task(
+    name="ingest.tasks.process_frame",
+    acks_late=True,
+    reject_on_worker_lost=True,  # a killed worker's frame goes back to the queue
+    autoretry_for=(OperationalError, InterfaceError, ConnectionError),  # transient: the database or a socket
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def process_frame(job_id: int) -> str | None:
+    job = services.frame_process(job_id)
+    return job.status if job else None
+
+
+@shared_task(name="ingest.tasks.sweep_stuck_jobs")
+def sweep_stuck_jobs() -> int:
+    return len(services.sweep_stuck())
