@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from alpr.models import Camera, DispositionCode, Hit, HitStatusChange, Read, Search, StopReport
+from alpr.models import Camera, DispositionCode, Hit, HitStatusChange, HitUserObjectPermission, Read, Search, StopReport
+from alpr.services import camera_issue_token, camera_revoke_token
 
 
 @admin.register(Camera)
@@ -9,6 +10,19 @@ class CameraAdmin(admin.ModelAdmin):
     list_filter = ["kind", "agency", "active"]
     search_fields = ["name", "description"]
     readonly_fields = ["token_prefix", "token_issued_at", "token_revoked_at"]
+    actions = ["issue_token", "revoke_token"]
+
+    @admin.action(description="Issue a new device token (rotates; shown once)", permissions=["change"])
+    def issue_token(self, request, queryset):
+        for camera in queryset:
+            token = camera_issue_token(camera=camera, by=request.user, request=request)
+            messages.warning(request, f"{camera.name}: new device token {token} (copy it now; it is not stored).")
+
+    @admin.action(description="Revoke the device token", permissions=["change"])
+    def revoke_token(self, request, queryset):
+        for camera in queryset:
+            camera_revoke_token(camera=camera, by=request.user, request=request)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")
 
 
 @admin.register(Read)
@@ -70,3 +84,17 @@ class StopReportAdmin(admin.ModelAdmin):
     list_display = ["hit", "responding_member", "case_number", "disposition", "responded_at"]
     list_filter = ["disposition"]
     readonly_fields = ["documented_by", "documented_at"]
+
+
+@admin.register(HitUserObjectPermission)
+class HitUserObjectPermissionAdmin(admin.ModelAdmin):
+    """Who may see which covert hit (HT-4): granted by the system when the hit is raised."""
+
+    list_display = ["content_object", "user", "permission"]
+    raw_id_fields = ["content_object", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from hotlists.matching import bump_version
-from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
+from hotlists.models import (
+    FeedImport,
+    Hotlist,
+    HotlistEntry,
+    HotlistEntryRequest,
+    HotlistEntryUserObjectPermission,
+    HotlistRequestEvent,
+    MatcherVersion,
+)
 
 
 class BumpsMatcher:
@@ -78,4 +86,32 @@ class FeedImportAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in FeedImport._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MatcherVersion)
+class MatcherVersionAdmin(admin.ModelAdmin):
+    list_display = ["version", "external_version", "changed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HotlistEntryUserObjectPermission)
+class HotlistEntryUserObjectPermissionAdmin(admin.ModelAdmin):
+    """Who may see which covert entry (HT-4): granted when the entry is approved."""
+
+    list_display = ["content_object", "user", "permission"]
+    raw_id_fields = ["content_object", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -14,11 +14,12 @@ import cv2
 
 from ingest.pipeline.engine import get_reader
 from ingest.pipeline.locate import locate_plates
-from ingest.pipeline.recognize import crop_with_margin, read_region
+from ingest.pipeline.recognize import crop_with_margin, read_region_variants
 from ingest.pipeline.select import plate_shape_score
 
 MIN_SCORE = 0.25
-MAX_CANDIDATES = 8
+MAX_CANDIDATES = 12  # localisation recall on the dev set: 8 -> 76%, 12 -> 85% of true plates
+DETECTOR_CANDIDATES = 3  # the dearer detector reading, for the best-placed candidates only
 
 
 @dataclass
@@ -36,14 +37,13 @@ def read_plates(image, *, reader=None, max_candidates: int = MAX_CANDIDATES) -> 
     """Every plate found in the frame, best first."""
     reader = reader or get_reader()
     found: list[PlateRead] = []
-    for cand in locate_plates(image, max_candidates=max_candidates):
-        reading = read_region(reader, image, cand.box)
-        if reading is None:
+    for rank, cand in enumerate(locate_plates(image, max_candidates=max_candidates)):
+        variants = read_region_variants(reader, image, cand.box, with_detector=rank < DETECTOR_CANDIDATES)
+        scored = [(r.confidence * plate_shape_score(r.text), r) for r in variants]
+        scored = [item for item in scored if item[0] > 0]
+        if not scored:
             continue
-        shape = plate_shape_score(reading.text)
-        score = reading.confidence * shape
-        if score <= 0:
-            continue
+        score, reading = max(scored, key=lambda item: item[0])
         crop, _ = crop_with_margin(image, cand.box, margin=0.1)
         ok, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
         found.append(PlateRead(text=reading.text, raw=reading.raw, confidence=round(reading.confidence, 3),

@@ -38,6 +38,73 @@ def enhance(crop):
     return clahe.apply(gray), max(factor, 1.0)
 
 
+def character_span(gray) -> tuple[int, int, int, int] | None:
+    """The box around the plate's characters: connected components of character size on
+    the dominant line, not touching the crop's sides (the plate frame and bolts do)."""
+    h, w = gray.shape
+    best = None
+    for invert in (True, False):  # dark characters on a light plate, and the reverse
+        flag = cv2.THRESH_BINARY_INV if invert else cv2.THRESH_BINARY
+        _, binary = cv2.threshold(gray, 0, 255, flag | cv2.THRESH_OTSU)
+        count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        chars = []
+        for i in range(1, count):
+            x, y, cw, ch, area = stats[i]
+            if not (0.3 * h <= ch <= 0.95 * h) or not (0.08 <= cw / ch <= 1.2) or area < 0.15 * cw * ch:
+                continue
+            if x <= 1 or x + cw >= w - 1:
+                continue
+            chars.append((x, y, cw, ch))
+        if len(chars) < 2:
+            continue
+        # The dominant line: characters whose height is close to the median height.
+        median_h = float(np.median([c[3] for c in chars]))
+        line = [c for c in chars if abs(c[3] - median_h) <= 0.25 * median_h]
+        if len(line) < 2 or (best is not None and len(line) <= best[0]):
+            continue
+        x0 = min(c[0] for c in line)
+        y0 = min(c[1] for c in line)
+        x1 = max(c[0] + c[2] for c in line)
+        y1 = max(c[1] + c[3] for c in line)
+        best = (len(line), (x0, y0, x1 - x0, y1 - y0))
+    return best[1] if best else None
+
+
+def recognize_box(reader, gray, box) -> tuple[str, float] | None:
+    x, y, bw, bh = box
+    pad_x, pad_y = max(2, bw // 20), max(2, bh // 8)
+    x0, y0 = max(0, x - pad_x), max(0, y - pad_y)
+    x1, y1 = min(gray.shape[1], x + bw + pad_x), min(gray.shape[0], y + bh + pad_y)
+    results = reader.recognize(gray, horizontal_list=[[x0, x1, y0, y1]], free_list=[], allowlist=ALNUM,
+                               detail=1, decoder="greedy")
+    if not results:
+        return None
+    _, text, conf = results[0]
+    return text.upper(), float(conf)
+
+
+def read_region_variants(reader, image, box, *, with_detector: bool = True) -> list[Reading]:
+    """Up to two readings of a candidate: the span of the segmented characters (which
+    leaves out the frame, bolts and the state name; cheap: recognition only), and the
+    detector's main text line (dearer: detection on the crop too)."""
+    readings = []
+    if with_detector:
+        first = read_region(reader, image, box)
+        if first is not None:
+            readings.append(first)
+    crop, (ox, oy) = crop_with_margin(image, box)
+    if crop.size:
+        gray, factor = enhance(crop)
+        span = character_span(gray)
+        if span is not None:
+            result = recognize_box(reader, gray, span)
+            if result and result[0]:
+                sx, sy, sw, sh = span
+                frame_box = (int(ox + sx / factor), int(oy + sy / factor), int(sw / factor), int(sh / factor))
+                readings.append(Reading(text=result[0], raw=result[0], confidence=result[1], box=frame_box))
+    return readings
+
+
 def read_region(reader, image, box) -> Reading | None:
     crop, (ox, oy) = crop_with_margin(image, box)
     if crop.size == 0:
