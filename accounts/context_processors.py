@@ -22,6 +22,8 @@ def _nav_for(user):
         items.append(("Sharing", "sharing:index"))
     if user.has_role(roles.COORDINATOR, roles.AUDITOR, roles.ADMINISTRATOR):
         items.append(("Training", "training:index"))
+    if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR, roles.INVESTIGATOR):
+        items.append(("Retention", "alpr:retention"))
     if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR):
         items.append(("Audits", "audits:index"))
     if user.has_role(roles.ADMINISTRATOR):

@@ -1,6 +1,17 @@
 from django.contrib import admin, messages
 
-from alpr.models import Camera, DispositionCode, Hit, HitStatusChange, HitUserObjectPermission, Read, Search, StopReport
+from alpr.models import (
+    Camera,
+    DispositionCode,
+    Hit,
+    HitStatusChange,
+    HitUserObjectPermission,
+    LegalHold,
+    PurgeRun,
+    Read,
+    Search,
+    StopReport,
+)
 from alpr.services import camera_issue_token, camera_revoke_token
 
 
@@ -97,4 +108,28 @@ class HitUserObjectPermissionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    list_display = ["pk", "case_number", "reason", "status", "placed_by", "placed_at", "review_on"]
+    list_filter = ["status", "reason"]
+    readonly_fields = [f.name for f in LegalHold._meta.fields]
+    exclude = ["reads"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(PurgeRun)
+class PurgeRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "finished_at", "cutoff", "dry_run", "reads_deleted", "images_deleted",
+                    "held_reads_kept"]
+    readonly_fields = [f.name for f in PurgeRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

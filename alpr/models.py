@@ -279,8 +279,84 @@ class HitUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Hit, on_delete=models.CASCADE)
 
 
+class LegalHold(models.Model):
+    """RT-2: reads kept past retention for a case. Active criminal, missing-person and
+    other-agency (legal obligation) holds take effect at once; any other reason needs
+    approval by the retention-exception authority (Deputy Chief / Deputy Director or a
+    designee). The workflow lives in alpr/retention.py."""
+
+    class Reason(models.TextChoices):
+        ACTIVE_CRIMINAL = "active_criminal", "Active criminal investigation"
+        MISSING_PERSON = "missing_person", "Missing or at-risk person investigation"
+        OTHER_AGENCY = "other_agency", "Another agency's investigation with a legal obligation to retain"
+        OTHER = "other", "Other (needs Deputy Chief / Deputy Director approval)"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Awaiting approval"
+        ACTIVE = "active", "Active"
+        DENIED = "denied", "Denied"
+        RELEASED = "released", "Released"
+
+    case_number = models.CharField(max_length=64)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    justification = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices)
+    reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    review_on = models.DateField(help_text="When the hold must be reviewed.")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    designation = models.ForeignKey("accounts.Designation", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-placed_at"]
+
+    def __str__(self):
+        return f"Hold #{self.pk} for {self.case_number} ({self.get_status_display()})"
+
+
+class LegalHoldEvent(models.Model):
+    hold = models.ForeignKey(LegalHold, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Hold #{self.hold_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class PurgeRun(models.Model):
+    """RT-3: every purge is itself recorded."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cutoff = models.DateTimeField(help_text="Reads uploaded before this were due.")
+    dry_run = models.BooleanField(default=False)
+    reads_deleted = models.PositiveBigIntegerField(default=0)
+    images_deleted = models.PositiveBigIntegerField(default=0)
+    frames_deleted = models.PositiveBigIntegerField(default=0, help_text="Ingest jobs and their stored frames.")
+    held_reads_kept = models.PositiveBigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Purge {self.started_at:%Y-%m-%d %H:%M}{' (dry run)' if self.dry_run else ''}"
+
+
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(Camera, exclude_fields=["token_sha256"])
+auditlog.register(LegalHold)
 auditlog.register(DispositionCode)
 auditlog.register(StopReport)

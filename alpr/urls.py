@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alpr import views
+from alpr import retention_views, views
 
 app_name = "alpr"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("searches/<int:pk>/export.csv", views.search_export, name="search_export"),
     path("reads/<int:pk>/", views.read_detail, name="read_detail"),
     path("images/<str:token>/", views.read_image, name="read_image"),
+    path("retention/", retention_views.index, name="retention"),
+    path("holds/new/", retention_views.hold_new, name="hold_new"),
+    path("holds/<int:pk>/", retention_views.hold_detail, name="hold_detail"),
+    path("holds/<int:pk>/<str:action>/", retention_views.hold_action, name="hold_action"),
 ]

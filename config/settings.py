@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
@@ -252,12 +253,19 @@ CELERY_BEAT_SCHEDULE: dict = {
     "hotlists-expire-entries": {"task": "hotlists.tasks.expire_entries", "schedule": 300.0},
     # Ingest: re-queue frames whose task was lost (broker down at enqueue, worker killed).
     "ingest-sweep-stuck": {"task": "ingest.tasks.sweep_stuck_jobs", "schedule": 60.0},
+    # RT-1/RT-3: the nightly purge of reads past retention (not under a legal hold).
+    "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
 ALPR_RETENTION_DAYS = env_int("ALPR_RETENTION_DAYS", 30, minimum=1)  # RT-1
 ALPR_HOTLIST_MAX_DAYS = env_int("ALPR_HOTLIST_MAX_DAYS", 30, minimum=1)  # HL-5
 ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  # ID-4, TR-1
+# RT-2: ranks that may approve a retention exception in their own right (besides the ALPR
+# Administrator and a retention-exception designee).
+ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
+                                         ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
+ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
 # HT-1/HT-5 matching: OCR confusion classes (first character is the canonical one), whether
 # the state of issue must agree when both sides have it, and how often (seconds) each
 # process checks whether the lists changed.

@@ -1,0 +1,210 @@
+"""Retention (RT-1..RT-3): legal holds, and the purge of everything past retention.
+
+The purge deletes reads uploaded more than ALPR_RETENTION_DAYS ago that no active hold
+covers, in bounded batches (a short transaction each, so ingest never waits on it),
+then their image files once no remaining read points at them, then ingest jobs (and
+their stored frames) that no longer have reads. It is idempotent, safe to interrupt
+and re-run, and every run is recorded (PurgeRun). Hits keep their workflow record and
+stop documentation (the annual report needs them); their link to the read is cleared.
+
+Why not partition the reads table by upload day? Dropping a day's partition would make
+the purge instant, but a partition holding a single held read could not be dropped,
+and foreign keys into a partitioned table (hits, holds) need the partition key in them.
+At the scale measured (benchmarks/purge.py) batched deletes meet the targets, so the
+simpler design stays; partitioning remains the next step if volumes grow.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Designation
+from accounts.selectors import approval_authority
+from alpr.models import LegalHold, LegalHoldEvent, PurgeRun, Read
+from audits.services import record_access
+from ingest.models import FrameJob
+from lib.errors import DomainError, NotPermitted
+from lib.workflow import StateMachine, transition
+
+logger = logging.getLogger(__name__)
+H = LegalHold.Status
+WORKFLOW = StateMachine(
+    "legal hold",
+    H.values,
+    [
+        transition("approve", [H.REQUESTED], H.ACTIVE, "Approve the retention exception"),
+        transition("deny", [H.REQUESTED], H.DENIED, "Deny"),
+        transition("release", [H.ACTIVE], H.RELEASED, "Release"),
+    ],
+)
+PLACERS = (roles.INVESTIGATOR, roles.CRIME_ANALYST, roles.OFFICER, roles.ADMINISTRATOR, roles.COORDINATOR)
+
+
+def retention_authority(user):
+    """RT-2: who approves a hold for another reason: the ALPR Administrator or a
+    retention-exception designee, or a Deputy Chief / Deputy Director or higher by rank."""
+    authority = approval_authority(user=user, scope=Designation.Scope.RETENTION_EXCEPTION)
+    if authority is not None:
+        return authority.designation, authority.description
+    if user.is_active and user.rank in settings.ALPR_RETENTION_APPROVER_RANKS:
+        return None, f"{user.display_name} ({user.rank})"
+    return None
+
+
+def _event(hold, name, previous, by, note=""):
+    LegalHoldEvent.objects.create(hold=hold, transition=name, from_status=previous or "", to_status=hold.status,
+                                  by=by, note=note)
+
+
+@transaction.atomic
+def hold_place(*, by, case_number: str, reason: str, justification: str, review_on: date,
+               read_ids=None, plate: str = "", since=None, until=None, request=None) -> LegalHold:
+    """Hold reads chosen by id (from search results) or all reads of a plate in a window."""
+    if not by.has_role(*PLACERS):
+        raise NotPermitted("Your role does not place legal holds.")
+    if reason not in LegalHold.Reason.values:
+        raise DomainError("Choose the reason for the hold (RT-2).")
+    if not case_number.strip() or not justification.strip():
+        raise DomainError("A hold needs its case number and justification.")
+    if review_on <= timezone.localdate():
+        raise DomainError("The review date must be in the future.")
+    reads = Read.objects.filter(agency_id=by.agency_id)
+    if read_ids:
+        reads = reads.filter(pk__in=list(read_ids))
+    elif plate and since and until:
+        reads = reads.filter(plate=plate.strip().upper(), captured_at__gte=since, captured_at__lt=until)
+    else:
+        raise DomainError("Choose the reads: from search results, or a plate and a time window.")
+    ids = list(reads.values_list("pk", flat=True))
+    if not ids:
+        raise DomainError("No reads match; nothing to hold.")
+    status = H.REQUESTED if reason == LegalHold.Reason.OTHER else H.ACTIVE
+    hold = LegalHold.objects.create(case_number=case_number.strip().upper(), reason=reason,
+                                    justification=justification.strip(), status=status, placed_by=by,
+                                    review_on=review_on)
+    hold.reads.add(*ids)
+    _event(hold, "place", "", by, note=f"{len(ids)} reads")
+    record_access(action="retention.hold_place", user=by, request=request, object_type="legal_hold",
+                  object_id=hold.pk, data_elements={"reads": len(ids), "plate": plate, "reason": reason},
+                  case_number=hold.case_number)
+    return hold
+
+
+@transaction.atomic
+def hold_decide(*, hold: LegalHold, by, approve: bool, note: str = "", request=None) -> LegalHold:
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    authority = retention_authority(by)
+    if authority is None:
+        raise NotPermitted("Only a Deputy Chief / Deputy Director or higher, or a retention-exception designee, "
+                           "approves a hold for another reason (RT-2).")
+    if hold.placed_by_id == by.pk:
+        raise NotPermitted("Nobody approves their own hold.")
+    name = "approve" if approve else "deny"
+    step = WORKFLOW.check(hold.status, name)
+    previous, hold.status = hold.status, step.target
+    hold.approved_by, hold.designation = by, authority[0]
+    hold.save(update_fields=["status", "approved_by", "designation"])
+    _event(hold, name, previous, by, note=f"{authority[1]}. {note}".strip())
+    record_access(action=f"retention.hold_{name}", user=by, request=request, object_type="legal_hold",
+                  object_id=hold.pk, case_number=hold.case_number)
+    return hold
+
+
+@transaction.atomic
+def hold_release(*, hold: LegalHold, by, note: str, request=None) -> LegalHold:
+    """Released reads are eligible for the purge again from now on."""
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if not (by.pk == hold.placed_by_id or by.has_role(roles.ADMINISTRATOR) or retention_authority(by)):
+        raise NotPermitted("Only whoever placed the hold, or a retention approver, releases it.")
+    if not note.strip():
+        raise DomainError("Say why the hold is released.")
+    step = WORKFLOW.check(hold.status, "release")
+    previous, hold.status, hold.released_at = hold.status, step.target, timezone.now()
+    hold.save(update_fields=["status", "released_at"])
+    _event(hold, "release", previous, by, note=note.strip())
+    record_access(action="retention.hold_release", user=by, request=request, object_type="legal_hold",
+                  object_id=hold.pk, case_number=hold.case_number)
+    return hold
+
+
+def _held():
+    return LegalHold.reads.through.objects.filter(read_id=OuterRef("pk"), legalhold__status=H.ACTIVE)
+
+
+def due_for_purge(cutoff):
+    return Read.objects.filter(uploaded_at__lt=cutoff).exclude(Exists(_held()))
+
+
+def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batches: int | None = None) -> PurgeRun:
+    now = now or timezone.now()
+    batch = batch or settings.ALPR_PURGE_BATCH
+    cutoff = now - timedelta(days=settings.ALPR_RETENTION_DAYS)
+    run = PurgeRun.objects.create(cutoff=cutoff, dry_run=dry_run)
+    run.held_reads_kept = Read.objects.filter(uploaded_at__lt=cutoff).filter(Exists(_held())).count()
+    if dry_run:
+        run.reads_deleted = due_for_purge(cutoff).count()
+        run.images_deleted = 0
+        return _close(run)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            rows = list(due_for_purge(cutoff).order_by("uploaded_at").values_list("pk", "frame", "crop")[:batch])
+            if not rows:
+                break
+            Read.objects.filter(pk__in=[r[0] for r in rows]).delete()
+        run.reads_deleted += len(rows)
+        run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
+        batches += 1
+        PurgeRun.objects.filter(pk=run.pk).update(reads_deleted=run.reads_deleted, images_deleted=run.images_deleted)
+    # Ingest jobs older than retention whose reads are all gone, and their stored frames.
+    while True:
+        with transaction.atomic():
+            jobs = list(FrameJob.objects.filter(received_at__lt=cutoff).exclude(
+                Exists(Read.objects.filter(ingest_job=OuterRef("pk")))).values_list("pk", "frame")[:batch])
+            if not jobs:
+                break
+            FrameJob.objects.filter(pk__in=[j[0] for j in jobs]).delete()
+        for _, name in jobs:
+            if name:
+                try:
+                    default_storage.delete(name)
+                except OSError as exc:
+                    run.errors.append(f"{name}: {exc}")
+        run.frames_deleted += len(jobs)
+    return _close(run)
+
+
+def _delete_unreferenced(names: set[str], run: PurgeRun) -> int:
+    """Delete image files that no remaining read refers to (one frame can hold several plates)."""
+    if not names:
+        return 0
+    still_used = set(Read.objects.filter(frame__in=names).values_list("frame", flat=True)) | set(
+        Read.objects.filter(crop__in=names).values_list("crop", flat=True))
+    deleted = 0
+    for name in names - still_used:
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                deleted += 1
+        except OSError as exc:
+            run.errors.append(f"{name}: {exc}")
+    return deleted
+
+
+def _close(run: PurgeRun) -> PurgeRun:
+    run.finished_at = timezone.now()
+    run.save()
+    record_access(action="retention.purge", object_type="purge_run", object_id=run.pk,
+                  data_elements={"cutoff": run.cutoff.isoformat(), "reads": run.reads_deleted,
+                                 "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run})
+    logger.info("purge run=%s dry_run=%s reads=%s images=%s frames=%s held=%s errors=%s", run.pk, run.dry_run,
+                run.reads_deleted, run.images_deleted, run.frames_deleted, run.held_reads_kept, len(run.errors))
+    return run

@@ -1,0 +1,116 @@
+"""Retention pages: purge runs for the Coordinator, legal holds for whoever places and
+approves them (RT-2, RT-3)."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from alpr import retention, selectors
+from alpr.models import LegalHold, PurgeRun
+from alpr.search import Criteria
+from audits.services import record_access
+from lib.errors import DomainError
+
+OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
+
+
+class HoldForm(forms.Form):
+    case_number = forms.CharField(max_length=64)
+    reason = forms.ChoiceField(choices=LegalHold.Reason.choices)
+    justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    review_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Review on")
+    plate = forms.CharField(max_length=10, required=False, help_text="With a window: every read of this plate in it")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _holds_visible(user):
+    if user.has_role(*OVERSIGHT) or retention.retention_authority(user):
+        return LegalHold.objects.all()
+    return LegalHold.objects.filter(placed_by=user)
+
+
+@login_required
+def index(request):
+    user = request.user
+    if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
+        raise Http404
+    runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
+    holds = _holds_visible(user).select_related("placed_by")[:100]
+    return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
+                                                   "can_place": user.has_role(*retention.PLACERS),
+                                                   "retention_days": settings.ALPR_RETENTION_DAYS})
+
+
+@login_required
+def hold_new(request):
+    user = request.user
+    if not user.has_role(*retention.PLACERS):
+        raise Http404
+    search = None
+    if request.GET.get("search") or request.POST.get("search"):
+        search = selectors.search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
+    form = HoldForm(request.POST or None, initial={"case_number": search.case_number if search else ""})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        read_ids = None
+        if search is not None:
+            read_ids = list(selectors.reads_for_query(user=user, criteria=Criteria.from_json(search.criteria))
+                            .values_list("pk", flat=True)[:100_000])
+        tz = timezone.get_current_timezone()
+        since = datetime.combine(d["since"], time.min, tz) if d["since"] else None
+        until = datetime.combine(d["until"], time.max, tz) if d["until"] else None
+        try:
+            hold = retention.hold_place(by=user, case_number=d["case_number"], reason=d["reason"],
+                                        justification=d["justification"], review_on=d["review_on"],
+                                        read_ids=read_ids, plate=d["plate"], since=since, until=until,
+                                        request=request)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Hold #{hold.pk} placed ({hold.get_status_display()}).")
+            return redirect("alpr:hold_detail", pk=hold.pk)
+    return render(request, "alpr/hold_form.html", {"form": form, "search": search},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def hold_detail(request, pk: int):
+    hold = _holds_visible(request.user).filter(pk=pk).first()
+    if hold is None:
+        raise Http404
+    record_access(action="retention.hold_view", user=request.user, request=request, object_type="legal_hold",
+                  object_id=hold.pk, case_number=hold.case_number)
+    can_decide = hold.status == LegalHold.Status.REQUESTED and retention.retention_authority(request.user) \
+        and hold.placed_by_id != request.user.pk
+    return render(request, "alpr/hold_detail.html", {
+        "hold": hold, "history": hold.history.select_related("by"), "read_count": hold.reads.count(),
+        "can_decide": can_decide, "can_release": hold.status == LegalHold.Status.ACTIVE})
+
+
+@login_required
+@require_POST
+def hold_action(request, pk: int, action: str):
+    hold = _holds_visible(request.user).filter(pk=pk).first()
+    if hold is None or action not in ("approve", "deny", "release"):
+        raise Http404
+    note = request.POST.get("note", "")[:2000]
+    try:
+        if action == "release":
+            retention.hold_release(hold=hold, by=request.user, note=note, request=request)
+        else:
+            retention.hold_decide(hold=hold, by=request.user, approve=action == "approve", note=note,
+                                  request=request)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Recorded.")
+    return redirect("alpr:hold_detail", pk=hold.pk)

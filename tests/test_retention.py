@@ -1,0 +1,165 @@
+"""RT-1..RT-3: nothing under a hold is ever deleted; nothing past retention without a hold
+survives a purge run, files on disk included."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from alpr import retention
+from alpr.models import Hit, LegalHold, PurgeRun, Read
+from lib.errors import NotPermitted
+from tests import factories
+
+REVIEW = timezone.localdate() + timedelta(days=60)
+
+
+@pytest.fixture
+def cam(home_agency):
+    return factories.camera(home_agency)
+
+
+def _old(read, days=31):
+    Read.objects.filter(pk=read.pk).update(uploaded_at=timezone.now() - timedelta(days=days))
+    read.refresh_from_db()
+    return read
+
+
+def _files(read):
+    return [read.frame.name, read.crop.name]
+
+
+def test_the_purge_removes_expired_unheld_reads_and_their_files(personas, cam):
+    expired = _old(factories.read(cam, "1OLD111", images=True))
+    held = _old(factories.read(cam, "2HLD222", images=True))
+    recent = factories.read(cam, "3NEW333", images=True)
+    retention.hold_place(by=personas["investigator"], case_number="26-1", reason=LegalHold.Reason.ACTIVE_CRIMINAL,
+                         justification="Robbery series", review_on=REVIEW, read_ids=[held.pk])
+    expired_files, held_files = _files(expired), _files(held)
+    run = retention.purge()
+    assert not Read.objects.filter(pk=expired.pk).exists()
+    assert not any(default_storage.exists(n) for n in expired_files)
+    assert Read.objects.filter(pk__in=[held.pk, recent.pk]).count() == 2
+    assert all(default_storage.exists(n) for n in held_files + _files(recent))
+    assert (run.reads_deleted, run.images_deleted, run.held_reads_kept) == (1, 2, 1)
+    again = retention.purge()  # idempotent
+    assert again.reads_deleted == 0
+
+
+def test_a_dry_run_deletes_nothing(personas, cam):
+    read = _old(factories.read(cam, "1OLD111", images=True))
+    run = retention.purge(dry_run=True)
+    assert run.dry_run and run.reads_deleted == 1
+    assert Read.objects.filter(pk=read.pk).exists() and default_storage.exists(read.frame.name)
+
+
+def test_a_frame_shared_by_a_held_read_is_kept(personas, cam):
+    first = _old(factories.read(cam, "1AAA111", images=True))
+    second = factories.read(cam, "2BBB222", images=True)
+    # Two plates in one frame: both reads point at the same stored frame.
+    Read.objects.filter(pk=second.pk).update(frame=first.frame.name, uploaded_at=first.uploaded_at)
+    retention.hold_place(by=personas["investigator"], case_number="26-2", reason=LegalHold.Reason.MISSING_PERSON,
+                         justification="At-risk person", review_on=REVIEW, read_ids=[second.pk])
+    retention.purge()
+    assert not Read.objects.filter(pk=first.pk).exists()
+    assert default_storage.exists(first.frame.name)  # still the held read's evidence
+
+
+def test_released_holds_make_their_reads_eligible_again(personas, cam):
+    read = _old(factories.read(cam, "1OLD111", images=True))
+    hold = retention.hold_place(by=personas["investigator"], case_number="26-3",
+                                reason=LegalHold.Reason.ACTIVE_CRIMINAL, justification="x" * 12, review_on=REVIEW,
+                                plate="1OLD111", since=timezone.now() - timedelta(days=2),
+                                until=timezone.now())
+    retention.purge()
+    assert Read.objects.filter(pk=read.pk).exists()
+    with pytest.raises(NotPermitted):
+        retention.hold_release(hold=hold, by=personas["officer"], note="not mine")
+    retention.hold_release(hold=hold, by=personas["investigator"], note="Case closed")
+    retention.purge()
+    assert not Read.objects.filter(pk=read.pk).exists()
+
+
+def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
+    read = _old(factories.read(cam, "1OLD111"))
+    hold = retention.hold_place(by=personas["investigator"], case_number="26-4", reason=LegalHold.Reason.OTHER,
+                                justification="Civil claim expected", review_on=REVIEW, read_ids=[read.pk])
+    assert hold.status == LegalHold.Status.REQUESTED
+    retention.purge()
+    assert not Read.objects.filter(pk=read.pk).exists()  # an unapproved hold keeps nothing
+
+    read = _old(factories.read(cam, "2OLD222"))
+    hold = retention.hold_place(by=personas["investigator"], case_number="26-5", reason=LegalHold.Reason.OTHER,
+                                justification="Civil claim expected", review_on=REVIEW, read_ids=[read.pk])
+    for name in ("officer", "analyst", "coordinator", "auditor"):
+        with pytest.raises(NotPermitted):
+            retention.hold_decide(hold=hold, by=personas[name], approve=True)
+    deputy = personas["analyst"]
+    deputy.rank = "Deputy Chief"
+    deputy.save()
+    hold = retention.hold_decide(hold=hold, by=deputy, approve=True, note="Approved")
+    assert hold.status == LegalHold.Status.ACTIVE and hold.approved_by == deputy
+    retention.purge()
+    assert Read.objects.filter(pk=read.pk).exists()
+
+
+def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
+    factories.entry(factories.hotlist(), "8XYZ412")
+    read = _old(factories.read(cam, "8XYZ412", images=True))
+    hit = Hit.objects.get()
+    retention.purge()
+    hit.refresh_from_db()
+    assert hit.read is None and hit.plate == "8XYZ412" and hit.history.exists()
+
+
+def test_old_ingest_jobs_and_their_frames_go_too(personas, cam, django_capture_on_commit_callbacks):
+    from ingest.models import FrameJob
+    from ingest.services import frame_receive
+    from ingest.synthetic import encode_jpeg, render_frame
+
+    job, _ = frame_receive(camera=cam, data=b"not an image", source=FrameJob.Source.CAMERA,
+                           captured_at=timezone.now())
+    FrameJob.objects.filter(pk=job.pk).update(received_at=timezone.now() - timedelta(days=31))
+    name = job.frame.name
+    run = retention.purge()
+    assert not FrameJob.objects.filter(pk=job.pk).exists() and not default_storage.exists(name)
+    assert run.frames_deleted == 1
+    del encode_jpeg, render_frame
+
+
+def test_the_command_and_the_pages(personas, cam, client, capsys):
+    _old(factories.read(cam, "1OLD111"))
+    call_command("purge_reads", "--dry-run")
+    assert "would delete 1 reads" in capsys.readouterr().out
+    call_command("purge_reads")
+    assert PurgeRun.objects.count() == 2
+    client.force_login(personas["coordinator"])
+    page = client.get(reverse("alpr:retention")).content.decode()
+    assert "Purge runs" in page
+    client.force_login(personas["pst"])
+    assert client.get(reverse("alpr:retention")).status_code == 404
+
+
+def test_a_hold_on_a_search_s_results(personas, cam, client):
+    from alpr.models import Search
+
+    read = factories.read(cam, "7ABC123")
+    factories.read(cam, "9ZZZ999")
+    client.force_login(personas["analyst"])
+    now = timezone.localtime()
+    client.post(reverse("alpr:search"), {
+        "purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen at a burglary scene",
+        "attest": "on", "plate": "7AB*23", "captured_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "captured_to": now.strftime("%Y-%m-%dT%H:%M")})
+    search = Search.objects.get()
+    response = client.post(reverse("alpr:hold_new") + f"?search={search.pk}", {
+        "search": search.pk, "case_number": "26-004512", "reason": "active_criminal",
+        "justification": "Evidence for the burglary case", "review_on": REVIEW.isoformat()})
+    assert response.status_code == 302
+    hold = LegalHold.objects.get()
+    assert list(hold.reads.values_list("pk", flat=True)) == [read.pk]
+    client.force_login(personas["outsider"])
+    assert client.get(reverse("alpr:hold_detail", args=[hold.pk])).status_code == 404
