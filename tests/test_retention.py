@@ -107,12 +107,25 @@ def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
 
 
 def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
+    from alpr import hits as hit_service
+    from alpr.models import DispositionCode, StopReport
+
     factories.entry(factories.hotlist(), "8XYZ412")
-    read = _old(factories.read(cam, "8XYZ412", images=True))
+    read = factories.read(cam, "8XYZ412", images=True)
     hit = Hit.objects.get()
+    officer = personas["officer"]
+    hit = hit_service.hit_transition(hit=hit, name="verify", by=officer, checks=dict.fromkeys(
+        hit_service.VERIFY_CHECKS, True))
+    hit = hit_service.hit_transition(hit=hit, name="validate", by=officer, clets_reference="CLETS 1")
+    hit_service.stop_report_create(hit=hit, by=officer, responding_member=officer, justification="Stolen vehicle",
+                                   case_number="26-7", disposition=DispositionCode.objects.get(code="REC"),
+                                   responded_at=timezone.now(), next_steps="Owner notified")
+    _old(read)
     retention.purge()
     hit.refresh_from_db()
-    assert hit.read is None and hit.plate == "8XYZ412" and hit.history.exists()
+    assert not Read.objects.filter(pk=read.pk).exists()
+    assert hit.read is None and hit.plate == "8XYZ412" and hit.history.count() == 4
+    assert StopReport.objects.get(hit=hit).case_number == "26-7"
 
 
 def test_old_ingest_jobs_and_their_frames_go_too(personas, cam, django_capture_on_commit_callbacks):
