@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Agency, Designation, User
+from accounts.hygiene import reenable
+from accounts.models import Agency, Designation, Notification, User
 
 
 @admin.register(Agency)
@@ -23,11 +24,20 @@ class UserAdmin(BaseUserAdmin):
                 "fields": (
                     "serial_number", "rank", "agency", "unit", "member_kind", "supervisor",
                     "alpr_designated_by", "alpr_designated_on", "alpr_designation_reference",
+                    "disabled_at", "disabled_reason", "reenabled_at",
                 )
             },
         ),
     )
     raw_id_fields = ["supervisor", "alpr_designated_by"]
+    readonly_fields = ["disabled_at", "disabled_reason", "reenabled_at"]
+    actions = ["reenable_accounts"]
+
+    @admin.action(description="Re-enable the selected accounts", permissions=["change"])
+    def reenable_accounts(self, request, queryset):
+        for user in queryset.filter(is_active=False):
+            reenable(user=user, by=request.user, request=request)
+        messages.success(request, "Re-enabled. Members whose training lapsed still need a new training record.")
 
     def has_delete_permission(self, request, obj=None):
         # ID-1 / AU-1: identifiers are never reused and the access log points at them;
@@ -45,3 +55,9 @@ class DesignationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, never deleted: past approvals cite it (ID-3)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "message", "read_at"]
+    raw_id_fields = ["user"]

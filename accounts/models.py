@@ -81,6 +81,11 @@ class User(AbstractUser):
         "designation reference", max_length=200, blank=True,
         help_text="The memo or order that designates this member (ID-2).",
     )
+    # Account hygiene (2020 State Auditor): unused accounts are disabled automatically and
+    # come back only when an administrator re-enables them.
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    reenabled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -164,6 +169,23 @@ class Designation(models.Model):
 
     def is_current(self, on_date) -> bool:
         return self.revoked_at is None and self.starts_on <= on_date <= self.ends_on
+
+
+class Notification(models.Model):
+    """An in-app notice to one member (training expiring, for example)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.TextField()
+    key = models.CharField(max_length=120, help_text="Keeps a daily task from repeating the same notice.")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notice_per_key")]
+
+    def __str__(self):
+        return f"To {self.user}: {self.message[:40]}"
 
 
 # Configuration and workflow models are change-tracked (AU-1: administrative changes).

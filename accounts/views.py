@@ -26,7 +26,13 @@ class LogoutView(auth_views.LogoutView):
 def dashboard(request):
     """One dashboard, with the panels each role uses (the navigation follows the same roles)."""
     user = request.user
+    notices = list(user.notifications.filter(read_at__isnull=True)[:5])
+    if notices:
+        from django.utils import timezone
+
+        user.notifications.filter(pk__in=[n.pk for n in notices]).update(read_at=timezone.now())
     context = {
+        "notices": notices,
         "training": getattr(request, "training_status", None),
         "is_field": user.has_role(*roles.ALERT_ROLES),
         "is_searcher": user.has_role(*roles.SEARCH_ROLES),

@@ -7,6 +7,7 @@ from alpr.models import (
     HitStatusChange,
     HitUserObjectPermission,
     LegalHold,
+    LegalHoldEvent,
     PurgeRun,
     Read,
     Search,
@@ -111,8 +112,16 @@ class HitUserObjectPermissionAdmin(admin.ModelAdmin):
         return False
 
 
+class LegalHoldEventInline(admin.TabularInline):
+    model = LegalHoldEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note"]
+
+
 @admin.register(LegalHold)
 class LegalHoldAdmin(admin.ModelAdmin):
+    inlines = [LegalHoldEventInline]
     list_display = ["pk", "case_number", "reason", "status", "placed_by", "placed_at", "review_on"]
     list_filter = ["status", "reason"]
     readonly_fields = [f.name for f in LegalHold._meta.fields]

@@ -58,8 +58,10 @@ def main() -> None:
     for pk in due:
         name = default_storage.save(f"bench/{pk}.jpg", ContentFile(b"\xff\xd8\xff" + b"x" * 2000 + b"\xff\xd9"))
         Read.objects.filter(pk=pk).update(crop=name)
-    stop, results = mp.Event(), mp.Queue()
-    proc = mp.Process(target=writer, args=(args.database_url, stop, results))
+    # spawn, not fork: a forked child would share this process's database socket.
+    ctx = mp.get_context("spawn")
+    stop, results = ctx.Event(), ctx.Queue()
+    proc = ctx.Process(target=writer, args=(args.database_url, stop, results))
     proc.start()
     time.sleep(3)
     t0 = time.perf_counter()

@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "hotlists-expire-entries": {"task": "hotlists.tasks.expire_entries", "schedule": 300.0},
     # Ingest: re-queue frames whose task was lost (broker down at enqueue, worker killed).
     "ingest-sweep-stuck": {"task": "ingest.tasks.sweep_stuck_jobs", "schedule": 60.0},
+    # TR-1 / ID-4: tell members (and supervisors) 30 days before training expires.
+    "training-notify-expiring": {"task": "training.tasks.notify_expiring", "schedule": crontab(hour=7, minute=0)},
+    # Account hygiene: disable accounts unused for ALPR_ACCOUNT_INACTIVE_DAYS.
+    "accounts-disable-inactive": {"task": "accounts.tasks.disable_inactive_accounts",
+                                  "schedule": crontab(hour=1, minute=0)},
     # RT-1/RT-3: the nightly purge of reads past retention (not under a legal hold).
     "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
 }
@@ -266,6 +271,13 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
+# Accounts unused this many days are disabled automatically (0: never).
+ALPR_ACCOUNT_INACTIVE_DAYS = env_int("ALPR_ACCOUNT_INACTIVE_DAYS", 90, minimum=0)
+# E-mail for notices (training expiring); without EMAIL_HOST notices are in-app only.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "alpr-noreply@localhost")
 # HT-1/HT-5 matching: OCR confusion classes (first character is the canonical one), whether
 # the state of issue must agree when both sides have it, and how often (seconds) each
 # process checks whether the lists changed.

@@ -72,6 +72,8 @@ class TrainingRecord(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Stored under MEDIA_ROOT/private/ and served only by a permission-checked view.
+    certificate = models.FileField(upload_to="private/certificates/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from training.models import TrainingCourse, TrainingRecord
 @transaction.atomic
 def training_record_create(
     *, member, course: TrainingCourse, completed_on: date, trainer: str, entered_by, passed: bool = True,
-    score: int | None = None, request=None,
+    score: int | None = None, certificate=None, request=None,
 ) -> TrainingRecord:
     """TR-2: the Training Section records a completed training."""
     if completed_on > timezone.localdate():
@@ -23,6 +23,8 @@ def training_record_create(
         member=member, course=course, completed_on=completed_on, trainer=trainer.strip(),
         passed=passed, score=score, entered_by=entered_by,
     )
+    if certificate is not None:
+        record.certificate = certificate
     record.full_clean()
     record.save()
     record_access(
