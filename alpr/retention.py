@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.models import LegalHold, LegalHoldEvent, PurgeRun, Read
+from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read
 from audits.services import record_access
 from ingest.models import FrameJob
 from lib.errors import DomainError, NotPermitted
@@ -159,7 +159,10 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
             rows = list(due_for_purge(cutoff).order_by("uploaded_at").values_list("pk", "frame", "crop")[:batch])
             if not rows:
                 break
-            Read.objects.filter(pk__in=[r[0] for r in rows]).delete()
+            ids = [r[0] for r in rows]
+            if not settings.ALPR_KEEP_HIT_RECORDS:
+                Hit.objects.filter(read_id__in=ids, stop_report__isnull=True).delete()
+            Read.objects.filter(pk__in=ids).delete()
         run.reads_deleted += len(rows)
         run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
         batches += 1

@@ -176,3 +176,12 @@ def test_a_hold_on_a_search_s_results(personas, cam, client):
     assert list(hold.reads.values_list("pk", flat=True)) == [read.pk]
     client.force_login(personas["outsider"])
     assert client.get(reverse("alpr:hold_detail", args=[hold.pk])).status_code == 404
+
+
+def test_hit_records_can_be_set_to_go_with_their_read(personas, cam, settings):
+    settings.ALPR_KEEP_HIT_RECORDS = False
+    factories.entry(factories.hotlist(), "8XYZ412")
+    _old(factories.read(cam, "8XYZ412"))
+    assert Hit.objects.count() == 1
+    retention.purge()
+    assert Hit.objects.count() == 0
