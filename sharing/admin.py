@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from sharing.models import MOU, SharingRequest, SharingRequestEvent
+
+
+@admin.register(MOU)
+class MOUAdmin(admin.ModelAdmin):
+    list_display = ["title", "agency", "starts_on", "ends_on"]
+
+
+class SharingRequestEventInline(admin.TabularInline):
+    model = SharingRequestEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note"]
+
+
+@admin.register(SharingRequest)
+class SharingRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests move only through the protocol (sharing/services.py)."""
+
+    list_display = ["pk", "agency", "basis", "status", "refusal_rule", "received_on"]
+    list_filter = ["status", "basis", "refusal_rule"]
+    inlines = [SharingRequestEventInline]
+    readonly_fields = [f.name for f in SharingRequest._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        from sharing.views import _visible
+
+        return _visible(request.user)

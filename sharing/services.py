@@ -1,0 +1,164 @@
+"""Inter-agency sharing (SH-1..SH-7): the refusals the law requires, before any human step,
+and the 3-step protocol of DGO I-12 section I as a state machine with history.
+
+    received --refuse (automatic, with the rule)--> refused
+    received --route_to_records (non-law-enforcement, no court order)--> routed_to_records
+    received --document_right_need (step 1)--> right_need_documented
+             --record (step 2, by the system)--> recorded
+             --honour / deny (step 3, with the reason and the processing officer)--> honoured / denied
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import Agency, Designation
+from accounts.selectors import approval_authority
+from alpr.prohibited import prohibited_uses_named
+from audits.models import AccessEvent
+from audits.services import record_access
+from lib.errors import DomainError, NotPermitted
+from lib.workflow import StateMachine, transition
+from sharing.models import MOU, SharingRequest, SharingRequestEvent
+
+S = SharingRequest.Status
+Rule = SharingRequest.RefusalRule
+WORKFLOW = StateMachine(
+    "sharing request",
+    S.values,
+    [
+        transition("refuse", [S.RECEIVED], S.REFUSED, "Refused by law"),
+        transition("route_to_records", [S.RECEIVED], S.ROUTED_TO_RECORDS, "Route to Records"),
+        transition("document_right_need", [S.RECEIVED], S.RIGHT_NEED_DOCUMENTED, "Step 1: right and need to know"),
+        transition("record", [S.RIGHT_NEED_DOCUMENTED], S.RECORDED, "Step 2: recorded"),
+        transition("honour", [S.RECORDED], S.HONOURED, "Step 3: honour"),
+        transition("deny", [S.RECORDED], S.DENIED, "Step 3: deny"),
+    ],
+)
+CA_LAW_ENFORCEMENT = (Agency.Kind.MUNICIPAL_POLICE, Agency.Kind.SHERIFF, Agency.Kind.STATE)
+
+
+def _move(req, name, by, note=""):
+    step = WORKFLOW.check(req.status, name)
+    previous, req.status = req.status, step.target
+    req.save()
+    SharingRequestEvent.objects.create(request=req, transition=name, from_status=previous, to_status=req.status,
+                                       by=by, note=note)
+
+
+def _processor_authority(user):
+    """Who processes sharing requests: the ALPR Administrator or a current sharing designee."""
+    return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
+
+
+def refusal_rule(req: SharingRequest) -> str:
+    """The first rule of law that forbids this request, or '' (SH-3, Civil Code 1798.90.55)."""
+    agency = req.agency
+    if agency.kind == Agency.Kind.FEDERAL:
+        return Rule.FEDERAL
+    if agency.state != "CA":
+        return Rule.OUT_OF_STATE
+    named = prohibited_uses_named(req.purpose)
+    if "federal immigration enforcement" in named:
+        return Rule.IMMIGRATION
+    if "reproductive health care" in named:
+        return Rule.REPRODUCTIVE_HEALTH
+    if not req.confirmation_statement.strip() and not req.confirmation_document:
+        return Rule.NO_CONFIRMATION
+    if req.basis == SharingRequest.Basis.VOLUNTARY and agency.kind not in CA_LAW_ENFORCEMENT:
+        return Rule.NOT_LAW_ENFORCEMENT
+    if req.basis == SharingRequest.Basis.MOU and not (
+            req.mou and req.mou.agency_id == agency.pk and req.mou.is_current(timezone.localdate())):
+        return Rule.MOU_NOT_CURRENT
+    return ""
+
+
+@transaction.atomic
+def request_receive(*, logged_by, cameras=(), request=None, **fields) -> SharingRequest:
+    """Log a written request, then apply the refusals the law requires at once; they
+    cannot be overridden. Non-law-enforcement parties without a court order are
+    public-records requests and go to Records (SH-7)."""
+    if _processor_authority(logged_by) is None:
+        raise NotPermitted("Only the ALPR Administrator or a sharing designee logs sharing requests.")
+    req = SharingRequest(logged_by=logged_by, **fields)
+    if req.window_from and req.window_to and req.window_from >= req.window_to:
+        raise DomainError("The time window must start before it ends.")
+    if req.basis == SharingRequest.Basis.LEGAL_OBLIGATION and not (req.instrument and req.instrument_number.strip()):
+        raise DomainError("A legal obligation names its instrument (subpoena, court order or warrant) and number.")
+    if not req.plate_list and not cameras:
+        raise DomainError("Name the plates or cameras requested.")
+    req.full_clean(exclude=["cameras"])
+    req.save()
+    if cameras:
+        req.cameras.set(cameras)
+    SharingRequestEvent.objects.create(
+        request=req, transition="receive", to_status=req.status, by=logged_by,
+        note=f"Received by {req.get_received_via_display().lower()} on {req.received_on}")
+    # SH-7 first: a public-records request is Records' to handle under public-records law,
+    # not a request this protocol approves or refuses.
+    if req.agency.kind == Agency.Kind.NON_LAW_ENFORCEMENT and req.basis != SharingRequest.Basis.LEGAL_OBLIGATION:
+        _move(req, "route_to_records", None, note="Public-records request (Civil Code 1798.90.55; Gov. Code 7920.000)")
+    elif rule := refusal_rule(req):
+        _move(req, "refuse", None, note=Rule(rule).label)
+        req.refusal_rule = rule
+        req.save(update_fields=["refusal_rule"])
+    record_access(action="sharing.request_receive", user=logged_by, request=request, object_type="sharing_request",
+                  object_id=req.pk, data_elements={"agency": req.agency.name, "plates": req.plate_list,
+                                                    "status": req.status, "rule": req.refusal_rule},
+                  case_number=req.case_number,
+                  outcome=AccessEvent.Outcome.DENIED if req.status == S.REFUSED else AccessEvent.Outcome.ALLOWED)
+    return req
+
+
+@transaction.atomic
+def document_right_and_need(*, req: SharingRequest, by, legal_authority: str, need_to_know: str,
+                            request=None) -> SharingRequest:
+    """Step 1 (right and need to know), then step 2, which the system records as its own step."""
+    req = SharingRequest.objects.select_for_update().get(pk=req.pk)
+    if _processor_authority(by) is None:
+        raise NotPermitted("Only the ALPR Administrator or a sharing designee processes sharing requests.")
+    if not legal_authority.strip() or not need_to_know.strip():
+        raise DomainError("Document both the right to know (legal authority) and the need to know (SH-2 step 1).")
+    req.legal_authority, req.need_to_know = legal_authority.strip(), need_to_know.strip()
+    _move(req, "document_right_need", by, note=f"Right: {req.legal_authority}. Need: {req.need_to_know}")
+    _move(req, "record", by, note=f"Recorded: requester {req.requester_name} ({req.agency}); right and need to "
+                                  "know documented.")
+    record_access(action="sharing.step1", user=by, request=request, object_type="sharing_request", object_id=req.pk,
+                  case_number=req.case_number)
+    return req
+
+
+@transaction.atomic
+def decide(*, req: SharingRequest, by, honour: bool, reason: str, request=None) -> SharingRequest:
+    """Step 3: honoured or denied, the reason, the processing officer. Only the ALPR
+    Administrator or a current sharing designee (recorded) decides; never on a request
+    they logged themselves."""
+    req = SharingRequest.objects.select_for_update().get(pk=req.pk)
+    authority = _processor_authority(by)
+    if authority is None:
+        raise NotPermitted("Only the ALPR Administrator or a current sharing designee decides (SH-2).")
+    if req.logged_by_id == by.pk:
+        raise NotPermitted("Nobody decides a request they logged.")
+    if not reason.strip():
+        raise DomainError("Record the reason for the decision (SH-2 step 3).")
+    if honour and refusal_rule(req):  # the law is checked again at the moment of decision
+        raise DomainError(f"The law forbids this request: {Rule(refusal_rule(req)).label}.")
+    req.decided_by, req.designation, req.decision_reason = by, authority.designation, reason.strip()
+    req.decided_at = timezone.now()
+    _move(req, "honour" if honour else "deny", by, note=f"{authority.description}: {reason.strip()}")
+    record_access(action="sharing.decide", user=by, request=request, object_type="sharing_request", object_id=req.pk,
+                  data_elements={"honoured": honour, "designation": authority.designation.pk
+                                 if authority.designation else None}, case_number=req.case_number)
+    return req
+
+
+def can_see(user, req: SharingRequest) -> bool:
+    """SH-4 secure folder: the administrator, current sharing designees, auditors and
+    whoever logged the request; nobody else."""
+    return bool(user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or _processor_authority(user)
+                or req.logged_by_id == user.pk)
+
+
+__all__ = ["MOU", "WORKFLOW", "can_see", "decide", "document_right_and_need", "refusal_rule", "request_receive"]
