@@ -300,6 +300,9 @@ class LegalHold(models.Model):
     case_number = models.CharField(max_length=64)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     justification = models.TextField()
+    # RT-2: another agency's investigation with a legal obligation: the request it came with.
+    sharing_request = models.ForeignKey("sharing.SharingRequest", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="legal_holds")
     status = models.CharField(max_length=12, choices=Status.choices)
     reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -66,7 +66,8 @@ def _event(hold, name, previous, by, note=""):
 
 @transaction.atomic
 def hold_place(*, by, case_number: str, reason: str, justification: str, review_on: date,
-               read_ids=None, plate: str = "", since=None, until=None, request=None) -> LegalHold:
+               read_ids=None, plate: str = "", since=None, until=None, sharing_request=None,
+               request=None) -> LegalHold:
     """Hold reads chosen by id (from search results) or all reads of a plate in a window."""
     if not by.has_role(*PLACERS):
         raise NotPermitted("Your role does not place legal holds.")
@@ -87,9 +88,11 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
     if not ids:
         raise DomainError("No reads match; nothing to hold.")
     status = H.REQUESTED if reason == LegalHold.Reason.OTHER else H.ACTIVE
+    if sharing_request is not None and reason != LegalHold.Reason.OTHER_AGENCY:
+        raise DomainError("Only a hold for another agency's investigation refers to a sharing request.")
     hold = LegalHold.objects.create(case_number=case_number.strip().upper(), reason=reason,
                                     justification=justification.strip(), status=status, placed_by=by,
-                                    review_on=review_on)
+                                    review_on=review_on, sharing_request=sharing_request)
     hold.reads.add(*ids)
     _event(hold, "place", "", by, note=f"{len(ids)} reads")
     record_access(action="retention.hold_place", user=by, request=request, object_type="legal_hold",

@@ -27,7 +27,15 @@ class HoldForm(forms.Form):
     reason = forms.ChoiceField(choices=LegalHold.Reason.choices)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     review_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Review on")
+    sharing_request = forms.ModelChoiceField(queryset=None, required=False,
+                                             help_text="Another agency's investigation: the request it came with")
     plate = forms.CharField(max_length=10, required=False, help_text="With a window: every read of this plate in it")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from sharing.views import _visible
+
+        self.fields["sharing_request"].queryset = _visible(user)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -58,7 +66,7 @@ def hold_new(request):
     search = None
     if request.GET.get("search") or request.POST.get("search"):
         search = selectors.search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
-    form = HoldForm(request.POST or None, initial={"case_number": search.case_number if search else ""})
+    form = HoldForm(request.POST or None, initial={"case_number": search.case_number if search else ""}, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         read_ids = None
@@ -72,7 +80,7 @@ def hold_new(request):
             hold = retention.hold_place(by=user, case_number=d["case_number"], reason=d["reason"],
                                         justification=d["justification"], review_on=d["review_on"],
                                         read_ids=read_ids, plate=d["plate"], since=since, until=until,
-                                        request=request)
+                                        sharing_request=d["sharing_request"], request=request)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

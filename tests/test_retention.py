@@ -185,3 +185,24 @@ def test_hit_records_can_be_set_to_go_with_their_read(personas, cam, settings):
     assert Hit.objects.count() == 1
     retention.purge()
     assert Hit.objects.count() == 0
+
+
+def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
+    from accounts.models import Agency
+    from lib.errors import DomainError
+    from sharing.models import SharingRequest
+
+    read = _old(factories.read(cam, "1OLD111"))
+    agency = Agency.objects.create(name="ACSO", state="CA", kind=Agency.Kind.SHERIFF)
+    sharing = SharingRequest.objects.create(
+        agency=agency, requester_name="Det. Kim", requester_contact="k", purpose="Robbery", plates="1OLD111",
+        window_from=timezone.now() - timedelta(days=40), window_to=timezone.now(), case_number="SO-1",
+        basis="legal_obligation", instrument="court_order", instrument_number="RG-1", received_on=timezone.localdate(),
+        received_via="letter", logged_by=personas["administrator"])
+    hold = retention.hold_place(by=personas["administrator"], case_number="SO-1",
+                                reason=LegalHold.Reason.OTHER_AGENCY, justification="Court order to preserve",
+                                review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
+    assert hold.status == LegalHold.Status.ACTIVE and sharing.legal_holds.get() == hold
+    with pytest.raises(DomainError):
+        retention.hold_place(by=personas["administrator"], case_number="SO-1", reason=LegalHold.Reason.OTHER,
+                             justification="x" * 12, review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
