@@ -271,6 +271,7 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
+ALPR_SHARING_PACKAGE_DAYS = env_int("ALPR_SHARING_PACKAGE_DAYS", 14, minimum=1)  # SH-5: packages expire
 # Hits outlive their purged read by default (the annual report counts them). Off: a hit
 # without stop documentation goes with its read; documented stops are always kept (HT-3).
 ALPR_KEEP_HIT_RECORDS = env_bool("ALPR_KEEP_HIT_RECORDS", True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sharing.models import MOU, SharingRequest, SharingRequestEvent
+from sharing.models import MOU, SharingPackage, SharingRequest, SharingRequestEvent
 
 
 @admin.register(MOU)
@@ -31,3 +31,13 @@ class SharingRequestAdmin(admin.ModelAdmin):
         from sharing.views import _visible
 
         return _visible(request.user)
+
+
+@admin.register(SharingPackage)
+class SharingPackageAdmin(admin.ModelAdmin):
+    list_display = ["request", "created_by", "created_at", "expires_at", "reads_count", "downloads"]
+    readonly_fields = [f.name for f in SharingPackage._meta.fields if f.name != "file"]
+    exclude = ["file"]  # downloaded only through the logged, permission-checked view
+
+    def has_add_permission(self, request):
+        return False

@@ -3,6 +3,7 @@ from django import forms
 from accounts.models import Agency
 from alpr.models import Camera
 from sharing.models import MOU, SharingRequest
+from training.forms import validate_certificate as validate_document
 
 
 class SharingRequestForm(forms.ModelForm):
@@ -25,6 +26,9 @@ class SharingRequestForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Uploaded documents are judged by content: PDF, JPEG or PNG only, under 10 MB.
+        self.fields["instrument_copy"].validators.append(validate_document)
+        self.fields["confirmation_document"].validators.append(validate_document)
         self.fields["agency"].queryset = Agency.objects.exclude(is_home=True)
         self.fields["cameras"].queryset = Camera.objects.filter(agency_id=user.agency_id)
         self.fields["mou"].queryset = MOU.objects.all()

@@ -130,6 +130,25 @@ class SharingRequestEvent(models.Model):
         return f"Sharing #{self.request_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
+class SharingPackage(models.Model):
+    """SH-5: the exact approved scope, extracted by an authorized processor for the
+    requester: a ZIP of a CSV and the images, with a manifest of SHA-256 checksums."""
+
+    request = models.OneToOneField(SharingRequest, on_delete=models.PROTECT, related_name="package")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    file = models.FileField(upload_to="private/sharing/packages/%Y/")
+    sha256 = models.CharField(max_length=64)
+    reads_count = models.PositiveIntegerField()
+    images_count = models.PositiveIntegerField()
+    manifest = models.JSONField(default=dict)
+    downloads = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Package for sharing request #{self.request_id}"
+
+
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(MOU)

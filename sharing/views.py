@@ -1,15 +1,20 @@
+import csv
+from datetime import datetime, time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
 from audits.services import record_access
 from lib.errors import DomainError
-from sharing import services
+from sharing import packages, services
 from sharing.forms import DecisionForm, SharingRequestForm, StepOneForm
 from sharing.models import MOU, SharingRequest
+from sharing.selectors import sharing_report
 
 
 def _visible(user):
@@ -66,7 +71,8 @@ def request_detail(request, pk: int):
     return render(request, "sharing/request_detail.html", {
         "req": req, "history": req.history.select_related("by"), "step_one": StepOneForm(),
         "decision": DecisionForm(), "may_process": services._processor_authority(request.user) is not None,
-        "may_decide": services._processor_authority(request.user) is not None and req.logged_by_id != request.user.pk})
+        "may_decide": services._processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
+        "package": getattr(req, "package", None)})
 
 
 @login_required
@@ -79,6 +85,8 @@ def request_action(request, pk: int, action: str):
             if not form.is_valid():
                 raise DomainError("Document both the right to know and the need to know.")
             services.document_right_and_need(req=req, by=request.user, request=request, **form.cleaned_data)
+        elif action == "package":
+            packages.package_build(req=req, by=request.user, request=request)
         elif action in ("honour", "deny"):
             services.decide(req=req, by=request.user, honour=action == "honour",
                             reason=request.POST.get("reason", "")[:2000], request=request)
@@ -89,3 +97,59 @@ def request_action(request, pk: int, action: str):
     else:
         messages.success(request, "Recorded.")
     return redirect("sharing:request_detail", pk=req.pk)
+
+
+@login_required
+def package_download(request, pk: int):
+    req = _request_for_user(request.user, pk)
+    package = getattr(req, "package", None)
+    if package is None:
+        raise Http404
+    try:
+        packages.package_for_download(package=package, by=request.user, request=request)
+    except DomainError as exc:
+        raise Http404(exc.message) from None
+    return FileResponse(package.file.open("rb"), as_attachment=True, filename=f"alpr-sharing-{req.pk}.zip",
+                        content_type="application/zip")
+
+
+@login_required
+def report(request):
+    """SH-4 / AU-4: requests by agency, basis and outcome, refusals by rule, packages."""
+    if not request.user.has_role(roles.ADMINISTRATOR, roles.AUDITOR, roles.COORDINATOR):
+        raise Http404
+    year = int(request.GET.get("year") or timezone.localdate().year)
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(datetime(year, 1, 1).date(), time.min, tz)
+    until = datetime.combine(datetime(year + 1, 1, 1).date(), time.min, tz)
+    data = sharing_report(since=since, until=until)
+    record_access(action="sharing.report", user=request.user, request=request, object_type="sharing_report",
+                  data_elements={"year": year, "csv": bool(request.GET.get("csv"))})
+    if request.GET.get("csv"):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="sharing-{year}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["request", "received_on", "agency", "basis", "status", "refusal_rule", "decision_reason",
+                         "package"])
+        for r in data["rows"]:
+            writer.writerow([r.pk, r.received_on, r.agency.name, r.basis, r.status, r.refusal_rule,
+                             r.decision_reason, "yes" if hasattr(r, "package") else ""])
+        return response
+    return render(request, "sharing/report.html", {"data": data, "year": year})
+
+
+DOCUMENTS = {"instrument": "instrument_copy", "confirmation": "confirmation_document"}
+
+
+@login_required
+def document(request, pk: int, kind: str):
+    """Uploaded documents live outside any public path; the secure folder's members open
+    them here, and each opening is logged (SH-4)."""
+    req = _request_for_user(request.user, pk)
+    field = getattr(req, DOCUMENTS.get(kind, ""), None)
+    if not field:
+        raise Http404
+    record_access(action="sharing.document_view", user=request.user, request=request, object_type="sharing_request",
+                  object_id=req.pk, data_elements={"document": kind}, case_number=req.case_number)
+    extension = field.name.rsplit(".", 1)[-1].lower()
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"request-{req.pk}-{kind}.{extension}")

@@ -131,3 +131,111 @@ def test_logging_a_request_on_the_page(personas, client):
         "received_via": "email"})
     req = SharingRequest.objects.get()
     assert response.status_code == 302 and req.refusal_rule == "out_of_state"
+
+
+def _honoured(personas, agency, **overrides):
+    req = _receive(personas, agency, **overrides)
+    req = services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="Sworn status",
+                                           need_to_know="Robbery investigation")
+    today = timezone.localdate()
+    designation_create(administrator=personas["administrator"], designee=personas["investigator"],
+                       scope=Designation.Scope.SHARING_APPROVAL, written_authority="Memo 26-41",
+                       starts_on=today, ends_on=today + timedelta(days=30))
+    return services.decide(req=req, by=personas["investigator"], honour=True, reason="Right and need shown")
+
+
+def test_the_package_holds_exactly_the_approved_scope(personas, home_agency, other_agency, client):
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from sharing.packages import package_build
+    from tests import factories
+
+    cam = factories.camera(home_agency)
+    inside = factories.read(cam, "7ABC123", minutes_ago=60, images=True)
+    factories.read(cam, "7ABC123", minutes_ago=60 * 24 * 9)  # outside the window
+    factories.read(cam, "9ZZZ999", minutes_ago=60)  # a plate not named
+    factories.read(factories.camera(other_agency, "Sheriff cam"), "7ABC123", minutes_ago=60)  # not our data
+    req = _honoured(personas, _agency("ACSO"))
+    package = package_build(req=req, by=personas["investigator"])
+    assert package.reads_count == 1 and package.images_count == 2
+    archive = zipfile.ZipFile(io.BytesIO(package.file.open("rb").read()))
+    manifest = json.loads(archive.read("manifest.json"))
+    rows = archive.read("reads.csv").decode().splitlines()
+    assert len(rows) == 2 and rows[1].startswith(f"{inside.pk},7ABC123")
+    for name, digest in manifest["sha256"].items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    # Only the processor who made it (or the administrator) downloads it, and each download is logged.
+    url = reverse("sharing:package_download", args=[req.pk])
+    client.force_login(personas["auditor"])
+    assert client.get(url).status_code == 404
+    client.force_login(personas["investigator"])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    from audits.models import AccessEvent
+
+    assert AccessEvent.objects.filter(action="sharing.package_download", user=personas["investigator"]).exists()
+    assert AccessEvent.objects.filter(action="sharing.package_build").exists()
+    package.expires_at = timezone.now() - timedelta(seconds=1)
+    package.save()
+    assert client.get(url).status_code == 404
+
+
+def test_only_honoured_requests_are_fulfilled_once(personas):
+    from sharing.packages import package_build
+
+    req = _receive(personas, _agency("ACSO"))
+    with pytest.raises(DomainError, match="honoured"):
+        package_build(req=req, by=personas["administrator"])
+    req = _honoured(personas, _agency("ACSO-2"))
+    package_build(req=req, by=personas["administrator"])
+    with pytest.raises(DomainError, match="already"):
+        package_build(req=req, by=personas["administrator"])
+    with pytest.raises(NotPermitted):
+        package_build(req=req, by=personas["officer"])
+
+
+def test_the_report_counts_requests_and_refusals(personas, client):
+    _receive(personas, _agency("ICE", "DC", Agency.Kind.FEDERAL))
+    _receive(personas, _agency("Reno PD", "NV", Agency.Kind.MUNICIPAL_POLICE))
+    _honoured(personas, _agency("ACSO"))
+    client.force_login(personas["auditor"])
+    page = client.get(reverse("sharing:report")).content.decode()
+    assert "3 requests" in page and "Federal agency" in page and "Agency outside California" in page
+    csv_text = client.get(reverse("sharing:report"), {"csv": 1}).content.decode()
+    assert csv_text.count("\n") == 4 and "federal" in csv_text
+    client.force_login(personas["officer"])
+    assert client.get(reverse("sharing:report")).status_code == 404
+
+
+def test_uploads_of_wrong_file_types_are_refused(personas, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    agency = _agency("ACSO")
+    client.force_login(personas["administrator"])
+    now = timezone.localtime()
+    response = client.post(reverse("sharing:request_new"), {
+        "agency": agency.pk, "requester_name": "Det. Ray", "requester_contact": "ray@x", "purpose": "Burglary",
+        "plates": "7ABC123", "window_from": (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        "window_to": now.strftime("%Y-%m-%dT%H:%M"), "case_number": "R-1", "basis": "voluntary",
+        "confirmation_document": SimpleUploadedFile("confirm.pdf", b"MZ\x90\x00 an executable"),
+        "received_on": now.date().isoformat(), "received_via": "email"})
+    assert response.status_code == 400 and "must be a PDF" in response.content.decode()
+    assert not SharingRequest.objects.exists()
+
+
+def test_documents_open_only_for_the_secure_folder(personas, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    req = _receive(personas, _agency("ACSO"),
+                   confirmation_document=SimpleUploadedFile("confirm.pdf", b"%PDF-1.4 signed confirmation"))
+    url = reverse("sharing:document", args=[req.pk, "confirmation"])
+    for name, expected in [("officer", 404), ("analyst", 404), ("outsider", 404), ("auditor", 200),
+                           ("administrator", 200)]:
+        client.force_login(personas[name])
+        assert client.get(url).status_code == expected, name
+    assert client.get(reverse("sharing:document", args=[req.pk, "instrument"])).status_code == 404  # none uploaded
+    client.force_login(personas["auditor"])
+    assert b"%PDF-1.4" in b"".join(client.get(url).streaming_content)

@@ -1,0 +1,107 @@
+"""SH-5: fulfilment. Exactly the approved scope (the plates or cameras named, inside the
+window), nothing more; extraction and every download are logged; only the processor who
+made the package (or the ALPR Administrator) downloads it, until it expires."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import roles
+from alpr.models import Read
+from audits.services import record_access
+from lib.errors import DomainError, NotPermitted
+from sharing.models import SharingPackage, SharingRequest
+
+
+def scope_reads(req: SharingRequest):
+    """The reads the approval covers: home-agency reads in the window, of the plates named
+    or from the cameras named."""
+    wanted = Q(pk__in=[])
+    if req.plate_list:
+        wanted |= Q(plate__in=req.plate_list)
+    camera_ids = list(req.cameras.values_list("pk", flat=True))
+    if camera_ids:
+        wanted |= Q(camera_id__in=camera_ids)
+    return (Read.objects.filter(agency__is_home=True, captured_at__gte=req.window_from, captured_at__lt=req.window_to)
+            .filter(wanted).select_related("camera").order_by("captured_at"))
+
+
+@transaction.atomic
+def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
+    from sharing.services import _processor_authority
+
+    req = SharingRequest.objects.select_for_update().get(pk=req.pk)
+    if _processor_authority(by) is None:
+        raise NotPermitted("Only authorized personnel extract shared data (SH-5).")
+    if req.status != SharingRequest.Status.HONOURED:
+        raise DomainError("Only an honoured request is fulfilled.")
+    if SharingPackage.objects.filter(request=req).exists():
+        raise DomainError("This request already has its package.")
+    reads = list(scope_reads(req))
+    buffer = io.BytesIO()
+    files: dict[str, str] = {}
+    images = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        table = io.StringIO()
+        writer = csv.writer(table)
+        writer.writerow(["read_id", "plate", "state", "captured_at", "camera", "latitude", "longitude",
+                         "frame_file", "crop_file"])
+        for read in reads:
+            names = {}
+            for kind in ("frame", "crop"):
+                field = getattr(read, kind)
+                if field:
+                    with field.open("rb") as fh:
+                        data = fh.read()
+                    name = f"images/{read.pk}-{kind}.{field.name.rsplit('.', 1)[-1]}"
+                    archive.writestr(name, data)
+                    files[name] = hashlib.sha256(data).hexdigest()
+                    names[kind] = name
+                    images += 1
+            writer.writerow([read.pk, read.plate, read.state, read.captured_at.isoformat(), read.camera.name,
+                             read.latitude, read.longitude, names.get("frame", ""), names.get("crop", "")])
+        reads_csv = table.getvalue().encode()
+        archive.writestr("reads.csv", reads_csv)
+        files["reads.csv"] = hashlib.sha256(reads_csv).hexdigest()
+        manifest = {
+            "request": req.pk, "agency": req.agency.name, "case_number": req.case_number,
+            "scope": {"plates": req.plate_list, "cameras": list(req.cameras.values_list("name", flat=True)),
+                      "from": req.window_from.isoformat(), "to": req.window_to.isoformat()},
+            "reads": len(reads), "images": images, "created_at": timezone.now().isoformat(),
+            "created_by": by.username, "sha256": files,
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    package = SharingPackage(request=req, created_by=by, reads_count=len(reads), images_count=images,
+                             manifest=manifest, sha256=digest,
+                             expires_at=timezone.now() + timedelta(days=settings.ALPR_SHARING_PACKAGE_DAYS))
+    package.file.save(f"request-{req.pk}-{digest[:12]}.zip", ContentFile(data), save=False)
+    package.save()
+    record_access(action="sharing.package_build", user=by, request=request, object_type="sharing_request",
+                  object_id=req.pk, data_elements={"reads": len(reads), "images": images, "sha256": digest,
+                                                    "plates": req.plate_list}, case_number=req.case_number)
+    return package
+
+
+def package_for_download(*, package: SharingPackage, by, request=None) -> SharingPackage:
+    if not (by.pk == package.created_by_id or by.has_role(roles.ADMINISTRATOR)):
+        raise NotPermitted("Only the processor who made the package downloads it.")
+    if package.expires_at <= timezone.now():
+        raise DomainError("The package has expired.")
+    SharingPackage.objects.filter(pk=package.pk).update(downloads=package.downloads + 1)
+    record_access(action="sharing.package_download", user=by, request=request, object_type="sharing_request",
+                  object_id=package.request_id, data_elements={"sha256": package.sha256},
+                  case_number=package.request.case_number)
+    return package

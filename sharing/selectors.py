@@ -1,0 +1,22 @@
+"""SH-4 / AU-4: what the annual report says about sharing, for a period."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sharing.models import SharingPackage, SharingRequest
+
+
+def sharing_report(*, since, until) -> dict:
+    rows = list(SharingRequest.objects.filter(logged_at__gte=since, logged_at__lt=until).select_related("agency"))
+    return {
+        "total": len(rows),
+        "by_agency": Counter(r.agency.name for r in rows).most_common(),
+        "by_basis": Counter(r.get_basis_display() for r in rows).most_common(),
+        "by_outcome": Counter(r.get_status_display() for r in rows).most_common(),
+        "refusals_by_rule": Counter(r.get_refusal_rule_display() for r in rows if r.refusal_rule).most_common(),
+        "denial_reasons": [(r.pk, r.agency.name, r.decision_reason) for r in rows
+                           if r.status == SharingRequest.Status.DENIED],
+        "packages": SharingPackage.objects.filter(created_at__gte=since, created_at__lt=until).count(),
+        "rows": rows,
+    }
