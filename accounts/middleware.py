@@ -30,3 +30,27 @@ class TokenAuthenticationMiddleware:
             current = request.user
             request.user = SimpleLazyObject(lambda: _token_user(request, current))
         return self.get_response(request)
+
+
+def background_poll(view):
+    """Mark a view as a page's self-refresh: it is not the member's activity."""
+    view.background_poll = True
+    return view
+
+
+class IdleTimeoutMiddleware:
+    """The idle timeout counts the member's own requests only. A page refreshing itself
+    (the live-alert feed, the upload job list) must not keep an unattended patrol-car
+    tablet signed in forever: those requests do not extend the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        is_poll = match is not None and getattr(match.func, "background_poll", False)
+        session = getattr(request, "session", None)
+        if session is not None and not is_poll and request.user.is_authenticated:
+            session.modified = True  # saved by SessionMiddleware, which renews the expiry
+        return response

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.middleware import background_poll
 from alpr import hits as hit_service
 from alpr import selectors
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
@@ -48,6 +49,7 @@ def alerts(request):
     return render(request, "alpr/alerts.html", _alerts_context(request))
 
 
+@background_poll
 @login_required
 def alerts_feed(request):
     """Polled by the alerts page (htmx) every few seconds."""

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts import roles
+from accounts.middleware import background_poll
 from audits.services import record_access
 from ingest.forms import UploadForm
 from ingest.models import FrameJob
@@ -47,6 +48,7 @@ def index(request):
                   status=400 if form.errors else 200)
 
 
+@background_poll
 @login_required
 def jobs(request):
     """Polled by the upload page (htmx): job statuses refresh by themselves."""

@@ -86,4 +86,22 @@ def test_it_rejects_short_passwords(db):
 
 def test_sessions_expire_after_thirty_idle_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_a_members_request_extends_the_session_but_a_background_poll_does_not(client, personas):
+    import time
+
+    client.force_login(personas["officer"])
+    client.get(reverse("accounts:dashboard"))
+    first = _expiry(client)
+    time.sleep(1.1)
+    client.get(reverse("alpr:alerts_feed"), HTTP_HX_REQUEST="true")
+    assert _expiry(client) == first  # the page refreshing itself is not activity
+    client.get(reverse("alpr:alerts"))
+    assert _expiry(client) > first
