@@ -33,14 +33,14 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from sharing.views import _visible
+        from sharing.selectors import requests_visible_to
 
-        self.fields["sharing_request"].queryset = _visible(user)
+        self.fields["sharing_request"].queryset = requests_visible_to(user)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _holds_visible(user):
+def _holdsrequests_visible_to(user):
     if user.has_role(*OVERSIGHT) or retention.retention_authority(user):
         return LegalHold.objects.all()
     return LegalHold.objects.filter(placed_by=user)
@@ -52,7 +52,7 @@ def index(request):
     if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
         raise Http404
     runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
-    holds = _holds_visible(user).select_related("placed_by")[:100]
+    holds = _holdsrequests_visible_to(user).select_related("placed_by")[:100]
     return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
                                                    "can_place": user.has_role(*retention.PLACERS),
                                                    "retention_days": settings.ALPR_RETENTION_DAYS})
@@ -92,7 +92,7 @@ def hold_new(request):
 
 @login_required
 def hold_detail(request, pk: int):
-    hold = _holds_visible(request.user).filter(pk=pk).first()
+    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
     if hold is None:
         raise Http404
     record_access(action="retention.hold_view", user=request.user, request=request, object_type="legal_hold",
@@ -107,7 +107,7 @@ def hold_detail(request, pk: int):
 @login_required
 @require_POST
 def hold_action(request, pk: int, action: str):
-    hold = _holds_visible(request.user).filter(pk=pk).first()
+    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
     if hold is None or action not in ("approve", "deny", "release"):
         raise Http404
     note = request.POST.get("note", "")[:2000]

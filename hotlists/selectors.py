@@ -14,8 +14,6 @@ from hotlists.models import (
     HotlistEntryUserObjectPermission,
 )
 
-APPROVERS_SEE_ALL = (roles.ADMINISTRATOR,)
-
 
 def _covert_entry_grant(user):
     return HotlistEntryUserObjectPermission.objects.filter(

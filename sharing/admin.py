@@ -28,9 +28,9 @@ class SharingRequestAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        from sharing.views import _visible
+        from sharing.selectors import requests_visible_to
 
-        return _visible(request.user)
+        return requests_visible_to(request.user)
 
 
 @admin.register(SharingPackage)

@@ -39,10 +39,10 @@ def scope_reads(req: SharingRequest):
 
 @transaction.atomic
 def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
-    from sharing.services import _processor_authority
+    from sharing.services import processor_authority
 
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
-    if _processor_authority(by) is None:
+    if processor_authority(by) is None:
         raise NotPermitted("Only authorized personnel extract shared data (SH-5).")
     if req.status != SharingRequest.Status.HONOURED:
         raise DomainError("Only an honoured request is fulfilled.")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+from accounts import roles
 from sharing.models import SharingPackage, SharingRequest
+from sharing.services import processor_authority
+
+
+def requests_visible_to(user):
+    """SH-4 secure folder: the ALPR Administrator, current sharing designees, auditors, and
+    whoever logged a request (their own); nobody else."""
+    if user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or processor_authority(user):
+        return SharingRequest.objects.all()
+    return SharingRequest.objects.filter(logged_by=user)
 
 
 def sharing_report(*, since, until) -> dict:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import roles
 from accounts.models import Agency, Designation
 from accounts.selectors import approval_authority
 from alpr.prohibited import prohibited_uses_named
@@ -21,7 +20,7 @@ from audits.models import AccessEvent
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
-from sharing.models import MOU, SharingRequest, SharingRequestEvent
+from sharing.models import SharingRequest, SharingRequestEvent
 
 S = SharingRequest.Status
 Rule = SharingRequest.RefusalRule
@@ -48,7 +47,7 @@ def _move(req, name, by, note=""):
                                        by=by, note=note)
 
 
-def _processor_authority(user):
+def processor_authority(user):
     """Who processes sharing requests: the ALPR Administrator or a current sharing designee."""
     return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
 
@@ -80,7 +79,7 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
     """Log a written request, then apply the refusals the law requires at once; they
     cannot be overridden. Non-law-enforcement parties without a court order are
     public-records requests and go to Records (SH-7)."""
-    if _processor_authority(logged_by) is None:
+    if processor_authority(logged_by) is None:
         raise NotPermitted("Only the ALPR Administrator or a sharing designee logs sharing requests.")
     req = SharingRequest(logged_by=logged_by, **fields)
     if req.window_from and req.window_to and req.window_from >= req.window_to:
@@ -117,7 +116,7 @@ def document_right_and_need(*, req: SharingRequest, by, legal_authority: str, ne
                             request=None) -> SharingRequest:
     """Step 1 (right and need to know), then step 2, which the system records as its own step."""
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
-    if _processor_authority(by) is None:
+    if processor_authority(by) is None:
         raise NotPermitted("Only the ALPR Administrator or a sharing designee processes sharing requests.")
     if not legal_authority.strip() or not need_to_know.strip():
         raise DomainError("Document both the right to know (legal authority) and the need to know (SH-2 step 1).")
@@ -136,7 +135,7 @@ def decide(*, req: SharingRequest, by, honour: bool, reason: str, request=None) 
     Administrator or a current sharing designee (recorded) decides; never on a request
     they logged themselves."""
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
-    authority = _processor_authority(by)
+    authority = processor_authority(by)
     if authority is None:
         raise NotPermitted("Only the ALPR Administrator or a current sharing designee decides (SH-2).")
     if req.logged_by_id == by.pk:
@@ -154,11 +153,3 @@ def decide(*, req: SharingRequest, by, honour: bool, reason: str, request=None) 
     return req
 
 
-def can_see(user, req: SharingRequest) -> bool:
-    """SH-4 secure folder: the administrator, current sharing designees, auditors and
-    whoever logged the request; nobody else."""
-    return bool(user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or _processor_authority(user)
-                or req.logged_by_id == user.pk)
-
-
-__all__ = ["MOU", "WORKFLOW", "can_see", "decide", "document_right_and_need", "refusal_rule", "request_receive"]

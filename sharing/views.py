@@ -14,17 +14,11 @@ from lib.errors import DomainError
 from sharing import packages, services
 from sharing.forms import DecisionForm, SharingRequestForm, StepOneForm
 from sharing.models import MOU, SharingRequest
-from sharing.selectors import sharing_report
-
-
-def _visible(user):
-    if user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or services._processor_authority(user):
-        return SharingRequest.objects.all()
-    return SharingRequest.objects.filter(logged_by=user)
+from sharing.selectors import requests_visible_to, sharing_report
 
 
 def _request_for_user(user, pk) -> SharingRequest:
-    req = _visible(user).select_related("agency", "logged_by", "decided_by", "mou").filter(pk=pk).first()
+    req = requests_visible_to(user).select_related("agency", "logged_by", "decided_by", "mou").filter(pk=pk).first()
     if req is None:
         raise Http404
     return req
@@ -34,17 +28,17 @@ def _request_for_user(user, pk) -> SharingRequest:
 def index(request):
     """SH-4: the secure folder of sharing requests."""
     user = request.user
-    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or services._processor_authority(user)):
+    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or services.processor_authority(user)):
         raise Http404
     record_access(action="sharing.folder_view", user=user, request=request, object_type="sharing_request")
     return render(request, "sharing/index.html", {
-        "rows": _visible(user).select_related("agency")[:200], "mous": MOU.objects.select_related("agency"),
-        "can_log": services._processor_authority(user) is not None})
+        "rows": requests_visible_to(user).select_related("agency")[:200], "mous": MOU.objects.select_related("agency"),
+        "can_log": services.processor_authority(user) is not None})
 
 
 @login_required
 def request_new(request):
-    if services._processor_authority(request.user) is None:
+    if services.processor_authority(request.user) is None:
         raise Http404
     form = SharingRequestForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -70,8 +64,8 @@ def request_detail(request, pk: int):
                   object_id=req.pk, case_number=req.case_number)
     return render(request, "sharing/request_detail.html", {
         "req": req, "history": req.history.select_related("by"), "step_one": StepOneForm(),
-        "decision": DecisionForm(), "may_process": services._processor_authority(request.user) is not None,
-        "may_decide": services._processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
+        "decision": DecisionForm(), "may_process": services.processor_authority(request.user) is not None,
+        "may_decide": services.processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
         "package": getattr(req, "package", None)})
 
 

@@ -131,7 +131,6 @@ def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
 def test_old_ingest_jobs_and_their_frames_go_too(personas, cam, django_capture_on_commit_callbacks):
     from ingest.models import FrameJob
     from ingest.services import frame_receive
-    from ingest.synthetic import encode_jpeg, render_frame
 
     job, _ = frame_receive(camera=cam, data=b"not an image", source=FrameJob.Source.CAMERA,
                            captured_at=timezone.now())
@@ -140,7 +139,6 @@ def test_old_ingest_jobs_and_their_frames_go_too(personas, cam, django_capture_o
     run = retention.purge()
     assert not FrameJob.objects.filter(pk=job.pk).exists() and not default_storage.exists(name)
     assert run.frames_deleted == 1
-    del encode_jpeg, render_frame
 
 
 def test_the_command_and_the_pages(personas, cam, client, capsys):
