@@ -13,6 +13,7 @@ from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
 from audits.services import record_access
+from ingest.validation import EXTENSIONS, FrameRejected, sniff
 from lib.errors import DomainError
 
 
@@ -30,12 +31,11 @@ def camera_revoke_token(*, camera: Camera, by, request=None) -> None:
     record_access(action="camera.token_revoked", user=by, request=request, object_type="camera", object_id=camera.pk)
 
 
-def _sniff_extension(data: bytes) -> str:
-    if data[:3] == b"\xff\xd8\xff":
-        return "jpg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    raise DomainError("Read images must be JPEG or PNG.")
+def _image_extension(data: bytes) -> str:
+    try:
+        return EXTENSIONS[sniff(data)]
+    except FrameRejected:
+        raise DomainError("Read images must be JPEG or PNG.") from None
 
 
 @transaction.atomic
@@ -90,6 +90,6 @@ def read_record(
         if data:
             digest = hashlib.sha256(data).hexdigest()
             setattr(read, f"{field}_sha256", digest)
-            getattr(read, field).save(f"{digest}.{_sniff_extension(data)}", ContentFile(data), save=False)
+            getattr(read, field).save(f"{digest}.{_image_extension(data)}", ContentFile(data), save=False)
     read.save()
     return read, hits_for_read(read)

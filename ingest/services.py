@@ -24,7 +24,7 @@ from django.utils import timezone
 from alpr.models import Camera
 from alpr.services import read_record
 from ingest.models import FrameJob
-from ingest.validation import FrameRejected, decode, validate_frame_bytes
+from ingest.validation import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def frame_receive(
         reason=reason,
     )
     if data:
-        job.frame.save(f"{digest}.{'jpg' if kind == 'jpeg' else kind or 'bin'}", ContentFile(data), save=False)
+        job.frame.save(f"{digest}.{EXTENSIONS.get(kind, 'bin')}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
             job.save()

@@ -14,6 +14,7 @@ import numpy as np
 from django.conf import settings
 
 JPEG, PNG = "jpeg", "png"
+EXTENSIONS = {JPEG: "jpg", PNG: "png"}
 
 
 class FrameRejected(Exception):

@@ -7,17 +7,13 @@ import cv2
 import pytest
 from django.core.management import call_command
 
-from ingest.pipeline import read_plates
+from ingest.pipeline import boxes_overlap, read_plates
 from ingest.pipeline.locate import locate_plates
 from ingest.pipeline.recognize import character_span, enhance
 from ingest.pipeline.select import plate_shape_score
 from ingest.synthetic import render_frame
 
 DEV_SET = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "openalpr-us-dev"
-
-
-def _overlaps(a, b):
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 @pytest.mark.parametrize(
@@ -36,7 +32,7 @@ def test_a_mixed_plate_scores_above_a_word():
 def test_locate_finds_the_rendered_plate():
     frame = render_frame("7ABC123", "CA", seed=3)
     candidates = locate_plates(frame.image)
-    assert any(_overlaps(c.box, frame.plate_box) for c in candidates[:3])
+    assert any(boxes_overlap(c.box, frame.plate_box) for c in candidates[:3])
 
 
 def test_character_span_leaves_out_the_frame():
@@ -54,7 +50,7 @@ def test_a_rendered_plate_is_read():
     frame = render_frame("3DMS368", "CA", seed=1)
     plates = read_plates(frame.image)
     assert plates and plates[0].text == "3DMS368"
-    assert _overlaps(plates[0].box, frame.plate_box) and plates[0].crop_jpeg[:3] == b"\xff\xd8\xff"
+    assert boxes_overlap(plates[0].box, frame.plate_box) and plates[0].crop_jpeg[:3] == b"\xff\xd8\xff"
 
 
 def test_a_frame_without_a_plate_gives_nothing_plate_like():

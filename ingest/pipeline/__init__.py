@@ -53,14 +53,15 @@ def read_plates(image, *, reader=None, max_candidates: int = MAX_CANDIDATES) -> 
     for p in found:
         if p.score < MIN_SCORE and plates:
             break
-        if any(p.text == q.text or _overlap(p.box, q.box) for q in plates):
+        if any(p.text == q.text or boxes_overlap(p.box, q.box) for q in plates):
             continue
         plates.append(p)
     # Several plates per frame; a lone weak reading is still reported (the image decides, RD-3).
     return [p for i, p in enumerate(plates) if i == 0 or p.score >= MIN_SCORE]
 
 
-def _overlap(a, b) -> bool:
+def boxes_overlap(a, b) -> bool:
+    """Do two (x, y, w, h) boxes share any pixel?"""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah

@@ -17,14 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hotlists.matching import equivalence_table
-from ingest.pipeline import read_plates
+from ingest.pipeline import boxes_overlap, read_plates
 from ingest.pipeline.engine import get_reader
-
-
-def _overlaps(a, b) -> bool:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
 
 
 class Command(BaseCommand):
@@ -65,7 +59,7 @@ class Command(BaseCommand):
             row = {
                 "image": name, "truth": truth, "read": top, "reads": [p.text for p in plates],
                 "exact": top == truth, "equivalent": bool(top) and top.translate(canon) == truth.translate(canon),
-                "detected": any(_overlaps(p.box, (x, y, w, h)) for p in plates), "seconds": round(elapsed, 3),
+                "detected": any(boxes_overlap(p.box, (x, y, w, h)) for p in plates), "seconds": round(elapsed, 3),
             }
             rows.append(row)
             mark = "=" if row["exact"] else ("~" if row["equivalent"] else " ")
