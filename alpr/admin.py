@@ -14,6 +14,7 @@ from alpr.models import (
     StopReport,
 )
 from alpr.services import camera_issue_token, camera_revoke_token
+from config.admin_base import RecordAdmin
 
 
 @admin.register(Camera)
@@ -76,14 +77,10 @@ class HitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Search)
-class SearchAdmin(admin.ModelAdmin):
+class SearchAdmin(RecordAdmin):
     list_display = ["created_at", "user", "purpose", "case_number", "status", "flagged_for_audit", "result_count"]
     list_filter = ["status", "purpose", "flagged_for_audit"]
     search_fields = ["case_number", "user__username"]
-    readonly_fields = [f.name for f in Search._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(DispositionCode)
@@ -120,25 +117,17 @@ class LegalHoldEventInline(admin.TabularInline):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(RecordAdmin):
     inlines = [LegalHoldEventInline]
     list_display = ["pk", "case_number", "reason", "status", "placed_by", "placed_at", "review_on"]
     list_filter = ["status", "reason"]
-    readonly_fields = [f.name for f in LegalHold._meta.fields]
     exclude = ["reads"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(PurgeRun)
-class PurgeRunAdmin(admin.ModelAdmin):
+class PurgeRunAdmin(RecordAdmin):
     list_display = ["started_at", "finished_at", "cutoff", "dry_run", "reads_deleted", "images_deleted",
                     "held_reads_kept"]
-    readonly_fields = [f.name for f in PurgeRun._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

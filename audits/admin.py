@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from audits.models import AccessEvent
+from config.admin_base import RecordAdmin
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(admin.ModelAdmin):
+class AccessEventAdmin(RecordAdmin):
     """Read-only: the access log is append-only (AU-1)."""
 
     list_display = ["occurred_at", "username", "agency_name", "action", "object_type", "object_id",
@@ -13,12 +14,6 @@ class AccessEventAdmin(admin.ModelAdmin):
     search_fields = ["username", "case_number", "object_id", "purpose"]
     date_hierarchy = "occurred_at"
     list_select_related = ["user", "agency"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

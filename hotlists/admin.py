@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.admin_base import RecordAdmin
 from hotlists.matching import bump_version
 from hotlists.models import (
     FeedImport,
@@ -61,32 +62,24 @@ class HotlistRequestEventInline(admin.TabularInline):
 
 
 @admin.register(HotlistEntryRequest)
-class HotlistEntryRequestAdmin(admin.ModelAdmin):
+class HotlistEntryRequestAdmin(RecordAdmin):
     """Read-only here: requests move only through the workflow (hotlists/services.py)."""
 
     list_display = ["pk", "plate", "pattern", "state", "hotlist", "requester", "status", "entered_at", "expires_at"]
     list_filter = ["status", "hotlist"]
     search_fields = ["plate", "case_number", "requester__username"]
     inlines = [HotlistRequestEventInline]
-    readonly_fields = [f.name for f in HotlistEntryRequest._meta.fields]
 
     def get_queryset(self, request):
         from hotlists.selectors import requests_visible_to
 
         return requests_visible_to(request.user, super().get_queryset(request))
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(FeedImport)
-class FeedImportAdmin(admin.ModelAdmin):
+class FeedImportAdmin(RecordAdmin):
     list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count"]
     list_filter = ["status", "hotlist"]
-    readonly_fields = [f.name for f in FeedImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(MatcherVersion)

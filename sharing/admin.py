@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.admin_base import RecordAdmin
 from sharing.models import MOU, SharingPackage, SharingRequest, SharingRequestEvent
 
 
@@ -16,16 +17,12 @@ class SharingRequestEventInline(admin.TabularInline):
 
 
 @admin.register(SharingRequest)
-class SharingRequestAdmin(admin.ModelAdmin):
+class SharingRequestAdmin(RecordAdmin):
     """Read-only: requests move only through the protocol (sharing/services.py)."""
 
     list_display = ["pk", "agency", "basis", "status", "refusal_rule", "received_on"]
     list_filter = ["status", "basis", "refusal_rule"]
     inlines = [SharingRequestEventInline]
-    readonly_fields = [f.name for f in SharingRequest._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def get_queryset(self, request):
         from sharing.selectors import requests_visible_to
@@ -34,10 +31,7 @@ class SharingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SharingPackage)
-class SharingPackageAdmin(admin.ModelAdmin):
+class SharingPackageAdmin(RecordAdmin):
     list_display = ["request", "created_by", "created_at", "expires_at", "reads_count", "downloads"]
-    readonly_fields = [f.name for f in SharingPackage._meta.fields if f.name != "file"]
+    readonly_exclude = ("file",)
     exclude = ["file"]  # downloaded only through the logged, permission-checked view
-
-    def has_add_permission(self, request):
-        return False

@@ -47,3 +47,23 @@ def test_issuing_a_camera_token_from_the_admin(client, django_user_model, home_a
     token = body.split("new device token ")[1].split(" ")[0]
     cam.refresh_from_db()
     assert cam.token_sha256 == Camera.hash_token(token)
+
+
+def test_records_are_shown_but_never_added_or_edited_in_the_admin(client, django_user_model, course, personas):
+    from django.utils import timezone
+
+    from audits.models import AccessEvent
+    from config.admin_base import RecordAdmin
+    from training.models import TrainingRecord
+
+    superuser = django_user_model.objects.create_superuser("root", "root@example.invalid", "x" * 16)
+    TrainingRecord.objects.create(member=superuser, course=course, completed_on=timezone.localdate(), trainer="x")
+    client.force_login(superuser)
+    record_admins = [m for m, a in admin.site._registry.items() if isinstance(a, RecordAdmin)]
+    assert len(record_admins) >= 9
+    for model in record_admins:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/"
+        assert client.get(url).status_code == 403, model.__name__
+    event = AccessEvent.objects.filter(user=superuser).first() or AccessEvent.objects.first()
+    page = client.get(f"/admin/audits/accessevent/{event.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
