@@ -25,7 +25,9 @@ def _nav_for(user):
     if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR, roles.INVESTIGATOR):
         items.append(("Retention", "alpr:retention"))
     if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR):
-        items.append(("Audits", "audits:index"))
+        items.append(("Access log", "audits:index"))
+    if user.has_role(roles.AUDITOR, roles.COORDINATOR):
+        items.append(("Audits", "audits:audit_list"))
     if user.has_role(roles.ADMINISTRATOR):
         items.append(("Designations", "accounts:designations"))
     if user.is_staff:

@@ -38,6 +38,9 @@ def background_poll(view):
     return view
 
 
+AUTHENTICATED_AT = "alpr_authenticated_at"
+
+
 class IdleTimeoutMiddleware:
     """The idle timeout counts the member's own requests only. A page refreshing itself
     (the live-alert feed, the upload job list) must not keep an unattended patrol-car
@@ -54,3 +57,25 @@ class IdleTimeoutMiddleware:
         if session is not None and not is_poll and request.user.is_authenticated:
             session.modified = True  # saved by SessionMiddleware, which renews the expiry
         return response
+
+
+class SessionLifetimeMiddleware:
+    """CJIS: a signed-in session lives at most ALPR_SESSION_MAX_SECONDS (12 h) from
+    sign-in, however active; then the member signs in again. Sessions only: API tokens
+    are governed by their own revocation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id") and request.user.is_authenticated:
+            started = session.get(AUTHENTICATED_AT)
+            if started is None or time.time() - started > settings.ALPR_SESSION_MAX_SECONDS:
+                logout(request)
+        return self.get_response(request)

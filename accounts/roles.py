@@ -30,6 +30,12 @@ _VIEW_ONLY_OVERSIGHT = [
     "training.view_trainingcourse",
     "training.view_trainingrecord",
     "audits.view_accessevent",
+    "audits.view_accesslogverification",
+    "audits.view_audit",
+    "audits.view_datacorrection",
+    "audits.view_breachrecord",
+    "audits.view_complaintrecord",
+    "audits.view_annualreport",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -60,6 +66,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.add_trainingrecord",
         "training.change_trainingrecord",
         "audits.view_accessevent",
+        "audits.view_accesslogverification",
+        "audits.view_audit",
+        "audits.view_datacorrection",
+        # AU-4: the Coordinator keeps the breach and complaint logs and generates the report.
+        "audits.view_breachrecord",
+        "audits.add_breachrecord",
+        "audits.change_breachrecord",
+        "audits.view_complaintrecord",
+        "audits.add_complaintrecord",
+        "audits.change_complaintrecord",
+        "audits.view_annualreport",
     ],
     AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
 }

@@ -1,10 +1,15 @@
 """Sign-in events go into the access log (AU-1): success, failure, lockout, sign-out."""
 
+import time
+
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.middleware import AUTHENTICATED_AT
 from audits import actions
 from audits.models import AccessEvent
 from audits.services import record_access
@@ -12,7 +17,20 @@ from audits.services import record_access
 
 @receiver(user_logged_in, dispatch_uid="accounts.login_recorded")
 def _logged_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        # The absolute session lifetime counts from here (IdleTimeoutMiddleware).
+        request.session[AUTHENTICATED_AT] = int(time.time())
     record_access(action=actions.AUTH_LOGIN, user=user, request=request)
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.disabled_loses_tokens")
+def _disabled_loses_tokens(sender, instance, **kwargs):
+    """A disabled account keeps no API token (its sessions already stop working: Django's
+    authentication refuses inactive users on every request)."""
+    if not instance.is_active:
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=instance).delete()
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.logout_recorded")

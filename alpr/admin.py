@@ -10,6 +10,7 @@ from alpr.models import (
     LegalHoldEvent,
     PurgeRun,
     Read,
+    ReadDailyTally,
     Search,
     StopReport,
 )
@@ -122,6 +123,14 @@ class LegalHoldAdmin(RecordAdmin):
     list_display = ["pk", "case_number", "reason", "status", "placed_by", "placed_at", "review_on"]
     list_filter = ["status", "reason"]
     exclude = ["reads"]
+
+
+@admin.register(ReadDailyTally)
+class ReadDailyTallyAdmin(RecordAdmin):
+    """AU-4: per-day read counts kept after the purge, for the annual report."""
+
+    list_display = ["day", "camera", "reads", "tallied_at"]
+    date_hierarchy = "day"
 
 
 @admin.register(PurgeRun)

@@ -363,3 +363,24 @@ auditlog.register(Camera, exclude_fields=["token_sha256"])
 auditlog.register(LegalHold)
 auditlog.register(DispositionCode)
 auditlog.register(StopReport)
+
+
+class ReadDailyTally(models.Model):
+    """How many reads entered the system each day (by upload day, per camera), kept after
+    the reads themselves are purged (RT-1) so the annual report can count a whole year
+    (AU-4). The row with no camera is the day's total and marks the day as tallied."""
+
+    day = models.DateField()
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reads = models.PositiveBigIntegerField(default=0)
+    tallied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "camera"], name="tally_day_camera"),
+            models.UniqueConstraint(fields=["day"], condition=models.Q(camera__isnull=True), name="tally_day_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.day}: {self.reads} reads" + (f" at camera {self.camera_id}" if self.camera_id else "")

@@ -17,18 +17,18 @@ simpler design stays; partitioning remains the next step if volumes grow.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read
+from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
 from audits.services import record_access
 from ingest.models import FrameJob
 from lib.errors import DomainError, NotPermitted
@@ -156,6 +156,8 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
         run.reads_deleted = due_for_purge(cutoff).count()
         run.images_deleted = 0
         return _close(run)
+    # AU-4: count every day about to lose reads before they go (the report needs the year).
+    tally_finished_days(before=cutoff)
     batches = 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
@@ -214,3 +216,46 @@ def _close(run: PurgeRun) -> PurgeRun:
     logger.info("purge run=%s dry_run=%s reads=%s images=%s frames=%s held=%s errors=%s", run.pk, run.dry_run,
                 run.reads_deleted, run.images_deleted, run.frames_deleted, run.held_reads_kept, len(run.errors))
     return run
+
+
+# --- Tallies that outlive the reads (AU-4) -------------------------------------------------
+
+def _day_bounds(day):
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    return start, start + timedelta(days=1)
+
+
+def tally_day(day) -> int:
+    """Count one finished day's reads per camera and store the tally (idempotent: a day
+    already tallied is left alone, since its reads may be partly purged by now)."""
+    if ReadDailyTally.objects.filter(day=day, camera__isnull=True).exists():
+        return 0
+    start, end = _day_bounds(day)
+    per_camera = list(Read.objects.filter(uploaded_at__gte=start, uploaded_at__lt=end)
+                      .values("camera_id").annotate(n=Count("id")).values_list("camera_id", "n"))
+    with transaction.atomic():
+        ReadDailyTally.objects.bulk_create([ReadDailyTally(day=day, camera_id=c, reads=n) for c, n in per_camera])
+        total = sum(n for _, n in per_camera)
+        ReadDailyTally.objects.create(day=day, camera=None, reads=total)
+    return total
+
+
+def tally_finished_days(*, before=None) -> int:
+    """Tally every finished day (before today, and before `before` when given) that has
+    reads and no tally yet. The purge calls this first, so no day is deleted uncounted."""
+    today = timezone.localdate()
+    first = Read.objects.order_by("uploaded_at").values_list("uploaded_at", flat=True).first()
+    if first is None:
+        return 0
+    limit = today if before is None else min(today, timezone.localdate(before) + timedelta(days=1))
+    day = timezone.localdate(first)
+    tallied = set(ReadDailyTally.objects.filter(camera__isnull=True, day__gte=day, day__lt=limit)
+                  .values_list("day", flat=True))
+    done = 0
+    while day < limit:
+        if day not in tallied:
+            tally_day(day)
+            done += 1
+        day += timedelta(days=1)
+    return done

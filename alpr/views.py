@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import mimetypes
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from alpr.images import image_claim
 from alpr.models import Hit, Read, Search
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from audits.services import record_access
+from lib import csvsafe
 from lib.errors import DomainError
 
 RESULTS_PER_PAGE = 50
@@ -204,7 +204,7 @@ def search_export(request, pk: int):
                   case_number=search_obj.case_number)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="search-{search_obj.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["read_id", "plate", "state", "captured_at", "camera", "latitude", "longitude", "confidence",
                      "vehicle_color", "vehicle_make", "vehicle_type"])
     for r in reads:

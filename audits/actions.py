@@ -14,3 +14,14 @@ DESIGNATION_REVOKE = "designation.revoke"
 
 ACCESS_LOG_VIEW = "access_log.view"
 ACCESS_LOG_EXPORT = "access_log.export"
+ACCESS_LOG_VERIFY = "access_log.verify"
+
+AUDIT_OPEN = "audit.open"
+AUDIT_VIEW = "audit.view"
+AUDIT_ITEM_REVIEW = "audit.item_review"
+AUDIT_FINALISE = "audit.finalise"
+AUDIT_MEMO_DOWNLOAD = "audit.memo_download"
+AUDIT_CORRECTION_CLOSE = "audit.correction_close"
+
+ANNUAL_REPORT_GENERATE = "annual_report.generate"
+ANNUAL_REPORT_DOWNLOAD = "annual_report.download"

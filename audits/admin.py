@@ -1,14 +1,34 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
 
-from audits.models import AccessEvent
+from accounts import roles
+from audits import actions
+from audits.models import (
+    AccessEvent,
+    AccessLogVerification,
+    AnnualReport,
+    Audit,
+    AuditEvent,
+    AuditItem,
+    BreachRecord,
+    ComplaintRecord,
+    DataCorrection,
+)
+from audits.report import annual_report_request
+from audits.services import record_access
 from config.admin_base import RecordAdmin
+from lib.errors import DomainError
 
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(RecordAdmin):
     """Read-only: the access log is append-only (AU-1)."""
 
-    list_display = ["occurred_at", "username", "agency_name", "action", "object_type", "object_id",
+    list_display = ["sequence", "occurred_at", "username", "agency_name", "action", "object_type", "object_id",
                     "purpose", "case_number", "outcome"]
     list_filter = ["outcome", "action"]
     search_fields = ["username", "case_number", "object_id", "purpose"]
@@ -20,3 +40,154 @@ class AccessEventAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccessLogVerification)
+class AccessLogVerificationAdmin(RecordAdmin):
+    list_display = ["started_at", "ok", "entries_checked", "last_sequence", "problem", "triggered_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditItemInline(admin.TabularInline):
+    model = AuditItem
+    fields = ["population", "position", "object_type", "object_id", "finding", "notes", "reviewed_by", "reviewed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AuditEventInline(AuditItemInline):
+    model = AuditEvent
+    fields = ["at", "by", "transition", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Audit)
+class AuditAdmin(RecordAdmin):
+    """Audits are opened, reviewed and finalised in the audit pages; shown here read-only."""
+
+    inlines = [AuditItemInline, AuditEventInline]
+    list_display = ["pk", "title", "period_start", "period_end", "status", "opened_by", "finalised_at"]
+    exclude = ["memo_pdf"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "memo_pdf"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataCorrection)
+class DataCorrectionAdmin(RecordAdmin):
+    list_display = ["pk", "item", "owner", "status", "created_at", "corrected_at"]
+    list_filter = ["status"]
+
+
+class _RecordedByAdmin(admin.ModelAdmin):
+    """Logs kept by hand in the admin: who recorded an entry is set, not typed."""
+
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BreachRecord)
+class BreachRecordAdmin(_RecordedByAdmin):
+    """AU-4: data breaches involving ALPR data, recorded by the Coordinator for the annual report."""
+
+    list_display = ["discovered_on", "occurred_on", "summary", "records_affected", "notified_on"]
+    date_hierarchy = "discovered_on"
+
+
+@admin.register(ComplaintRecord)
+class ComplaintRecordAdmin(_RecordedByAdmin):
+    """AU-4: community complaints about ALPR use, for the annual report."""
+
+    list_display = ["received_on", "summary", "outcome", "resolved_on"]
+    list_filter = ["outcome"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(RecordAdmin):
+    """AU-4: the annual report to the Privacy Advisory Commission. The changelist has a year
+    selector; the ALPR Coordinator generates, everyone allowed to view downloads."""
+
+    list_display = ["year", "status", "progress", "stage", "requested_by", "requested_at", "downloads"]
+    exclude = ["pdf", "csv_zip", "html", "figures"]
+    change_list_template = "admin/audits/annualreport/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in ("pdf", "csv_zip", "html", "figures")]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Outputs")
+    def downloads(self, obj):
+        from django.utils.html import format_html
+
+        if obj.status != AnnualReport.Status.DONE:
+            return obj.error[:100] if obj.error else "—"
+        links = [(fmt, reverse("admin:audits_annualreport_download", args=[obj.pk, fmt]))
+                 for fmt in ("pdf", "html", "zip")]
+        return format_html('<a href="{}">PDF</a> · <a href="{}">HTML</a> · <a href="{}">CSV (ZIP)</a>',
+                           *[u for _, u in links])
+
+    def get_urls(self):
+        return [
+            path("generate/", self.admin_site.admin_view(self.generate_view), name="audits_annualreport_generate"),
+            path("<int:pk>/download/<str:fmt>/", self.admin_site.admin_view(self.download_view),
+                 name="audits_annualreport_download"),
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        this_year = timezone.localdate().year
+        extra_context = {
+            **(extra_context or {}),
+            "years": list(range(this_year, this_year - 6, -1)),
+            "default_year": this_year - 1,
+            "can_generate": request.user.has_role(roles.COORDINATOR),
+            "running": AnnualReport.objects.filter(status__in=[AnnualReport.Status.QUEUED,
+                                                               AnnualReport.Status.RUNNING]).exists(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def generate_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:audits_annualreport_changelist")
+        try:
+            year = int(request.POST.get("year", ""))
+            report = annual_report_request(user=request.user, year=year)
+        except (ValueError, DomainError) as exc:
+            self.message_user(request, getattr(exc, "message", "Choose a year."), messages.ERROR)
+        else:
+            report.refresh_from_db()
+            self.message_user(request, f"Annual report {report.year}: {report.get_status_display()}.")
+        return redirect("admin:audits_annualreport_changelist")
+
+    def download_view(self, request, pk: int, fmt: str):
+        if not self.has_view_permission(request):
+            raise Http404
+        report = AnnualReport.objects.filter(pk=pk, status=AnnualReport.Status.DONE).first()
+        if report is None or fmt not in ("pdf", "html", "zip"):
+            raise Http404
+        record_access(action=actions.ANNUAL_REPORT_DOWNLOAD, user=request.user, request=request,
+                      object_type="annual_report", object_id=report.pk, data_elements={"format": fmt})
+        if fmt == "html":
+            return TemplateResponse(request, "audits/annual_report_page.html", {"report": report})
+        body, content_type, name = {
+            "pdf": (bytes(report.pdf), "application/pdf", f"alpr-annual-report-{report.year}.pdf"),
+            "zip": (bytes(report.csv_zip), "application/zip", f"alpr-annual-report-{report.year}-csv.zip"),
+        }[fmt]
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -55,6 +55,11 @@ class AccessEvent(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
     detail = models.TextField(blank=True)
+    # The hash chain (AU-1, audits/chain.py): place in the log, the previous entry's hash
+    # and this entry's hash over its canonical content.
+    sequence = models.BigIntegerField(unique=True, null=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AccessEventQuerySet.as_manager()
 
@@ -80,3 +85,234 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log is append-only: an entry cannot be deleted.")
+
+
+class AccessLogVerification(models.Model):
+    """One run of `verify_access_log` (AU-1). A passing run is the checkpoint the next run
+    checks, so entries cut off the end of the log are caught too."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    entries_checked = models.PositiveBigIntegerField(default=0)
+    last_sequence = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+    problem = models.TextField(blank=True)
+    bad_entry_id = models.BigIntegerField(null=True, blank=True)
+    bad_sequence = models.BigIntegerField(null=True, blank=True)
+    triggered_by = models.CharField(max_length=64, blank=True, help_text="Command, nightly task or a user.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"Verification {self.started_at:%Y-%m-%d %H:%M} {'intact' if self.ok else 'BROKEN'}"
+
+
+class Audit(models.Model):
+    """A sampling audit of the system's use (AU-2, AU-3): a period, populations, a sample
+    of each drawn with a recorded seed, a review of every sampled item, the training review,
+    and the memo to the Chief. Finalised audits are immutable. Workflow: audits/services.py."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open (under review)"
+        FINALISED = "finalised", "Finalised and filed"
+
+    class Population(models.TextChoices):
+        # Investigative searches are always audited (AU-2); the others are optional.
+        SEARCHES = "searches", "Investigative searches"
+        DETECTION_VIEWS = "detection_views", "Detection (read) views"
+        HOTLIST_ENTRIES = "hotlist_entries", "Hot-list entry requests"
+        SHARING_REQUESTS = "sharing_requests", "Sharing requests"
+        IMAGE_DOWNLOADS = "image_downloads", "Downloaded images and exports"
+
+    title = models.CharField(max_length=200)
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="Inclusive.")
+    populations = models.JSONField(default=list)
+    confidence = models.DecimalField(max_digits=4, decimal_places=3, default=0.95)
+    margin = models.DecimalField("margin of error", max_digits=4, decimal_places=3, default=0.05)
+    seed = models.BigIntegerField(help_text="The random seed the samples were drawn with; anyone can re-derive them.")
+    # Per population: {"population": N, "sample": n, "n0": .., "minimum": .., "ids": [...]}.
+    sampling = models.JSONField(default=dict)
+    training_review = models.JSONField(default=dict, blank=True)
+    recommendations = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    memo_html = models.TextField(blank=True, editable=False)
+    memo_pdf = models.BinaryField(blank=True, editable=False)
+    memo_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+
+    def __str__(self):
+        return f"Audit #{self.pk}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # A filed audit never changes (AU-2): refuse any save of a row already finalised.
+        if self.pk and Audit.objects.filter(pk=self.pk, status=Audit.Status.FINALISED).exists():
+            raise AppendOnlyError("A finalised audit is filed and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.status == Audit.Status.FINALISED:
+            raise AppendOnlyError("A finalised audit is filed and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class AuditEvent(models.Model):
+    """History of an audit: opened, items reviewed, finalised."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="history")
+    transition = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"Audit #{self.audit_id}: {self.transition}"
+
+
+class AuditItem(models.Model):
+    """One sampled item and its review against the checklist (AU-2)."""
+
+    class Finding(models.TextChoices):
+        PENDING = "pending", "Not yet reviewed"
+        COMPLIANT = "compliant", "Compliant"
+        NON_COMPLIANT = "non_compliant", "Non-compliant"
+        DATA_ERROR = "data_error", "Data error"
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="items")
+    population = models.CharField(max_length=20, choices=Audit.Population.choices)
+    position = models.PositiveIntegerField(help_text="Order in which the item was drawn.")
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    # What the auditor reviews, captured when drawn (user, time, purpose, case, elements).
+    snapshot = models.JSONField(default=dict)
+    # The checklist. None: not yet answered.
+    purpose_permitted = models.BooleanField(null=True, blank=True)
+    case_number_plausible = models.BooleanField(null=True, blank=True)
+    suspicion_attested = models.BooleanField("reasonable-suspicion attestation", null=True, blank=True)
+    results_consistent = models.BooleanField("results opened consistent with the purpose", null=True, blank=True)
+    prohibited_indicators = models.BooleanField("prohibited-use indicators present", null=True, blank=True)
+    data_errors = models.BooleanField("data errors found", null=True, blank=True)
+    finding = models.CharField(max_length=16, choices=Finding.choices, default=Finding.PENDING)
+    notes = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["audit", "population", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "population", "object_id"], name="audit_item_once"),
+        ]
+
+    def __str__(self):
+        return f"Audit #{self.audit_id} {self.population} {self.object_type} {self.object_id}"
+
+
+class DataCorrection(models.Model):
+    """A data error found by an audit, on the correction list with an owner (AU-2)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CORRECTED = "corrected", "Corrected"
+
+    item = models.ForeignKey(AuditItem, on_delete=models.PROTECT, related_name="corrections")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_corrections")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    correction_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "created_at"]
+
+    def __str__(self):
+        return f"Correction #{self.pk} ({self.get_status_display()})"
+
+
+class BreachRecord(models.Model):
+    """A data breach or security incident involving ALPR data (AU-4: reported annually)."""
+
+    occurred_on = models.DateField()
+    discovered_on = models.DateField()
+    summary = models.CharField(max_length=300)
+    records_affected = models.PositiveIntegerField(default=0)
+    notified_on = models.DateField("people or agencies notified on", null=True, blank=True)
+    actions_taken = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-discovered_on"]
+
+    def __str__(self):
+        return f"Breach {self.discovered_on}: {self.summary}"
+
+
+class ComplaintRecord(models.Model):
+    """A community complaint about ALPR use (AU-4: reported annually)."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open"
+        SUSTAINED = "sustained", "Sustained"
+        NOT_SUSTAINED = "not_sustained", "Not sustained"
+        UNFOUNDED = "unfounded", "Unfounded"
+        EXONERATED = "exonerated", "Exonerated"
+
+    received_on = models.DateField()
+    summary = models.CharField(max_length=300)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.OPEN)
+    resolved_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"Complaint {self.received_on}: {self.summary}"
+
+
+class AnnualReport(models.Model):
+    """The annual report to the Privacy Advisory Commission (AU-4), generated by a task from
+    the admin; the figures are computed once and every output is drawn from them."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    year = models.PositiveIntegerField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    stage = models.CharField(max_length=100, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(blank=True)
+    csv_zip = models.BinaryField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"Annual report {self.year} ({self.get_status_display()})"

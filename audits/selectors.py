@@ -7,7 +7,7 @@ from audits.models import AccessEvent
 
 def access_events_search(
     *, username: str = "", action: str = "", case_number: str = "", data_element: str = "",
-    since=None, until=None,
+    purpose: str = "", agency: str = "", since=None, until=None,
 ):
     qs = AccessEvent.objects.select_related("user", "agency").all()
     if username:
@@ -19,8 +19,50 @@ def access_events_search(
     if data_element:
         # Data elements are a small JSON object; a text match finds a plate wherever it was used.
         qs = qs.filter(data_elements__icontains=data_element.strip())
+    if purpose:
+        qs = qs.filter(purpose__icontains=purpose.strip())
+    if agency:
+        qs = qs.filter(agency_name__icontains=agency.strip())
     if since is not None:
         qs = qs.filter(occurred_at__gte=since)
     if until is not None:
         qs = qs.filter(occurred_at__lt=until)
     return qs
+
+
+def may_see_audits(user) -> bool:
+    """AU-2: auditors and the ALPR Coordinator see audits; nobody else (404 to outsiders)."""
+    from accounts import roles
+
+    return user.is_authenticated and user.has_role(roles.AUDITOR, roles.COORDINATOR)
+
+
+def audits_visible_to(user):
+    from audits.models import Audit
+
+    return Audit.objects.select_related("opened_by", "finalised_by") if may_see_audits(user) else Audit.objects.none()
+
+
+def audit_for_user(*, user, pk: int):
+    from django.http import Http404
+
+    audit = audits_visible_to(user).filter(pk=pk).first()
+    if audit is None:
+        raise Http404
+    return audit
+
+
+def corrections_visible_to(user):
+    """The correction list: auditors and the Coordinator see all; an owner sees their own."""
+    from audits.models import DataCorrection
+
+    qs = DataCorrection.objects.select_related("item__audit", "owner")
+    if may_see_audits(user):
+        return qs
+    return qs.filter(owner=user) if user.is_authenticated else qs.none()
+
+
+def last_verification():
+    from audits.models import AccessLogVerification
+
+    return AccessLogVerification.objects.order_by("-id").first()

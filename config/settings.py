@@ -70,9 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.TokenAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # ID-4: one place refuses ALPR data to anyone not signed in and currently trained.
@@ -152,6 +154,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # own background refreshes do not count (accounts.middleware.IdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = False
+# Absolute lifetime of a signed-in session, however active (CJIS; issue 8).
+ALPR_SESSION_MAX_SECONDS = env_int("ALPR_SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -262,6 +266,10 @@ CELERY_BEAT_SCHEDULE: dict = {
                                   "schedule": crontab(hour=1, minute=0)},
     # RT-1/RT-3: the nightly purge of reads past retention (not under a legal hold).
     "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
+    # AU-4: tally yesterday's reads per camera, kept after the reads are purged.
+    "alpr-tally-reads": {"task": "alpr.tasks.tally_reads", "schedule": crontab(hour=0, minute=20)},
+    # AU-1: walk the access log's hash chain every night; the audit pages show the result.
+    "audits-verify-access-log": {"task": "audits.tasks.verify_access_log", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
@@ -326,4 +334,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------
+# Scripts only from this site's own files: no inline script, no eval, nothing from
+# elsewhere; the site is never framed. Styles allow inline (the plate box overlay and the
+# printable memo/report carry their own); map tiles may come from the configured server.
+from csp.constants import NONE, SELF  # noqa: E402
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_TILE_ORIGIN = _origin(ALPR_MAP_TILES_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"] + ([_TILE_ORIGIN] if _TILE_ORIGIN else []),
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }

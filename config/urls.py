@@ -3,6 +3,8 @@ from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from audits.public import transparency
+
 
 def health(request):
     return JsonResponse({"status": "ok"})
@@ -25,4 +27,5 @@ urlpatterns = [
     path("api/", include("ingest.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", health, name="health"),
+    path("transparency/", transparency, name="transparency"),
 ]

@@ -4,7 +4,6 @@ made the package (or the ALPR Administrator) downloads it, until it expires."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -20,6 +19,7 @@ from django.utils import timezone
 from accounts import roles
 from alpr.models import Read
 from audits.services import record_access
+from lib import csvsafe
 from lib.errors import DomainError, NotPermitted
 from sharing.models import SharingPackage, SharingRequest
 
@@ -54,7 +54,7 @@ def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
     images = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         table = io.StringIO()
-        writer = csv.writer(table)
+        writer = csvsafe.writer(table)
         writer.writerow(["read_id", "plate", "state", "captured_at", "camera", "latitude", "longitude",
                          "frame_file", "crop_file"])
         for read in reads:

@@ -1,4 +1,3 @@
-import csv
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from audits.services import record_access
+from lib import csvsafe
 from lib.errors import DomainError
 from sharing import packages, services
 from sharing.forms import DecisionForm, SharingRequestForm, StepOneForm
@@ -122,7 +122,7 @@ def report(request):
     if request.GET.get("csv"):
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="sharing-{year}.csv"'
-        writer = csv.writer(response)
+        writer = csvsafe.writer(response)
         writer.writerow(["request", "received_on", "agency", "basis", "status", "refusal_rule", "decision_reason",
                          "package"])
         for r in data["rows"]:

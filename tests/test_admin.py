@@ -14,7 +14,8 @@ def test_every_model_is_registered():
     missing = [m.__name__ for m in apps.get_models() if m._meta.app_label in OUR_APPS
                and m not in admin.site._registry and not m._meta.auto_created]
     # Workflow histories are shown inline on their parent instead.
-    assert set(missing) <= {"HitStatusChange", "HotlistRequestEvent", "LegalHoldEvent", "SharingRequestEvent"}, missing
+    assert set(missing) <= {"HitStatusChange", "HotlistRequestEvent", "LegalHoldEvent", "SharingRequestEvent",
+                            "AuditEvent", "AuditItem"}, missing
 
 
 @pytest.mark.parametrize("model", [m for m in apps.get_models() if m._meta.app_label in OUR_APPS])

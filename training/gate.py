@@ -13,6 +13,7 @@ EXEMPT_URL_NAMES: dict[str, str] = {
     "accounts:logout": "signing out",
     "training:required": "the page that explains the refusal",
     "health": "liveness probe, no data",
+    "transparency": "the public page: the policy and aggregate figures only (ID-6)",
     "admin:login": "signing in to the admin",
     "admin:logout": "signing out of the admin",
     "admin:jsi18n": "admin translations, no data",

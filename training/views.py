@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -9,6 +7,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import User
 from audits.services import record_access
+from lib import csvsafe
 from training import services
 from training.forms import TrainingImportForm, TrainingRecordForm
 from training.imports import import_training_csv
@@ -67,7 +66,7 @@ def roster_export(request):
                   data_elements={"rows": len(rows)})
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="training-roster.csv"'
-    writer = csv.writer(response)
+    writer = csvsafe.writer(response)
     writer.writerow(["username", "name", "serial", "unit", "status", "valid_until", "course"])
     for member, status in rows:
         writer.writerow([member.username, member.get_full_name(), member.serial_number or "", member.unit,

@@ -1,0 +1,44 @@
+"""Demo oversight: an open sampling audit over the demo's searches, a complaint on the
+log, and a first verification of the access log's chain."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from django.utils import timezone
+
+from alpr.search import SearchRefused, build_criteria, search_run
+from audits import services
+from audits.models import Audit, ComplaintRecord
+
+
+def load(ctx) -> None:
+    auditor, coordinator = ctx.users["auditor"], ctx.users["coordinator"]
+    if not ComplaintRecord.objects.exists():
+        ComplaintRecord.objects.create(received_on=ctx.today - timedelta(days=20), recorded_by=coordinator,
+                                       summary="Resident asked why a camera faces a residential street")
+    if not Audit.objects.exists():
+        _demo_searches(ctx)
+        audit = services.audit_open(user=auditor, title="Demo: searches of the last 12 months",
+                                    period_start=ctx.today - timedelta(days=365), period_end=ctx.today,
+                                    populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
+        ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
+                         "(sign in as auditor).")
+    run = services.access_log_verify(triggered_by="demo")
+    ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
+
+
+def _demo_searches(ctx) -> None:
+    """A few investigative searches for the auditor to sample (one names a prohibited use
+    and is refused and flagged, Q-6)."""
+    now = timezone.now()
+    criteria = build_criteria(captured_from=now - timedelta(days=7), captured_to=now, plate="3DM*68")
+    runs = [("analyst", "burglary", "26-004411", "Burglary series on Grand Ave, suspect vehicle seen"),
+            ("investigator", "violent_crime", "26-004502", "Carjacking, partial plate from the victim"),
+            ("officer", "missing_person", "26-004517", "At-risk person last seen in the vehicle"),
+            ("analyst", "burglary", "26-004520", "Check whether the plate was at the protest downtown")]
+    for username, purpose, case, reason in runs:
+        with contextlib.suppress(SearchRefused):
+            search_run(user=ctx.users[username], purpose=purpose, case_number=case, justification=reason,
+                       attested=True, criteria=criteria)

@@ -1,0 +1,63 @@
+"""The public transparency page (ID-6): the policy and aggregate figures only, never a
+plate, an image or a person. No login; cached, so the public cannot load the database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from alpr.models import Camera, Hit, Read, Search
+from hotlists.models import Hotlist
+from sharing.models import MOU, SharingRequest
+
+CACHE_KEY = "audits:transparency:v1"
+CACHE_SECONDS = 600
+
+PROHIBITED = [
+    "Federal immigration enforcement",
+    "Investigating or prosecuting reproductive health care",
+    "Monitoring First Amendment activity (protests, rallies, the press)",
+    "Personal use, harassment or intimidation",
+    "Use based on race, ethnicity, religion, sexual orientation, gender identity or nationality",
+    "Sharing with federal agencies or agencies outside California (Civil Code 1798.90.55)",
+]
+
+
+def transparency_figures() -> dict:
+    now = timezone.now()
+    since = now - timedelta(days=30)
+    today = timezone.localdate()
+    mous = (MOU.objects.filter(starts_on__lte=today, ends_on__gte=today)
+            .select_related("agency").order_by("agency__name"))
+    return {
+        "as_of": now,
+        "retention_days": settings.ALPR_RETENTION_DAYS,
+        "hotlist_max_days": settings.ALPR_HOTLIST_MAX_DAYS,
+        "permitted": [label for _, label in Search.Purpose.choices],
+        "prohibited": PROHIBITED,
+        "sources": [label for _, label in Hotlist.Source.choices],
+        "agencies": [{"agency": m.agency.name, "basis": f"Memorandum of understanding: {m.title}",
+                      "until": m.ends_on} for m in mous],
+        "counts": [
+            ("Cameras in service", Camera.objects.filter(active=True).count()),
+            ("Plate reads", Read.objects.filter(uploaded_at__gte=since).count()),
+            ("Hot-list hits", Hit.objects.filter(created_at__gte=since).count()),
+            ("Investigative searches", Search.objects.filter(created_at__gte=since,
+                                                             status=Search.Status.RUN).count()),
+            ("Sharing requests received", SharingRequest.objects.filter(logged_at__gte=since).count()),
+        ],
+    }
+
+
+@cache_control(public=True, max_age=CACHE_SECONDS)
+def transparency(request):
+    figures = cache.get(CACHE_KEY)
+    if figures is None:
+        figures = transparency_figures()
+        cache.set(CACHE_KEY, figures, CACHE_SECONDS)
+    return render(request, "audits/transparency.html", {"f": figures})

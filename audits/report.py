@@ -1,0 +1,314 @@
+"""The annual report to the Privacy Advisory Commission (AU-4; also Q-2, HL-6, SH-4).
+
+`annual_figures(year)` computes every number once. The PDF, the printable HTML and the
+ZIP of CSV appendices are all drawn from that one dict, so their numbers agree (tested).
+Reads are counted from the daily tallies (alpr.ReadDailyTally) for days already tallied
+and from the reads table for the rest, so the purge does not empty the year.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from collections import Counter
+from datetime import date, datetime, time
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate, TruncMonth
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import User
+from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, Search, StopReport
+from audits import pdf
+from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord
+from audits.populations import training_review
+from hotlists.models import HotlistEntryRequest, HotlistRequestEvent
+from lib import csvsafe
+from sharing.selectors import sharing_report
+from training.selectors import training_status
+
+logger = logging.getLogger(__name__)
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz),
+            timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz))
+
+
+def _monthly(qs, field: str) -> list[int]:
+    counts = [0] * 12
+    for month, n in qs.annotate(m=TruncMonth(field)).values("m").annotate(n=Count("id")).values_list("m", "n"):
+        counts[timezone.localtime(month).month - 1 if timezone.is_aware(month) else month.month - 1] += n
+    return counts
+
+
+def _reads(year: int) -> tuple[list[int], dict[int, int]]:
+    """Reads per month and per camera for the year: tallies first, live rows for the rest."""
+    since, until = year_bounds(year)
+    per_month, per_camera = [0] * 12, Counter()
+    tallies = ReadDailyTally.objects.filter(day__year=year)
+    tallied_days = set(tallies.filter(camera__isnull=True).values_list("day", flat=True))
+    for row in tallies.filter(camera__isnull=True).values_list("day", "reads"):
+        per_month[row[0].month - 1] += row[1]
+    for camera_id, n in tallies.filter(camera__isnull=False).values("camera_id").annotate(n=Sum("reads")) \
+            .values_list("camera_id", "n"):
+        per_camera[camera_id] += n
+    live = (Read.objects.filter(uploaded_at__gte=since, uploaded_at__lt=until)
+            .annotate(d=TruncDate("uploaded_at")).values("d", "camera_id").annotate(n=Count("id"))
+            .values_list("d", "camera_id", "n"))
+    for day, camera_id, n in live:
+        if day not in tallied_days:
+            per_month[day.month - 1] += n
+            per_camera[camera_id] += n
+    return per_month, dict(per_camera)
+
+
+def _table(name, title, header, rows):
+    return {"name": name, "title": title, "header": header, "rows": [list(r) for r in rows]}
+
+
+def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
+    since, until = year_bounds(year)
+    in_year = {"created_at__gte": since, "created_at__lt": until}
+
+    progress(5, "System use")
+    reads_month, reads_camera = _reads(year)
+    cameras = {c.pk: c for c in Camera.objects.all()}
+    hits = Hit.objects.filter(**in_year)
+    hits_month = _monthly(hits, "created_at")
+    hits_by_source = Counter()
+    for source, kind, n in hits.values("entry__hotlist__source", "entry__hotlist__kind").annotate(n=Count("id")) \
+            .values_list("entry__hotlist__source", "entry__hotlist__kind", "n"):
+        hits_by_source[(source, kind)] += n
+    outcome_rows = []
+    for status, label in Hit.Status.choices:
+        if status == Hit.Status.REJECTED:
+            for reason, reason_label in Hit.RejectReason.choices:
+                outcome_rows.append([f"{label}: {reason_label}",
+                                     hits.filter(status=status, reject_reason=reason).count()])
+        else:
+            outcome_rows.append([label, hits.filter(status=status).count()])
+    stops = (StopReport.objects.filter(documented_at__gte=since, documented_at__lt=until)
+             .values("disposition__code", "disposition__description").annotate(n=Count("id")).order_by("-n"))
+
+    progress(25, "Investigative queries")
+    searches = Search.objects.filter(**in_year).select_related("user")
+    searches_month = _monthly(searches, "created_at")
+    by_purpose = Counter()
+    by_unit = Counter()
+    appendix = []
+    for s in searches.order_by("created_at").iterator(chunk_size=2000):
+        by_purpose[s.get_purpose_display() if s.purpose else "(none — refused)"] += 1
+        by_unit[s.user.unit or "(no unit)"] += 1
+        appendix.append([timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+                         "; ".join(f"{k}={v}" for k, v in sorted(s.criteria.items()) if v not in ("", None, [])),
+                         s.user.username, s.organization, s.get_purpose_display() if s.purpose else "",
+                         s.case_number, s.get_status_display()])
+
+    progress(45, "Hot-list entries")
+    requests = HotlistEntryRequest.objects.filter(entered_at__gte=since, entered_at__lt=until).select_related("hotlist")
+    events = HotlistRequestEvent.objects.filter(at__gte=since, at__lt=until).select_related("request__hotlist")
+    hl = Counter()
+
+    def list_key(h):
+        return (h.get_kind_display(), h.get_purpose_display() if h.purpose else "")
+
+    for r in requests:
+        hl[(*list_key(r.hotlist), "submitted")] += 1
+    step_names = {"approve": "approved", "disapprove": "disapproved", "expire": "expired",
+                  "confirm_removal": "removed early"}
+    for e in events:
+        if e.transition in step_names:
+            hl[(*list_key(e.request.hotlist), step_names[e.transition])] += 1
+    hl_keys = sorted({(k, p) for k, p, _ in hl})
+    hl_cols = ["submitted", "approved", "disapproved", "expired", "removed early"]
+
+    progress(60, "Sharing")
+    sharing = sharing_report(since=since, until=until)
+
+    progress(70, "Audits, training, retention")
+    audits = Audit.objects.filter(finalised_at__gte=since, finalised_at__lt=until, status=Audit.Status.FINALISED)
+    audit_rows = []
+    for a in audits:
+        items = a.items.all()
+        reviewed = items.count()
+        non = items.filter(finding="non_compliant").count()
+        errors = items.filter(finding="data_error").count()
+        audit_rows.append([a.pk, a.title, f"{a.period_start} – {a.period_end}", reviewed, non, errors,
+                           f"{(reviewed - non) / reviewed:.1%}" if reviewed else "—"])
+    training = training_review(date(year, 1, 1), date(year, 12, 31))
+    data_roles = (roles.OFFICER, roles.PST, roles.CRIME_ANALYST, roles.INVESTIGATOR, roles.ADMINISTRATOR)
+    members = User.objects.filter(is_active=True, groups__name__in=data_roles).distinct()
+    year_end = min(date(year, 12, 31), timezone.localdate())
+    current_at_end = sum(1 for m in members if training_status(user=m, today=year_end).is_current)
+    runs = PurgeRun.objects.filter(started_at__gte=since, started_at__lt=until, dry_run=False)
+    holds_active = LegalHold.objects.filter(status=LegalHold.Status.ACTIVE, placed_at__lt=until).count()
+    holds_released = LegalHold.objects.filter(released_at__gte=since, released_at__lt=until).count()
+    holds_placed = LegalHold.objects.filter(placed_at__gte=since, placed_at__lt=until).count()
+    breaches = BreachRecord.objects.filter(discovered_on__year=year)
+    complaints = ComplaintRecord.objects.filter(received_on__year=year)
+
+    progress(85, "Assembling")
+    summary = [
+        ["Cameras in service", Camera.objects.filter(active=True).count()],
+        ["Cameras with reads this year", len([c for c, n in reads_camera.items() if n])],
+        ["Reads", sum(reads_month)],
+        ["Hits", sum(hits_month)],
+        ["Documented stops", sum(s["n"] for s in stops)],
+        ["Investigative queries", len(appendix)],
+        ["Queries refused", searches.filter(status=Search.Status.REFUSED).count()],
+        ["Hot-list requests submitted", sum(n for (k, p, c), n in hl.items() if c == "submitted")],
+        ["Hot-list requests approved", sum(n for (k, p, c), n in hl.items() if c == "approved")],
+        ["Sharing requests", sharing["total"]],
+        ["Sharing packages delivered", sharing["packages"]],
+        ["Audits finalised", len(audit_rows)],
+        ["Members who accessed data", training["members"]],
+        ["Of them, current in training throughout", training["current_throughout"]],
+        ["Members with data roles", members.count()],
+        ["Of them, current in training at year end", current_at_end],
+        ["Purge runs", runs.count()],
+        ["Reads purged", sum(r.reads_deleted for r in runs)],
+        ["Legal holds placed", holds_placed],
+        ["Legal holds active", holds_active],
+        ["Legal holds released", holds_released],
+        ["Data breaches recorded", breaches.count()],
+        ["Community complaints recorded", complaints.count()],
+    ]
+    tables = [
+        _table("reads_by_month", "Reads, hits and queries by month", ["Month", "Reads", "Hits", "Queries"],
+               [[MONTHS[i], reads_month[i], hits_month[i], searches_month[i]] for i in range(12)]),
+        _table("reads_by_camera", "Reads by camera", ["Camera", "Reads"],
+               sorted(([cameras[c].name if c in cameras else f"camera {c}", n] for c, n in reads_camera.items()),
+                      key=lambda r: -r[1])),
+        _table("hits_by_source", "Hits by list source", ["Source", "Kind", "Hits"],
+               [[s, k, n] for (s, k), n in sorted(hits_by_source.items())]),
+        _table("hit_outcomes", "Hit outcomes", ["Outcome", "Hits"], outcome_rows),
+        _table("stops_by_disposition", "Documented stops by disposition", ["Code", "Disposition", "Stops"],
+               [[s["disposition__code"], s["disposition__description"], s["n"]] for s in stops]),
+        _table("queries_by_purpose", "Investigative queries by purpose", ["Purpose", "Queries"],
+               by_purpose.most_common()),
+        _table("queries_by_unit", "Investigative queries by unit", ["Unit", "Queries"], by_unit.most_common()),
+        _table("hotlist_entries", "Hot-list entries (HL-6)", ["List kind", "Purpose", *hl_cols],
+               [[k, p, *[hl[(k, p, c)] for c in hl_cols]] for k, p in hl_keys]),
+        _table("sharing_by_agency", "Sharing requests by agency (SH-4)", ["Agency", "Requests"], sharing["by_agency"]),
+        _table("sharing_by_basis", "Sharing requests by basis", ["Basis", "Requests"], sharing["by_basis"]),
+        _table("sharing_by_outcome", "Sharing requests by outcome", ["Outcome", "Requests"], sharing["by_outcome"]),
+        _table("sharing_refusals", "Sharing refusals by rule", ["Rule", "Requests"], sharing["refusals_by_rule"]),
+        _table("audits", "Audits finalised", ["Audit", "Title", "Period", "Reviewed", "Non-compliant",
+                                              "Data errors", "Compliance"], audit_rows),
+        _table("training_exceptions", "Accessed data without current training", ["Member", "Days", "First", "Last"],
+               [[e["user"], e["days_uncovered"], e["first"], e["last"]] for e in training["exceptions"]]),
+        _table("purge_runs", "Retention: purge runs", ["Started", "Reads purged", "Images", "Held reads kept"],
+               [[timezone.localtime(r.started_at).strftime("%Y-%m-%d %H:%M"), r.reads_deleted, r.images_deleted,
+                 r.held_reads_kept] for r in runs.order_by("started_at")]),
+        _table("breaches", "Data breaches", ["Discovered", "Occurred", "Summary", "Records affected", "Notified"],
+               [[b.discovered_on, b.occurred_on, b.summary, b.records_affected, b.notified_on or ""]
+                for b in breaches]),
+        _table("complaints", "Community complaints", ["Received", "Summary", "Outcome", "Resolved"],
+               [[c.received_on, c.summary, c.get_outcome_display(), c.resolved_on or ""] for c in complaints]),
+        _table("queries_appendix", "Appendix: every investigative query (Q-2)",
+               ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
+    ]
+    return {
+        "year": year, "generated_at": timezone.now().isoformat(),
+        "summary": summary, "tables": [{**t, "rows": [[_plain(v) for v in r] for r in t["rows"]]} for t in tables],
+        "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
+                   "purposes": [[p, n] for p, n in by_purpose.most_common()]},
+    }
+
+
+def _plain(value):
+    return value if isinstance(value, int | float | str) else str(value)
+
+
+def _charts(figures: dict) -> list:
+    c = figures["charts"]
+    return [
+        pdf.bar_chart("Reads per month", c["months"], [c["reads"]]),
+        pdf.bar_chart("Hits and investigative queries per month", c["months"], [c["hits"], c["searches"]],
+                      names=["Hits", "Queries"]),
+        pdf.bar_chart("Investigative queries by purpose", [p for p, _ in c["purposes"]][:8],
+                      [[n for _, n in c["purposes"]][:8]]),
+    ]
+
+
+def render_pdf(figures: dict) -> bytes:
+    year = figures["year"]
+    blocks = [pdf.Heading("Key figures")]
+    blocks += [pdf.Para(f"{label}: {value}") for label, value in figures["summary"]]
+    blocks += [pdf.Heading("Charts")] + [pdf.Chart(d) for d in _charts(figures)]
+    for table in figures["tables"]:
+        if table["name"] == "queries_appendix":
+            blocks.append(pdf.NewPage())
+        blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
+    return pdf.render_pdf(f"ALPR annual report {year}", blocks,
+                          subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
+                                   f"Committee (O.M.C. 9.64). Generated {figures['generated_at'][:16]}.")
+
+
+def render_html(figures: dict) -> str:
+    return render_to_string("audits/annual_report.html", {
+        "f": figures, "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+
+
+def render_csv_zip(figures: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, header, rows in [("summary", ["Figure", "Value"], figures["summary"])] + [
+                (t["name"], t["header"], t["rows"]) for t in figures["tables"]]:
+            text = io.StringIO()
+            writer = csvsafe.writer(text)
+            writer.writerow(header)
+            writer.writerows(rows)
+            archive.writestr(f"alpr-annual-report-{figures['year']}/{name}.csv", text.getvalue())
+    return buffer.getvalue()
+
+
+def annual_report_request(*, user, year: int) -> AnnualReport:
+    """The ALPR Coordinator asks for the report; a task generates it (in-process without a broker)."""
+    from audits.services import record_access
+    from audits.tasks import generate_annual_report
+    from lib.errors import DomainError, NotPermitted
+
+    if not user.has_role(roles.COORDINATOR):
+        raise NotPermitted("The annual report is generated by the ALPR Coordinator (AU-4).")
+    if not 2000 <= year <= timezone.localdate().year:
+        raise DomainError("Choose a year up to the current one.")
+    report = AnnualReport.objects.create(year=year, requested_by=user)
+    record_access(action="annual_report.generate", user=user, object_type="annual_report", object_id=report.pk,
+                  data_elements={"year": year})
+    generate_annual_report.delay(report.pk)
+    return report
+
+
+def annual_report_generate(*, report_id: int) -> AnnualReport:
+    report = AnnualReport.objects.get(pk=report_id)
+    if report.status == AnnualReport.Status.DONE:
+        return report  # a redelivered task: already done
+
+    def progress(pct, stage):
+        AnnualReport.objects.filter(pk=report_id).update(progress=pct, stage=stage, status=AnnualReport.Status.RUNNING)
+
+    try:
+        figures = annual_figures(report.year, progress)
+        progress(90, "Rendering PDF, HTML and CSV")
+        report.figures = figures
+        report.pdf = render_pdf(figures)
+        report.html = render_html(figures)
+        report.csv_zip = render_csv_zip(figures)
+        report.status, report.progress, report.stage = AnnualReport.Status.DONE, 100, "Ready"
+        report.finished_at = timezone.now()
+        report.save()
+    except Exception as exc:
+        logger.exception("annual report %s failed", report_id)
+        AnnualReport.objects.filter(pk=report_id).update(status=AnnualReport.Status.FAILED, error=str(exc)[:2000],
+                                                         finished_at=timezone.now())
+        raise
+    return report
+
+

@@ -1,0 +1,20 @@
+"""Periodic and long-running work of the oversight app. Thin: each calls a service."""
+
+from celery import shared_task
+
+
+@shared_task(name="audits.tasks.verify_access_log")
+def verify_access_log() -> dict:
+    # AU-1: nightly, so the audit dashboard always shows a recent result.
+    from audits.services import access_log_verify
+
+    run = access_log_verify(triggered_by="nightly task")
+    return {"ok": run.ok, "entries": run.entries_checked, "problem": run.problem}
+
+
+@shared_task(name="audits.tasks.generate_annual_report", acks_late=True, soft_time_limit=1800, time_limit=1900)
+def generate_annual_report(report_id: int) -> str:
+    # AU-4: a large year takes a while; progress is written to the report row.
+    from audits.report import annual_report_generate
+
+    return annual_report_generate(report_id=report_id).status

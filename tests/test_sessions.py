@@ -1,0 +1,51 @@
+"""Session lifetime and account disabling (issue 8, CJIS): a session ends 12 hours after
+sign-in however active; a disabled account loses its sessions and API tokens at once."""
+
+import time
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from accounts.middleware import AUTHENTICATED_AT
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, user):
+    response = client.post("/login/", {"username": user.username, "password": PASSWORD, "acknowledge": "on"})
+    assert response.status_code == 302
+    return client
+
+
+def test_a_session_ends_after_its_absolute_lifetime(personas, client, settings):
+    _sign_in(client, personas["officer"])
+    assert client.get("/").status_code == 200
+    session = client.session
+    session[AUTHENTICATED_AT] = int(time.time()) - settings.ALPR_SESSION_MAX_SECONDS - 1
+    session.save()
+    response = client.get("/alpr/alerts/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert client.get("/alpr/alerts/").status_code == 302  # the session is gone server-side
+
+
+def test_logout_ends_the_session_server_side(personas, client):
+    _sign_in(client, personas["officer"])
+    key = client.session.session_key
+    client.post("/logout/")
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_disabling_an_account_ends_sessions_and_removes_tokens(personas, client):
+    officer = personas["officer"]
+    _sign_in(client, officer)
+    token = Token.objects.create(user=officer)
+    assert client.get("/alpr/alerts/").status_code == 200
+    officer.is_active = False
+    officer.save()
+    assert not Token.objects.filter(key=token.key).exists()
+    assert client.get("/alpr/alerts/").status_code == 302
+    api = client.__class__()
+    assert api.get("/api/hits/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
