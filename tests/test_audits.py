@@ -210,3 +210,15 @@ def test_an_auditor_opens_reviews_and_files_through_the_pages(personas, login, c
     html = client.get(f"/audits/audits/{audit.pk}/memo.html")
     assert b"100.0% (3 of 3)" in html.content
     assert client.get(f"/audits/audits/{audit.pk}/memo.exe").status_code == 404
+
+
+def test_auditors_cannot_change_the_data_they_audit(personas, login, client):
+    auditor = personas["auditor"]
+    writable = [p for p in auditor.get_all_permissions()
+                if p.split(".")[1].split("_")[0] in ("add", "change", "delete")]
+    assert writable == []
+    login(auditor)
+    # Data-changing pages answer as to any outsider.
+    assert client.get("/alpr/search/").status_code in (403, 404)
+    assert client.get("/hotlists/requests/queue/").status_code in (403, 404)
+    assert client.get("/admin/alpr/read/").status_code in (302, 403)
