@@ -32,11 +32,8 @@ def disable_inactive(*, now=None) -> list[str]:
         user.is_active = False
         user.disabled_at = now
         user.disabled_reason = f"Not used for {settings.ALPR_ACCOUNT_INACTIVE_DAYS} days"
+        # Saving is_active=False also removes the API tokens (accounts.signals).
         user.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-        # Tokens go with the account.
-        from rest_framework.authtoken.models import Token
-
-        Token.objects.filter(user=user).delete()
         record_access(action="account.disabled", object_type="user", object_id=user.pk,
                       data_elements={"username": user.username}, detail=user.disabled_reason)
         disabled.append(user.username)

@@ -5,6 +5,10 @@ auditlog's actor (both read request.user in middleware). Resolving the token her
 makes token and session callers go through exactly the same checks.
 """
 
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.utils.functional import SimpleLazyObject
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -68,11 +72,6 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
-        from django.conf import settings
-        from django.contrib.auth import logout
-
         session = getattr(request, "session", None)
         if session is not None and session.get("_auth_user_id") and request.user.is_authenticated:
             started = session.get(AUTHENTICATED_AT)

@@ -17,7 +17,7 @@ simpler design stays; partitioning remains the next step if volumes grow.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -29,6 +29,7 @@ from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
+from audits.populations import period_bounds
 from audits.services import record_access
 from ingest.models import FrameJob
 from lib.errors import DomainError, NotPermitted
@@ -220,18 +221,12 @@ def _close(run: PurgeRun) -> PurgeRun:
 
 # --- Tallies that outlive the reads (AU-4) -------------------------------------------------
 
-def _day_bounds(day):
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    return start, start + timedelta(days=1)
-
-
 def tally_day(day) -> int:
     """Count one finished day's reads per camera and store the tally (idempotent: a day
     already tallied is left alone, since its reads may be partly purged by now)."""
     if ReadDailyTally.objects.filter(day=day, camera__isnull=True).exists():
         return 0
-    start, end = _day_bounds(day)
+    start, end = period_bounds(day, day)
     per_camera = list(Read.objects.filter(uploaded_at__gte=start, uploaded_at__lt=end)
                       .values("camera_id").annotate(n=Count("id")).values_list("camera_id", "n"))
     with transaction.atomic():

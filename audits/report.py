@@ -12,7 +12,7 @@ import io
 import logging
 import zipfile
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate, TruncMonth
@@ -24,7 +24,7 @@ from accounts.models import User
 from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, Search, StopReport
 from audits import pdf
 from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord
-from audits.populations import training_review
+from audits.populations import period_bounds, training_review
 from hotlists.models import HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
 from sharing.selectors import sharing_report
@@ -35,9 +35,7 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz),
-            timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz))
+    return period_bounds(date(year, 1, 1), date(year, 12, 31))
 
 
 def _monthly(qs, field: str) -> list[int]:
@@ -85,14 +83,15 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     for source, kind, n in hits.values("entry__hotlist__source", "entry__hotlist__kind").annotate(n=Count("id")) \
             .values_list("entry__hotlist__source", "entry__hotlist__kind", "n"):
         hits_by_source[(source, kind)] += n
+    outcomes = Counter({(s, r): n for s, r, n in hits.values("status", "reject_reason").annotate(n=Count("id"))
+                        .values_list("status", "reject_reason", "n")})
     outcome_rows = []
     for status, label in Hit.Status.choices:
         if status == Hit.Status.REJECTED:
-            for reason, reason_label in Hit.RejectReason.choices:
-                outcome_rows.append([f"{label}: {reason_label}",
-                                     hits.filter(status=status, reject_reason=reason).count()])
+            outcome_rows += [[f"{label}: {reason_label}", outcomes[(status, reason)]]
+                             for reason, reason_label in Hit.RejectReason.choices]
         else:
-            outcome_rows.append([label, hits.filter(status=status).count()])
+            outcome_rows.append([label, sum(n for (s, _), n in outcomes.items() if s == status)])
     stops = (StopReport.objects.filter(documented_at__gte=since, documented_at__lt=until)
              .values("disposition__code", "disposition__description").annotate(n=Count("id")).order_by("-n"))
 

@@ -97,10 +97,14 @@ def test_unused_accounts_are_disabled_and_only_an_administrator_reenables(person
                                               date_joined=timezone.now() - timedelta(days=400))
     User.objects.filter(pk=personas["analyst"].pk).update(last_login=timezone.now() - timedelta(days=10),
                                                           date_joined=timezone.now() - timedelta(days=400))
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=officer)
     disabled = disable_inactive()
     assert "officer" in disabled and "analyst" not in disabled
     officer.refresh_from_db()
     assert not officer.is_active and "90 days" in officer.disabled_reason
+    assert not Token.objects.filter(user=officer).exists()  # tokens go with the account
     reenable(user=officer, by=personas["administrator"])
     assert "officer" not in disable_inactive()  # re-enabling counts as use
 
