@@ -222,3 +222,20 @@ def test_auditors_cannot_change_the_data_they_audit(personas, login, client):
     assert client.get("/alpr/search/").status_code in (403, 404)
     assert client.get("/hotlists/requests/queue/").status_code in (403, 404)
     assert client.get("/admin/alpr/read/").status_code in (302, 403)
+
+
+def test_bad_audit_input_gets_a_clear_error_and_opens_nothing(personas, login, client):
+    login(personas["auditor"])
+    today = timezone.localdate()
+    bad = [
+        {"period_start": str(today), "period_end": str(today - timedelta(days=5)), "confidence": "0.95",
+         "margin": "0.05"},
+        {"period_start": "not-a-date", "period_end": str(today), "confidence": "0.95", "margin": "0.05"},
+        {"period_start": str(today), "period_end": str(today), "confidence": "7", "margin": "0.05",
+         "seed": "'; DROP TABLE audits_audit; --"},
+    ]
+    for data in bad:
+        response = client.post("/audits/audits/new/", data)
+        assert response.status_code == 400 and b"errorlist" in response.content
+    assert b"The period ends before it starts." in client.post("/audits/audits/new/", bad[0]).content
+    assert not Audit.objects.exists()
