@@ -1,8 +1,18 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import mfa, roles
 from accounts.hygiene import reenable
 from accounts.models import Agency, Designation, Notification, User
+
+# django-otp's own admin pages show each member's TOTP secret and recovery codes; nobody
+# needs to read those. Resetting a member's second factor is the User admin's action.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Agency)
@@ -31,13 +41,23 @@ class UserAdmin(BaseUserAdmin):
     )
     raw_id_fields = ["supervisor", "alpr_designated_by"]
     readonly_fields = ["disabled_at", "disabled_reason", "reenabled_at"]
-    actions = ["reenable_accounts"]
+    actions = ["reenable_accounts", "reset_second_factor"]
 
     @admin.action(description="Re-enable the selected accounts", permissions=["change"])
     def reenable_accounts(self, request, queryset):
         for user in queryset.filter(is_active=False):
             reenable(user=user, by=request.user, request=request)
         messages.success(request, "Re-enabled. Members whose training lapsed still need a new training record.")
+
+    @admin.action(description="Reset two-factor sign-in (lost phone): enrol again at next sign-in",
+                  permissions=["reset_second_factor"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            mfa.second_factor_reset(user=user, by=request.user, request=request)
+        messages.success(request, "Second factor removed; each member enrols a new app at the next sign-in.")
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.is_superuser or request.user.has_role(roles.ADMINISTRATOR)
 
     def has_delete_permission(self, request, obj=None):
         # ID-1 / AU-1: identifiers are never reused and the access log points at them;

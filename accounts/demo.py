@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group
 
-from accounts import roles
+from accounts import mfa, roles
 from accounts.models import Agency, Designation, User
 from accounts.services import designation_create
 
@@ -91,3 +91,10 @@ def load(ctx: DemoContext) -> None:
                 starts_on=ctx.today - timedelta(days=1), ends_on=ctx.today + timedelta(days=90))
     ctx.lines.append(f"Users (password {ctx.password!r}): " + ", ".join(PEOPLE)
                      + " ('designee' holds hot-list and sharing approval designations)")
+    # Issue 8: these accounts need a second factor. A demo has no phones, so each gets
+    # one-time recovery codes (new ones on every demo run); any TOTP app can be enrolled
+    # instead from the "Two-factor" page.
+    ctx.lines.append("Two-factor sign-in: after the password, enter one of these one-time codes:")
+    for username, user in ctx.users.items():
+        if mfa.second_factor_required(user):
+            ctx.lines.append(f"  {username}: " + " ".join(mfa.recovery_codes_replace(user)))

@@ -9,6 +9,9 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -78,3 +81,48 @@ class SessionLifetimeMiddleware:
             if started is None or time.time() - started > settings.ALPR_SESSION_MAX_SECONDS:
                 logout(request)
         return self.get_response(request)
+
+
+# What a signed-in member may reach before giving the second factor: signing in and out,
+# the second-factor pages themselves, and pages that hold no data.
+TWO_FACTOR_OPEN_URL_NAMES = frozenset({
+    "accounts:login", "accounts:logout", "accounts:mfa_verify", "accounts:mfa_setup",
+    "health", "transparency", "admin:login", "admin:logout", "admin:jsi18n",
+})
+
+
+class TwoFactorGateMiddleware:
+    """CJIS 5.6.2.2 (issue 8): a session signed in with a password alone reaches only the
+    second-factor pages, if the member has enrolled an authenticator or must enrol one.
+    The Django admin is covered too: staff always need the second factor. API tokens are
+    issued by an administrator to named integrations and are not sessions; privileged
+    actions refuse them (accounts.mfa.reauthentication_response)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from accounts import mfa
+        from training.gate import EXEMPT_DEVICE_URL_NAMES
+
+        session = getattr(request, "session", None)
+        if session is None or not session.get("_auth_user_id") or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else None
+        if name in TWO_FACTOR_OPEN_URL_NAMES or name in EXEMPT_DEVICE_URL_NAMES:
+            return None
+        if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")) or mfa.is_verified(request):
+            return None
+        if mfa.has_second_factor(request.user):
+            target, message = "accounts:mfa_verify", "Enter the code from your authenticator app."
+        elif mfa.second_factor_required(request.user):
+            target, message = "accounts:mfa_setup", "Your role requires two-factor sign-in: enrol an authenticator app."
+        else:
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"code": "second_factor_required", "message": message}}, status=403)
+        return redirect_to_login(request.get_full_path(), login_url=reverse(target))

@@ -192,5 +192,5 @@ class Notification(models.Model):
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(Agency)
-auditlog.register(User, exclude_fields=["password", "last_login"])
+auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})  # role changes too
 auditlog.register(Designation)

@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 from accounts.middleware import AUTHENTICATED_AT
 from audits import actions
 from audits.models import AccessEvent
@@ -20,6 +21,8 @@ def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # The absolute session lifetime counts from here (IdleTimeoutMiddleware).
         request.session[AUTHENTICATED_AT] = int(time.time())
+        # ... and the 15-minute window of privileged actions (accounts.mfa).
+        request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
     record_access(action=actions.AUTH_LOGIN, user=user, request=request)
 
 

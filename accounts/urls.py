@@ -7,6 +7,10 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
+    path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("mfa/setup/", views.mfa_setup, name="mfa_setup"),
+    path("mfa/", views.mfa_manage, name="mfa_manage"),
+    path("reauthenticate/", views.reauthenticate, name="reauthenticate"),
     path("designations/", views.designations, name="designations"),
     path("designations/<int:pk>/revoke/", views.designation_revoke, name="designation_revoke"),
 ]

@@ -1,12 +1,24 @@
+from base64 import b32encode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts import roles, services
-from accounts.forms import LOGIN_BANNER, BannerAuthenticationForm, DesignationForm, RevokeForm
+from accounts import mfa, roles, services
+from accounts.forms import (
+    LOGIN_BANNER,
+    BannerAuthenticationForm,
+    DesignationForm,
+    ReauthenticateForm,
+    RevokeForm,
+    SecondFactorForm,
+)
 from accounts.models import Designation
 from lib.errors import DomainError
 
@@ -54,6 +66,8 @@ def _administrator_or_404(request):
 @login_required
 def designations(request):
     administrator = _administrator_or_404(request)
+    if request.method == "POST" and (refusal := mfa.reauthentication_response(request)) is not None:
+        return refusal  # a designation hands over the Administrator's authority (ID-3)
     form = DesignationForm(request.POST or None, request.FILES or None, administrator=administrator)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +86,8 @@ def designations(request):
 def designation_revoke(request, pk: int):
     administrator = _administrator_or_404(request)
     designation = get_object_or_404(Designation, pk=pk)
+    if (refusal := mfa.reauthentication_response(request)) is not None:
+        return refusal
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give the reason for revoking the designation.")
@@ -85,3 +101,82 @@ def designation_revoke(request, pk: int):
     else:
         messages.success(request, "Designation revoked.")
     return redirect("accounts:designations")
+
+
+def _next_url(request, default="accounts:dashboard"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
+
+
+@login_required
+def mfa_verify(request):
+    """The second step of signing in (CJIS 5.6.2.2)."""
+    if not mfa.has_second_factor(request.user):
+        return redirect(f"{reverse('accounts:mfa_setup')}?{urlencode({'next': _next_url(request)})}")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if mfa.second_factor_verify(request=request, token=form.cleaned_data["token"]):
+            return redirect(_next_url(request))
+        form.add_error("token", "That code is not valid. Wait for the next code and try again; "
+                                "repeated failures slow further attempts.")
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def mfa_setup(request):
+    """Enrol an authenticator app: scan the QR code (or type the secret), confirm with one
+    code, keep the recovery codes shown once. A member who already has a second factor
+    must give it before replacing it."""
+    if mfa.has_second_factor(request.user) and not mfa.is_verified(request):
+        return redirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': request.get_full_path()})}")
+    device = mfa.totp_device_pending(user=request.user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.totp_enrol_confirm(request=request, device=device, token=form.cleaned_data["token"])
+        if codes is not None:
+            return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("token", "That code does not match. Check the phone's clock and try the next code.")
+    context = {
+        "form": form, "next": _next_url(request), "secret": b32encode(device.bin_key).decode(),
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - markup drawn by qrcode from our own URI "required": mfa.second_factor_required(request.user),
+    }
+    return render(request, "accounts/mfa_setup.html", context)
+
+
+def _qr_svg(data: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    # Our own markup (no user input but the account name, which qrcode encodes as modules).
+    return qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string(encoding="unicode")
+
+
+@login_required
+def mfa_manage(request):
+    """The member's two-factor page: status, new recovery codes, replace the app."""
+    if request.method == "POST" and request.POST.get("action") == "recovery_codes":
+        if not mfa.has_second_factor(request.user):
+            raise Http404
+        if (refusal := mfa.reauthentication_response(request)) is not None:
+            return refusal
+        codes = mfa.recovery_codes_issue(request=request)
+        return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": reverse("accounts:mfa_manage")})
+    context = {"enrolled": mfa.has_second_factor(request.user), "required": mfa.second_factor_required(request.user)}
+    return render(request, "accounts/mfa.html", context)
+
+
+@login_required
+def reauthenticate(request):
+    """Confirm password (and code) before a privileged action; see accounts.mfa."""
+    form = ReauthenticateForm(request.POST or None)
+    needs_code = mfa.has_second_factor(request.user)
+    if request.method == "POST" and form.is_valid():
+        if mfa.reauthenticate(request=request, password=form.cleaned_data["password"],
+                              token=form.cleaned_data["token"]):
+            messages.success(request, "Identity confirmed. Submit your action again.")
+            return redirect(_next_url(request))
+        form.add_error(None, "Password or code not accepted.")
+    return render(request, "accounts/reauthenticate.html",
+                  {"form": form, "needs_code": needs_code, "next": _next_url(request)})

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.mfa import reauthentication_response
 from alpr import retention, selectors
 from alpr.models import LegalHold, PurgeRun
 from alpr.search import Criteria
@@ -63,6 +64,8 @@ def hold_new(request):
     user = request.user
     if not user.has_role(*retention.PLACERS):
         raise Http404
+    if (refusal := reauthentication_response(request)) is not None:
+        return refusal  # issue 8: holds are placed and released with a recent authentication
     search = None
     if request.GET.get("search") or request.POST.get("search"):
         search = selectors.search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
@@ -110,6 +113,8 @@ def hold_action(request, pk: int, action: str):
     hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
     if hold is None or action not in ("approve", "deny", "release"):
         raise Http404
+    if (refusal := reauthentication_response(request)) is not None:
+        return refusal  # issue 8: holds are placed and released with a recent authentication
     note = request.POST.get("note", "")[:2000]
     try:
         if action == "release":

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.mfa import reauthentication_response
 from audits import actions, services
 from audits.forms import AuditOpenForm, ItemReviewForm
 from audits.models import Audit, AuditItem
@@ -200,6 +201,8 @@ def item_review(request, pk: int, item_pk: int):
 @require_POST
 def audit_finalise(request, pk: int):
     audit = audit_for_user(user=request.user, pk=pk)
+    if (refusal := reauthentication_response(request)) is not None:
+        return refusal  # issue 8: a filed audit cannot be changed, so finalising needs a recent authentication
     try:
         services.audit_finalise(user=request.user, audit=audit,
                                 recommendations=request.POST.get("recommendations", "")[:10000], request=request)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "training",
     "audits",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user verified once the second factor is given (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.TokenAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # CJIS 5.6.2.2: nothing but the second-factor pages until the second factor is given.
+    "accounts.middleware.TwoFactorGateMiddleware",
     # ID-4: one place refuses ALPR data to anyone not signed in and currently trained.
     "training.middleware.TrainingGateMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
@@ -156,6 +163,22 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60
 SESSION_SAVE_EVERY_REQUEST = False
 # Absolute lifetime of a signed-in session, however active (CJIS; issue 8).
 ALPR_SESSION_MAX_SECONDS = env_int("ALPR_SESSION_MAX_SECONDS", 12 * 3600, minimum=60)
+
+# Two-factor authentication (CJIS 5.6.2.2; issue 8). Required for the roles named here,
+# for every current designee of the ALPR Administrator and for anyone who can open the
+# Django admin; available to everyone else. "all" requires it of every member (the CJIS
+# default for systems that carry NCIC data).
+ALPR_MFA_REQUIRED_ROLES = env_list(
+    "ALPR_MFA_REQUIRED_ROLES", ["ALPR Administrator", "ALPR Coordinator", "Auditor"]
+)
+# The name an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = env_str("ALPR_MFA_ISSUER", "ALPR case management")
+# A wrong code is answered ever more slowly (seconds double per failure), per device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Privileged actions (approving entries and shares, placing or releasing holds,
+# finalising audits) need an authentication no older than this (issue 8).
+ALPR_REAUTH_SECONDS = env_int("ALPR_REAUTH_SECONDS", 15 * 60, minimum=30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,6 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from accounts.mfa import reauthentication_response
+from accounts.models import Designation
+from accounts.selectors import approval_authority
 from alpr.api import ErrorSerializer
 from alpr.devices import camera_from_request
 from audits.models import AccessEvent
@@ -74,9 +77,6 @@ class RequestListApi(APIView):
     @extend_schema(responses=RequestOutput(many=True), summary="My requests; ?queue=1 for the approval queue")
     def get(self, request):
         if request.query_params.get("queue"):
-            from accounts.models import Designation
-            from accounts.selectors import approval_authority
-
             if approval_authority(user=request.user, scope=Designation.Scope.HOTLIST_APPROVAL) is None:
                 raise Http404
             rows = selectors.approval_queue()
@@ -122,6 +122,12 @@ class RequestDecisionApi(APIView):
         req = selectors.request_for_user(user=request.user, pk=pk)
         data = self.DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
+        # Issue 8: a decision needs a person signed in within the last 15 minutes, so an API
+        # token alone cannot approve (it carries no second factor). Checked for those who
+        # hold the authority; anyone else gets the service's refusal.
+        holds_authority = approval_authority(user=request.user, scope=Designation.Scope.HOTLIST_APPROVAL) is not None
+        if holds_authority and (refusal := reauthentication_response(request)) is not None:
+            return refusal
         req = ACTIONS[data.validated_data["action"]](req, request.user, data.validated_data["note"], request)
         return Response(RequestOutput(req).data)
 

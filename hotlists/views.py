@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.mfa import reauthentication_response
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from audits.services import record_access
@@ -113,6 +114,8 @@ def request_action(request, pk: int, action: str):
     req = selectors.request_for_user(user=request.user, pk=pk)
     if action not in ACTIONS:
         raise Http404
+    if (refusal := reauthentication_response(request)) is not None:
+        return refusal  # issue 8: decisions need an authentication from the last 15 minutes
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

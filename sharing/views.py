@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.mfa import reauthentication_response
 from audits.services import record_access
 from lib import csvsafe
 from lib.errors import DomainError
@@ -73,6 +74,8 @@ def request_detail(request, pk: int):
 @require_POST
 def request_action(request, pk: int, action: str):
     req = _request_for_user(request.user, pk)
+    if action in ("honour", "deny") and (refusal := reauthentication_response(request)) is not None:
+        return refusal  # issue 8: decisions need an authentication from the last 15 minutes
     try:
         if action == "step1":
             form = StepOneForm(request.POST)

@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from tests.factories import current_code
+
 CHROMIUM = os.environ.get("ALPR_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -33,9 +35,14 @@ def page(live_server):
 
 
 def sign_in(page, username: str, password: str) -> None:
+    current_code(username)  # enrols an authenticator for the member if they have none
     page.goto(page.base_url + "/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.check("#id_acknowledge")
     page.click("button.primary")
+    page.wait_for_load_state()
+    if "/mfa/verify/" in page.url:
+        page.fill("#id_token", current_code(username))
+        page.click("button.primary")
     page.wait_for_url(page.base_url + "/")

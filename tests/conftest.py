@@ -105,6 +105,41 @@ def login(client):
     return do
 
 
+def verify_second_factor(client, user):
+    """Give the signed-in test client's session the second factor, as the two-factor page
+    would after a correct code (django-otp keeps the device's id in the session)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.mfa import AUTHENTICATED_RECENTLY_AT
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[AUTHENTICATED_RECENTLY_AT] = int(timezone.now().timestamp())
+    session.save()
+    return device
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_with_second_factor(request, monkeypatch):
+    """Tests about other features sign in fully: `client.force_login` also gives the second
+    factor. Tests of two-factor sign-in itself mark themselves `password_only` and get
+    Django's plain force_login."""
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_matcher():
     """Each test's database is rolled back, version numbers included, so no process-wide

@@ -47,3 +47,28 @@ def entry(lst, plate, *, responsible=None, state="CA", **extra):
                                        case_number="26-000111", reason="Stolen vehicle", **extra)
     bump_version(external=lst.is_external)
     return made
+
+
+def current_code(username: str) -> str:
+    """The code the member's authenticator app would show now (one is enrolled for them if
+    they have none). A code is accepted once, so a second sign-in within the same 30
+    seconds uses the next one (TOTP accepts one step of drift)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", confirmed=True)
+    return totp_code(device)
+
+
+def totp_code(device) -> str:
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = totp.t()
+    if device.last_t is not None and device.last_t >= now:
+        totp.drift = device.last_t - now + 1
+    return f"{totp.token():0{device.digits}d}"

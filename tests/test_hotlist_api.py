@@ -31,11 +31,17 @@ def test_request_and_decide_through_the_api(personas, bolo):
     queue = _api(personas["administrator"]).get("/api/hotlists/requests/?queue=1").json()
     assert [r["id"] for r in queue] == [pk]
     assert _api(personas["officer"]).get("/api/hotlists/requests/?queue=1").status_code == 404
-    decided = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/",
-                                                   {"action": "disapprove", "note": "Insufficient link"}, format="json")
+    # A decision needs a person who signed in (two factors) in the last 15 minutes: the
+    # administrator's token alone is refused; their session is accepted.
+    by_token = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/",
+                                                    {"action": "disapprove"}, format="json")
+    assert by_token.status_code == 403 and by_token.json()["error"]["code"] == "reauthentication_required"
+    session = APIClient()
+    session.force_login(personas["administrator"])
+    decided = session.post(f"/api/hotlists/requests/{pk}/decision/",
+                           {"action": "disapprove", "note": "Insufficient link"}, format="json")
     assert decided.status_code == 200 and decided.json()["status"] == "disapproved"
-    again = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/", {"action": "approve"},
-                                                 format="json")
+    again = session.post(f"/api/hotlists/requests/{pk}/decision/", {"action": "approve"}, format="json")
     assert again.status_code == 409
     assert _api(personas["pst"]).get(f"/api/hotlists/requests/{pk}/").status_code == 404
     missing = _api(personas["officer"]).post("/api/hotlists/requests/", {"hotlist": bolo.pk}, format="json")
