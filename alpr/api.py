@@ -4,9 +4,8 @@ access log as the web UI. One view per operation with its own input/output seria
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,14 +16,7 @@ from alpr.images import image_url
 from alpr.models import DispositionCode, Hit, Search
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from audits.services import record_access
-
-
-class ErrorSerializer(serializers.Serializer):
-    class Inner(serializers.Serializer):
-        code = serializers.CharField()
-        message = serializers.CharField()
-
-    error = Inner()
+from config.api import PAGE_PARAMETERS, ErrorSerializer, StrictLimitOffsetPagination, paginated
 
 
 class ReadOutput(serializers.Serializer):
@@ -103,13 +95,17 @@ def _ctx(request):
 
 
 class HitListApi(APIView):
-    @extend_schema(responses=HitOutput(many=True), summary="Hits visible to me (my agency's alerts; my covert hits)")
+    @extend_schema(responses=paginated(HitOutput, "PaginatedHitList"), operation_id="hits_list",
+                   parameters=[OpenApiParameter("status", str, enum=list(Hit.Status.values)), *PAGE_PARAMETERS],
+                   summary="Hits visible to me (my agency's alerts; my covert hits)")
     def get(self, request):
         qs = selectors.hits_visible_to(request.user).select_related("camera", "entry__hotlist")
         status_filter = request.query_params.get("status")
-        if status_filter:
+        if status_filter is not None:
+            if status_filter not in Hit.Status.values:
+                raise serializers.ValidationError({"status": [f"One of: {', '.join(Hit.Status.values)}."]})
             qs = qs.filter(status=status_filter)
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(qs.order_by("-created_at"), request, view=self)
         record_access(action="hit.list", user=request.user, request=request, object_type="hit",
                       data_elements={"ids": [h.pk for h in page]})
@@ -228,7 +224,9 @@ class SearchRunApi(APIView):
 
 
 class SearchReadsApi(APIView):
-    @extend_schema(responses={200: ReadOutput(many=True), 404: ErrorSerializer},
+    @extend_schema(responses={200: paginated(ReadOutput, "PaginatedReadList"), 404: ErrorSerializer},
+                   operation_id="searches_reads_list",
+                   parameters=PAGE_PARAMETERS,
                    summary="The reads a search returns (paginated, newest first)")
     def get(self, request, pk: int):
         if not request.user.has_role(*roles.SEARCH_ROLES):
@@ -238,7 +236,7 @@ class SearchReadsApi(APIView):
             raise Http404
         criteria = Criteria.from_json(search.criteria)
         qs = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
-        paginator = LimitOffsetPagination()
+        paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         record_access(action="search.results", user=request.user, request=request, object_type="search",
                       object_id=search.pk, data_elements={"reads": [r.pk for r in page]}, purpose=search.purpose,

@@ -19,7 +19,7 @@ from alpr import hits as hit_service
 from alpr import selectors
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
-from alpr.models import Hit, Read, Search
+from alpr.models import Hit, Search
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from audits.services import record_access
 from lib import csvsafe
@@ -265,8 +265,10 @@ def read_image(request, token: str):
     if claim is None:
         raise Http404
     read_id, kind = claim
-    read = Read.objects.filter(pk=read_id, agency_id=request.user.agency_id).first()
-    if read is None or not getattr(read, kind):
+    # The signature proves a permitted page minted the link for this member; the read's
+    # own access rule is still applied (a role or covert visibility may have changed since).
+    read = selectors.read_for_user(user=request.user, pk=read_id)
+    if not getattr(read, kind):
         raise Http404
     content_type = mimetypes.guess_type(getattr(read, kind).name)[0] or "application/octet-stream"
     response = FileResponse(getattr(read, kind).open("rb"), content_type=content_type)

@@ -15,6 +15,7 @@ AUTH_REAUTH_FAILED = "auth.reauth_failed"
 AUTH_REAUTH_REQUIRED = "auth.reauth_required"
 
 TRAINING_GATE_REFUSED = "training.gate_refused"
+OBJECT_REFUSED = "access.refused"  # a 404 answered to a signed-in member (audits.refusals)
 TRAINING_RECORD_CREATE = "training.record_create"
 
 DESIGNATION_CREATE = "designation.create"

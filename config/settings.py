@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorGateMiddleware",
     # ID-4: one place refuses ALPR data to anyone not signed in and currently trained.
     "training.middleware.TrainingGateMiddleware",
+    # Issue 8: every 404 a view answers a signed-in member is logged (IDOR attempts).
+    "audits.refusals.ObjectRefusalMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,9 +243,11 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint must say who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # The API views page with config.api.StrictLimitOffsetPagination (it cannot be named
+    # here: DRF imports this setting before drf-spectacular, which config.api needs).
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "config.api.ErrorAwareAutoSchema",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -10,6 +10,9 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+handler404 = "config.api.api_not_found"
+handler500 = "config.api.api_server_error"
+
 admin.site.site_header = "ALPR case management — administration"
 admin.site.site_title = "ALPR administration"
 

@@ -15,10 +15,10 @@ from accounts import roles
 from accounts.mfa import reauthentication_response
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.api import ErrorSerializer
 from alpr.devices import camera_from_request
 from audits.models import AccessEvent
 from audits.services import record_access
+from config.api import ErrorSerializer
 from hotlists import feeds, selectors, services
 from hotlists.matching import current_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest

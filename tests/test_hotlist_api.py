@@ -46,6 +46,10 @@ def test_request_and_decide_through_the_api(personas, bolo):
     assert _api(personas["pst"]).get(f"/api/hotlists/requests/{pk}/").status_code == 404
     missing = _api(personas["officer"]).post("/api/hotlists/requests/", {"hotlist": bolo.pk}, format="json")
     assert missing.status_code == 400
+    error = missing.json()["error"]  # the one error shape, with the failures by field
+    assert error["code"] == "invalid" and {"case_number", "justification"} <= set(error["fields"])
+    malformed = _api(personas["officer"]).get("/api/hotlists/requests/not-a-number/")
+    assert malformed.status_code == 404 and malformed.json()["error"]["code"] == "not_found"
 
 
 def test_imports_through_the_api(personas):

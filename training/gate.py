@@ -11,6 +11,10 @@ from __future__ import annotations
 EXEMPT_URL_NAMES: dict[str, str] = {
     "accounts:login": "signing in",
     "accounts:logout": "signing out",
+    "accounts:mfa_verify": "the second step of signing in",
+    "accounts:mfa_setup": "enrolling the second factor (no ALPR data)",
+    "accounts:mfa_manage": "the member's own two-factor settings",
+    "accounts:reauthenticate": "confirming password and code",
     "training:required": "the page that explains the refusal",
     "health": "liveness probe, no data",
     "transparency": "the public page: the policy and aggregate figures only (ID-6)",

@@ -1,0 +1,35 @@
+"""schemathesis against the project's own OpenAPI schema (issue 8): generated requests,
+valid and invalid, for every operation; no 5xx, and every response matches the schema
+(status code documented, body of the documented shape). Bounded for CI: a few examples
+per operation, no deadline (the CI machine is shared)."""
+
+from __future__ import annotations
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+schemathesis = pytest.importorskip("schemathesis")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+from schemathesis.specs.openapi.checks import ignored_auth  # noqa: E402
+
+RAW_SCHEMA = SchemaGenerator().get_schema(request=None, public=True)
+schema = schemathesis.openapi.from_dict(RAW_SCHEMA)
+schema.app = get_wsgi_application()
+
+
+@pytest.fixture
+def token(personas):
+    # The administrator reaches the most operations; the training gate and roles apply as to anyone.
+    return Token.objects.create(user=personas["administrator"]).key
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_the_api_never_fails_and_answers_as_documented(case, token):
+    # `ignored_auth` is left out: the schema offers two alternative schemes (token, session
+    # cookie) and that check spoils one while the other, valid, is still sent. Refusal
+    # without credentials is proven by the access matrix (401 on every API URL).
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=[ignored_auth])
