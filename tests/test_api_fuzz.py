@@ -20,6 +20,21 @@ schema = schemathesis.openapi.from_dict(RAW_SCHEMA)
 schema.app = get_wsgi_application()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the real WSGI handler, which closes database connections when a
+    request ends; that would close the test's own transaction. Django's test client turns
+    this off the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(personas):
     # The administrator reaches the most operations; the training gate and roles apply as to anyone.
