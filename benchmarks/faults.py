@@ -61,7 +61,7 @@ class PrivatePostgres:
 
     def restart(self):
         _as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "restart", "-o",
-                     f"'-p {PG_PORT} -k {self.dir}'")
+                     f"'-p {PG_PORT} -k {self.dir}'", "-l", self.dir / "log")  # a log, or pg_ctl keeps our pipe
 
     def stop(self):
         subprocess.run(["su", "postgres", "-c", f"{PG_BIN}/pg_ctl -D {self.data} -m immediate stop"],  # noqa: S603,S607
@@ -220,6 +220,8 @@ def drill(kind: str, frames, env_base, client_factory) -> dict:
     result["reads_per_frame"] = sorted(set(per_job.values()))
     result["frames_without_read"] = len(ids) - len(per_job)
     result["lost"] = len(ids) - sum(statuses.get(s, 0) for s in ("done", "rejected", "failed"))
+    # Deliveries that were interrupted and run again (the drill's fault at work).
+    result["jobs_run_more_than_once"] = FrameJob.objects.filter(pk__in=ids, attempts__gt=1).count()
     return result
 
 
