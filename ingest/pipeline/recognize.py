@@ -101,15 +101,16 @@ def read_whole(reader, image, box) -> Reading | None:
     return Reading(text=text, raw=text, confidence=float(results[0][2]), box=tuple(box))
 
 
-def read_region_variants(reader, image, box, *, with_detector: bool = True) -> list[Reading]:
-    """Up to three readings of a candidate: the whole crop (what the plate model was
-    trained on), the span of the segmented characters (which leaves out the frame, bolts
-    and the state name), both cheap: recognition only; and the detector's main text line
-    (dearer: detection on the crop too)."""
+def read_region_variants(reader, image, box, *, with_whole: bool = False, with_detector: bool = True) -> list[Reading]:
+    """Readings of a candidate: the whole crop (what the plate model was trained on), the
+    span of the segmented characters (which leaves out the frame, bolts and the state
+    name), both cheap: recognition only; and the detector's main text line (dearer:
+    detection on the crop too)."""
     readings = []
-    whole = read_whole(reader, image, box)
-    if whole is not None:
-        readings.append(whole)
+    if with_whole:
+        whole = read_whole(reader, image, box)
+        if whole is not None:
+            readings.append(whole)
     if with_detector:
         first = read_region(reader, image, box)
         if first is not None:
