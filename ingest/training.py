@@ -37,7 +37,7 @@ import cv2
 import numpy as np
 
 from ingest.pipeline.recognize import enhance
-from ingest.synthetic import random_training_plate_text, render_training_plate
+from ingest.synthetic import STATE_NAMES, random_plate, random_training_plate_text, render_frame, render_training_plate
 
 NETWORK = "plate_en"
 CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -48,6 +48,7 @@ FROZEN_LAYERS = 6  # ConvNet modules 0-5: the first two convolutions (edges and 
 MODEL_DIR = Path(__file__).resolve().parent / "plate_model"
 REAL_CROPS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "openalpr-us-crops"
 VALIDATION_PERCENT = 15
+SCENE_FRACTION = 0.15  # of the rendered samples: the demo renderer's plates (added in the second stage)
 
 
 @dataclass
@@ -61,7 +62,7 @@ class TrainingConfig:
     real_fraction: float = 0.5  # share of each batch drawn from the real training crops
     real_folder: Path | None = REAL_CROPS
     synthetic_validation: int = 300
-    init: str = "english_g2"  # or "scratch"
+    init: str = "english_g2"  # "scratch", or a plate_en.pth to continue from
     max_minutes: float = 0.0  # 0: no limit; otherwise stop early (and say so in the report)
     extra: dict = field(default_factory=dict)
 
@@ -183,9 +184,28 @@ def degrade(crop: np.ndarray, rng: random.Random, *, small: tuple[int, int] = (1
 
 
 def synthetic_sample(rng: random.Random) -> tuple[np.ndarray, str]:
+    if rng.random() < SCENE_FRACTION:
+        return scene_sample(rng)
     text = random_training_plate_text(rng)
     plate, text_box = render_training_plate(text, rng)
     return enhance(degrade(_scene_crop(plate, text_box, rng), rng))[0], text
+
+
+def scene_sample(rng: random.Random) -> tuple[np.ndarray, str]:
+    """A plate from the demo's own scene renderer (ingest.synthetic.render_frame: Hershey
+    characters, California layout), cropped from the frame as a candidate would be; its
+    seeds are drawn far above the handful the demo and the tests use."""
+    text = random_plate(rng)
+    frame = render_frame(text, rng.choice(list(STATE_NAMES)), seed=rng.randrange(10**6, 10**9),
+                         size=rng.choice([(1280, 720), (960, 540), (640, 360)]))
+    x, y, w, h = frame.plate_box
+    mx0, mx1 = (int(rng.uniform(-0.04, 0.18) * w) for _ in range(2))
+    my0, my1 = (int(rng.uniform(-0.04, 0.2) * h) for _ in range(2))
+    crop = frame.image[max(0, y - my0):y + h + my1, max(0, x - mx0):x + w + mx1]
+    if rng.random() < 0.5:
+        ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(60, 92)])
+        crop = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else crop
+    return enhance(crop)[0], text
 
 
 def real_sample(crop: np.ndarray, rng: random.Random) -> np.ndarray:
@@ -214,6 +234,11 @@ def build_model(init: str = "english_g2"):
 
     model = Model(num_class=len(CHARACTERS) + 1, **NETWORK_PARAMS)
     if init == "scratch":
+        return model
+    if init.endswith(".pth"):  # continue from a plate model written by save_model
+        state = torch.load(init, map_location="cpu", weights_only=False)
+        model.load_state_dict(OrderedDict((k.removeprefix("module."), v.float() if v.is_floating_point() else v)
+                                          for k, v in state.items()))
         return model
     import easyocr_en_models
     from easyocr.config import recognition_models

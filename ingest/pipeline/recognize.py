@@ -11,7 +11,10 @@ import numpy as np
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 TARGET_HEIGHT = 96
-WHOLE_MARGIN = 0.08  # the plate model saw crops from 5% inside to 18% outside the plate
+# The plate model saw crops from 5% inside to 18% outside the plate; candidate boxes are
+# loose or tight, and reading both a loose and an exact crop found the true plate in 44%
+# of the dev frames against 40% with one crop (16 candidates).
+WHOLE_MARGINS = (0.08, 0.0)
 
 
 @dataclass
@@ -84,11 +87,11 @@ def recognize_box(reader, gray, box) -> tuple[str, float] | None:
     return text.upper(), float(conf)
 
 
-def read_whole(reader, image, box) -> Reading | None:
+def read_whole(reader, image, box, margin: float = WHOLE_MARGINS[0]) -> Reading | None:
     """The candidate read as a whole plate. The plate model was trained on whole plates
     (state name, slogan, stacked characters, frame and all) and reads only the plate's
     characters, so it needs no segmentation first; cheap: recognition only."""
-    crop, (ox, oy) = crop_with_margin(image, box, margin=WHOLE_MARGIN)
+    crop, (ox, oy) = crop_with_margin(image, box, margin=margin)
     if crop.size == 0:
         return None
     gray, _ = enhance(crop)
@@ -108,9 +111,10 @@ def read_region_variants(reader, image, box, *, with_whole: bool = False, with_d
     detection on the crop too)."""
     readings = []
     if with_whole:
-        whole = read_whole(reader, image, box)
-        if whole is not None:
-            readings.append(whole)
+        for margin in WHOLE_MARGINS:
+            whole = read_whole(reader, image, box, margin)
+            if whole is not None:
+                readings.append(whole)
     if with_detector:
         first = read_region(reader, image, box)
         if first is not None:

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--real-crops", type=Path, default=defaults.real_folder,
                             help="folder with groundtruth.csv (FILE,STATE,PLATE); absent: synthetic only")
         parser.add_argument("--synthetic-validation", type=int, default=defaults.synthetic_validation)
-        parser.add_argument("--init", choices=("english_g2", "scratch"), default=defaults.init)
+        parser.add_argument("--init", default=defaults.init,
+                            help="english_g2 (default), scratch, or a plate_en.pth to continue training from")
         parser.add_argument("--max-minutes", type=float, default=0.0,
                             help="stop early after this long (the report says so); 0: no limit")
         parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
