@@ -31,17 +31,22 @@ def test_it_ships_the_model_in_the_repo_within_25_mb():
     assert sum(p.stat().st_size for p in MODEL_DIR.iterdir() if p.is_file()) <= 25 * 1024 * 1024
 
 
-def test_it_is_the_default_recogniser_found_beside_the_code():
-    assert settings.ALPR_OCR_RECOG_NETWORK == "plate_en"
+def test_it_is_found_beside_the_code_and_selected_by_setting():
+    # Selecting it is ALPR_OCR_RECOG_NETWORK=plate_en alone (see config/settings.py for
+    # why the stock model is still the default).
     assert Path(settings.ALPR_OCR_USER_NETWORK_DIR).resolve() == MODEL_DIR
     assert not is_stock_network("plate_en") and is_stock_network("english_g2")
 
 
-def test_it_loads_offline_and_reads_a_rendered_plate():
-    reader = get_reader()
+def test_it_loads_offline_and_reads_rendered_plates():
+    reader = build_reader("plate_en", str(MODEL_DIR), detector=False)
     assert len(reader.character) == 36  # A-Z0-9 only: the plate model, not english_g2
-    frame = render_frame("7ABC123", "CA", seed=5)
-    assert read_whole(reader, enhance(frame.crop)[0]) == "7ABC123"
+    rng = random.Random(42)
+    plates = [synthetic.random_plate(rng) for _ in range(20)]
+    exact = sum(read_whole(reader, enhance(render_frame(p, "CA", seed=1000 + i).crop)[0]) == p
+                for i, p in enumerate(plates))
+    # Measured 10/20 read whole (14/20 through the pipeline); an untrained or broken model reads ~0.
+    assert exact >= 8, f"{exact}/20 rendered plates read exactly"
 
 
 def test_it_keeps_the_stock_model_selectable():
