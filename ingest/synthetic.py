@@ -1,13 +1,16 @@
 """Plates and scenes the project renders itself (no third-party images).
 
-Used by the demo and the tests (rendered frames go through the real code paths), and
-later by OCR training. Everything is deterministic for a given seed.
+Used by the demo and the tests (rendered frames go through the real code paths), and by
+the plate recogniser's training (`render_training_plate`: many states' layouts, with the
+distractors a real plate carries). Everything is deterministic for a given seed.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -118,3 +121,219 @@ def encode_jpeg(image: np.ndarray, quality: int = 88) -> bytes:
     if not ok:
         raise ValueError("could not encode JPEG")
     return data.tobytes()
+
+
+# --- Training plates -------------------------------------------------------------------
+# Fonts from Debian packages the set-up installs (fonts-dejavu-core, fonts-dejavu-extra,
+# fonts-liberation; .ci/run installs the latter two); any of them may be absent, and
+# OpenCV's built-in Hershey fonts are always there as a fallback.
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation"))
+PLATE_FONT_FILES = (  # the main characters: bold, mostly narrow sans, like plate dies
+    "LiberationSansNarrow-Bold.ttf", "LiberationSansNarrow-Regular.ttf", "DejaVuSansCondensed-Bold.ttf",
+    "DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "DejaVuSansMono-Bold.ttf", "LiberationMono-Bold.ttf",
+    "DejaVuSansCondensed.ttf",
+)
+LABEL_FONT_FILES = (  # state names and slogans: serif and italic too
+    "DejaVuSerif-Bold.ttf", "DejaVuSerif-BoldItalic.ttf", "LiberationSerif-BoldItalic.ttf", "DejaVuSans-Bold.ttf",
+    "LiberationSans-BoldItalic.ttf", "DejaVuSerifCondensed-Italic.ttf", "LiberationSerif-Regular.ttf",
+)
+HERSHEY_FONTS = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_TRIPLEX,
+                 cv2.FONT_HERSHEY_COMPLEX, cv2.FONT_HERSHEY_PLAIN)
+ALL_STATE_NAMES = (
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+    "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine",
+    "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska",
+    "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio",
+    "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas",
+    "Utah", "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "Washington, D.C.",
+)
+SLOGANS = (
+    "Land of Lincoln", "Sunshine State", "Empire State", "Grand Canyon State", "Live Free or Die",
+    "First in Flight", "Famous Potatoes", "Garden State", "Peach State", "Lone Star State", "Great Lakes",
+    "Vacationland", "Land of Enchantment", "The Natural State", "Aloha State", "Wild Wonderful",
+    "Greatest Snow on Earth", "Show Me State", "Spirit of America", "dmv.ca.gov", "Beehive State",
+    "10,000 Lakes", "Keystone State", "Ocean State", "Heart of Dixie", "Big Sky Country", "Cape Cod & Islands",
+    "America's Dairyland", "Visit www.state.gov", "Preserve the Trust", "Discover the Spirit", "COUNTY",
+)
+PLATE_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PLATE_DIGITS = "0123456789"
+
+
+@cache
+def _truetype(name: str, size: int):
+    from PIL import ImageFont
+
+    for folder in FONT_DIRS:
+        if (folder / name).is_file():
+            return ImageFont.truetype(str(folder / name), size)
+    return None
+
+
+def available_fonts(names=PLATE_FONT_FILES) -> list[str]:
+    """The font files of `names` present on this machine (may be none)."""
+    return [n for n in names if any((folder / n).is_file() for folder in FONT_DIRS)]
+
+
+def _text_mask(text: str, font, rng: random.Random) -> np.ndarray:
+    """The text as a tight 8-bit mask; `font` is a font file name or a Hershey font id."""
+    if isinstance(font, str) and (face := _truetype(font, 64)) is not None:
+        from PIL import Image, ImageDraw
+
+        left, top, right, bottom = face.getbbox(text)
+        canvas = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+        ImageDraw.Draw(canvas).text((2 - left, 2 - top), text, font=face, fill=255)
+        mask = np.asarray(canvas)
+    else:
+        hershey = font if isinstance(font, int) else rng.choice(HERSHEY_FONTS)
+        thickness = rng.randint(2, 4)
+        (tw, th), base = cv2.getTextSize(text, hershey, 2.0, thickness)
+        mask = np.zeros((th + base + 8, tw + 8), np.uint8)
+        cv2.putText(mask, text, (4, th + 4), hershey, 2.0, 255, thickness, cv2.LINE_AA)
+    ys, xs = np.nonzero(mask > 40)
+    if len(xs) == 0:
+        return np.zeros((4, 4), np.uint8)
+    return mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+
+
+def _paint(plate: np.ndarray, mask: np.ndarray, box: tuple[int, int, int, int], colour) -> None:
+    """Blend `colour` into `plate` through `mask` stretched to `box` (x, y, w, h)."""
+    x, y, w, h = box
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(plate.shape[1], x + w), min(plate.shape[0], y + h)
+    if w < 2 or h < 2 or x1 <= x0 or y1 <= y0:
+        return
+    alpha = cv2.resize(mask, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)[y0 - y:y1 - y, x0 - x:x1 - x]
+    alpha = alpha[..., None] / 255.0
+    region = plate[y0:y1, x0:x1].astype(np.float32)
+    plate[y0:y1, x0:x1] = (region * (1 - alpha) + np.array(colour, np.float32) * alpha).astype(np.uint8)
+
+
+def random_training_plate_text(rng: random.Random) -> str:
+    """Plate characters in the shapes US states issue: 5-8 (sometimes 2-4) letters and digits."""
+    def pick(pattern: str) -> str:
+        return "".join(rng.choice(PLATE_LETTERS if c == "L" else PLATE_DIGITS if c == "D" else
+                                  PLATE_LETTERS + PLATE_DIGITS) for c in pattern)
+
+    patterns = ("DLLLDDD", "LLLDDDD", "LLLDDD", "DDDLLL", "LLDDDDD", "DDDDLL", "DLLDDD", "DDLLLD", "LDDDLL",
+                "LLLLDDD", "DDDDDD", "DDDDDDD", "LLDLLD", "DLLLLDD", "LLDDDLL", "DDLDDD", "XXXXX", "XXXXXX",
+                "XXXXXXX", "XXXXXXXX", "XXXX", "XXX", "LLLLLL")
+    return pick(rng.choice(patterns))
+
+
+def _background(rng: random.Random, h: int, w: int, dark: bool) -> np.ndarray:
+    if dark:
+        base = rng.choice([(90, 40, 10), (30, 30, 30), (40, 70, 20), (100, 60, 20), (30, 30, 110)])
+    else:
+        base = rng.choice([(245, 245, 245), (230, 235, 240), (200, 235, 250), (250, 230, 200), (225, 245, 245),
+                           (235, 240, 225), (215, 215, 215)])
+    plate = np.empty((h, w, 3), np.float32)
+    plate[:] = base
+    if rng.random() < 0.5:  # a vertical colour gradient (sky to ground on picture plates)
+        other = np.array([rng.randint(120, 255) for _ in range(3)], np.float32) if not dark else \
+            np.array([rng.randint(0, 120) for _ in range(3)], np.float32)
+        t = np.linspace(0, 1, h, dtype=np.float32)[:, None, None] * rng.uniform(0.2, 0.7)
+        plate = plate * (1 - t) + other * t
+    plate = plate.astype(np.uint8)
+    for _ in range(rng.choice([0, 0, 1, 2, 3])):  # picture elements: hills, a sun, a flag stripe
+        colour = tuple(int(c) for c in np.clip(np.array(base) + np.array([rng.randint(-90, 40) for _ in range(3)]),
+                                               0, 255))
+        kind = rng.random()
+        if kind < 0.4:
+            pts = [(0, h)] + [(int(w * i / 6), int(h * rng.uniform(0.55, 0.95))) for i in range(7)] + [(w, h)]
+            cv2.fillPoly(plate, [np.array(pts, np.int32)], colour)
+        elif kind < 0.7:
+            cv2.circle(plate, (rng.randint(0, w), rng.randint(0, h)), rng.randint(h // 8, h // 2), colour, -1)
+        else:
+            y = rng.randint(0, h)
+            cv2.rectangle(plate, (0, y), (w, y + rng.randint(h // 20, h // 6)), colour, -1)
+    return plate
+
+
+def render_training_plate(text: str, rng: random.Random, *, height: int = 96) -> tuple[np.ndarray, tuple]:
+    """A plate image for recogniser training and the box of its main characters.
+
+    The label is `text` only: the state name, the slogan, stacked small characters
+    ("RT", "4H"), stickers, the frame and the bolts are all drawn too, because real crops
+    carry them and the recogniser has to learn to leave them out."""
+    h, w = height, int(height * rng.uniform(1.8, 2.1))
+    dark = rng.random() < 0.12
+    plate = _background(rng, h, w, dark)
+    plate_fonts = available_fonts() + [None] * 2  # None: a Hershey font
+    label_fonts = available_fonts(LABEL_FONT_FILES) + [None]
+    ink = rng.choice([(255, 255, 255), (80, 230, 250), (230, 230, 230)]) if dark else \
+        rng.choice([(30, 30, 30), (110, 30, 20), (120, 40, 10), (20, 20, 140), (30, 90, 20), (60, 20, 20)])
+    label_ink = rng.choice([ink, (40, 40, 170), (140, 60, 20), (30, 30, 30), (20, 110, 30)]) if not dark else ink
+
+    # The state name on top (sometimes at the bottom), a slogan below.
+    top = 0.04 * h
+    if rng.random() < 0.9:
+        name = rng.choice(ALL_STATE_NAMES)
+        name = name.upper() if rng.random() < 0.5 else name
+        nh = int(h * rng.uniform(0.12, 0.22))
+        mask = _text_mask(name, rng.choice(label_fonts) or rng.choice(HERSHEY_FONTS), rng)
+        nw = min(int(w * 0.85), int(nh * mask.shape[1] / max(1, mask.shape[0]) * rng.uniform(0.8, 1.2)))
+        ny = int(h * rng.uniform(0.03, 0.08))
+        _paint(plate, mask, ((w - nw) // 2 + rng.randint(-w // 12, w // 12), ny, nw, nh), label_ink)
+        top = ny + nh
+    if rng.random() < 0.7:
+        slogan = rng.choice(SLOGANS)
+        sh = int(h * rng.uniform(0.08, 0.13))
+        mask = _text_mask(slogan, rng.choice(label_fonts) or rng.choice(HERSHEY_FONTS), rng)
+        sw = min(int(w * 0.9), int(sh * mask.shape[1] / max(1, mask.shape[0])))
+        _paint(plate, mask, ((w - sw) // 2, int(h * rng.uniform(0.83, 0.9)), sw, sh), label_ink)
+
+    # The main characters, sometimes with a gap, a dash or an emblem between groups.
+    font = rng.choice(plate_fonts)
+    shown = text
+    if len(text) >= 5 and rng.random() < 0.4:
+        cut = rng.randint(2, len(text) - 2)
+        shown = text[:cut] + rng.choice([" ", "-", "  ", "\u00b7"]) + text[cut:]
+    mask = _text_mask(shown, font if font is not None else rng.choice(HERSHEY_FONTS), rng)
+    ch = int(h * rng.uniform(0.4, 0.56))
+    left_pad = 0
+    stacked = rng.random() < 0.15
+    if stacked:
+        left_pad = int(ch * 0.45)
+    cw = int(ch * mask.shape[1] / max(1, mask.shape[0]) * rng.uniform(0.75, 1.25))
+    cw = min(cw, int(w * 0.9) - left_pad)
+    cx = (w - cw + left_pad) // 2 + rng.randint(-w // 40, w // 40)
+    cy = int(max(top + 0.02 * h, (h - ch) / 2 + rng.uniform(-0.04, 0.06) * h))
+    cy = min(cy, h - ch - 2)
+    _paint(plate, mask, (cx, cy, cw, ch), ink)
+    if stacked:  # two small characters stacked at the left, not part of the plate number
+        pair = "".join(rng.choice(PLATE_LETTERS + PLATE_DIGITS) for _ in range(2))
+        sh = ch // 2 - 1
+        for i, c in enumerate(pair):
+            small = _text_mask(c, font if font is not None else rng.choice(HERSHEY_FONTS), rng)
+            _paint(plate, small, (cx - left_pad, cy + i * (sh + 2), int(sh * 0.7), sh), ink)
+    elif rng.random() < 0.15:  # an emblem or a small word beside the characters
+        ex = cx - int(ch * 0.6) if rng.random() < 0.5 else cx + cw + int(ch * 0.1)
+        cv2.circle(plate, (ex + ch // 4, cy + ch // 2), max(2, ch // 4), label_ink, -1)
+
+    # Stickers in the top corners, the border, bolts and a dealer frame.
+    for corner in (0, 1):
+        if rng.random() < 0.45:
+            sw, sh = int(w * rng.uniform(0.09, 0.16)), int(h * rng.uniform(0.12, 0.2))
+            sx = int(w * 0.03) if corner == 0 else w - sw - int(w * 0.03)
+            sy = int(h * 0.05)
+            colour = tuple(rng.randint(0, 255) for _ in range(3))
+            cv2.rectangle(plate, (sx, sy), (sx + sw, sy + sh), colour, -1)
+            tiny = _text_mask(str(rng.randint(10, 99)), rng.choice(HERSHEY_FONTS), rng)
+            _paint(plate, tiny, (sx + sw // 6, sy + sh // 6, sw * 2 // 3, sh * 2 // 3), (20, 20, 20))
+    if rng.random() < 0.6:
+        t = rng.randint(1, max(1, h // 30))
+        cv2.rectangle(plate, (t, t), (w - 1 - t, h - 1 - t), ink if rng.random() < 0.5 else (90, 90, 90), t)
+    if rng.random() < 0.5:
+        radius = max(2, h // 24)
+        for bx in (int(w * 0.2), int(w * 0.8)):
+            for by in ((int(h * 0.12),) if rng.random() < 0.6 else (int(h * 0.12), int(h * 0.88))):
+                cv2.circle(plate, (bx, by), radius, (170, 170, 170), -1)
+                cv2.circle(plate, (bx, by), max(1, radius // 2), (90, 90, 90), -1)
+    if rng.random() < 0.3:  # a dealer frame: dark band over the edges, thicker at the bottom
+        colour = rng.choice([(20, 20, 20), (200, 200, 200), (30, 30, 120)])
+        t, bottom = int(h * rng.uniform(0.03, 0.08)), int(h * rng.uniform(0.06, 0.18))
+        cv2.rectangle(plate, (0, 0), (w, t), colour, -1)
+        cv2.rectangle(plate, (0, 0), (t, h), colour, -1)
+        cv2.rectangle(plate, (w - t, 0), (w, h), colour, -1)
+        cv2.rectangle(plate, (0, h - bottom), (w, h), colour, -1)
+    return plate, (cx, cy, cw, ch)

@@ -3,6 +3,10 @@
     locate (OpenCV candidates) -> recognise (EasyOCR on each enhanced crop)
     -> select (confidence x plate shape; several plates per frame allowed)
 
+With the plate model (the default recogniser) each candidate is read whole and as its
+character span; with a stock EasyOCR model, as its span and, for the best-placed
+candidates, as the detector's main text line (the stock model reads whole plates badly).
+
 Each stage is a module of its own and can be tested alone.
 """
 
@@ -11,15 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import cv2
+from django.conf import settings
 
-from ingest.pipeline.engine import get_reader
+from ingest.pipeline.engine import get_reader, is_stock_network
 from ingest.pipeline.locate import locate_plates
 from ingest.pipeline.recognize import crop_with_margin, read_region_variants
 from ingest.pipeline.select import plate_shape_score
 
 MIN_SCORE = 0.25
 MAX_CANDIDATES = 12  # localisation recall on the dev set: 8 -> 76%, 12 -> 85% of true plates
-DETECTOR_CANDIDATES = 3  # the dearer detector reading, for the best-placed candidates only
+# The plate model's two readings are cheap (recognition only, 32 px high), so it looks
+# further down the candidate list: the true plate is sometimes ranked 13th-16th.
+PLATE_MODEL_CANDIDATES = 16
+DETECTOR_CANDIDATES = 3  # stock model only: the dearer detector reading, for the best-placed candidates
 
 
 @dataclass
@@ -33,12 +41,16 @@ class PlateRead:
     crop_jpeg: bytes
 
 
-def read_plates(image, *, reader=None, max_candidates: int = MAX_CANDIDATES) -> list[PlateRead]:
+def read_plates(image, *, reader=None, max_candidates: int | None = None) -> list[PlateRead]:
     """Every plate found in the frame, best first."""
     reader = reader or get_reader()
+    plate_model = not is_stock_network(settings.ALPR_OCR_RECOG_NETWORK)
+    if max_candidates is None:
+        max_candidates = PLATE_MODEL_CANDIDATES if plate_model else MAX_CANDIDATES
     found: list[PlateRead] = []
     for rank, cand in enumerate(locate_plates(image, max_candidates=max_candidates)):
-        variants = read_region_variants(reader, image, cand.box, with_detector=rank < DETECTOR_CANDIDATES)
+        variants = read_region_variants(reader, image, cand.box, with_whole=plate_model,
+                                        with_detector=not plate_model and rank < DETECTOR_CANDIDATES)
         scored = [(r.confidence * plate_shape_score(r.text), r) for r in variants]
         scored = [item for item in scored if item[0] > 0]
         if not scored:

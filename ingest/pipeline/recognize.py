@@ -11,6 +11,10 @@ import numpy as np
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 TARGET_HEIGHT = 96
+# The plate model saw crops from 5% inside to 18% outside the plate; candidate boxes are
+# loose or tight, and reading both a loose and an exact crop found the true plate in 44%
+# of the dev frames against 40% with one crop (16 candidates).
+WHOLE_MARGINS = (0.08, 0.0)
 
 
 @dataclass
@@ -83,11 +87,34 @@ def recognize_box(reader, gray, box) -> tuple[str, float] | None:
     return text.upper(), float(conf)
 
 
-def read_region_variants(reader, image, box, *, with_detector: bool = True) -> list[Reading]:
-    """Up to two readings of a candidate: the span of the segmented characters (which
-    leaves out the frame, bolts and the state name; cheap: recognition only), and the
-    detector's main text line (dearer: detection on the crop too)."""
+def read_whole(reader, image, box, margin: float = WHOLE_MARGINS[0]) -> Reading | None:
+    """The candidate read as a whole plate. The plate model was trained on whole plates
+    (state name, slogan, stacked characters, frame and all) and reads only the plate's
+    characters, so it needs no segmentation first; cheap: recognition only."""
+    crop, (ox, oy) = crop_with_margin(image, box, margin=margin)
+    if crop.size == 0:
+        return None
+    gray, _ = enhance(crop)
+    h, w = gray.shape
+    results = reader.recognize(gray, horizontal_list=[[0, w, 0, h]], free_list=[], allowlist=ALNUM, detail=1,
+                               decoder="greedy")
+    if not results or not results[0][1]:
+        return None
+    text = results[0][1].upper()
+    return Reading(text=text, raw=text, confidence=float(results[0][2]), box=tuple(box))
+
+
+def read_region_variants(reader, image, box, *, with_whole: bool = False, with_detector: bool = True) -> list[Reading]:
+    """Readings of a candidate: the whole crop (what the plate model was trained on), the
+    span of the segmented characters (which leaves out the frame, bolts and the state
+    name), both cheap: recognition only; and the detector's main text line (dearer:
+    detection on the crop too)."""
     readings = []
+    if with_whole:
+        for margin in WHOLE_MARGINS:
+            whole = read_whole(reader, image, box, margin)
+            if whole is not None:
+                readings.append(whole)
     if with_detector:
         first = read_region(reader, image, box)
         if first is not None:

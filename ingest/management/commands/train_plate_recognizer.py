@@ -1,0 +1,54 @@
+"""Train the plate recogniser (ingest/training.py) and write it with its report.
+
+    python manage.py train_plate_recognizer                      # the shipped model
+    python manage.py train_plate_recognizer --steps 3 --out /tmp/m --synthetic-validation 4
+
+Writes plate_en.pth/.yaml/.py, training_report.{md,json} and training_curves.png to --out
+(default: ingest/plate_model, the model the pipeline loads).
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from ingest import training
+
+
+class Command(BaseCommand):
+    help = "Fine-tune EasyOCR's recogniser on rendered and real US plates (CTC); deterministic for a seed."
+
+    def add_arguments(self, parser):
+        defaults = training.TrainingConfig()
+        parser.add_argument("--out", type=Path, default=defaults.out_dir)
+        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument("--steps", type=int, default=defaults.steps)
+        parser.add_argument("--steps-per-epoch", type=int, default=defaults.steps_per_epoch)
+        parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+        parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+        parser.add_argument("--real-fraction", type=float, default=defaults.real_fraction)
+        parser.add_argument("--real-crops", type=Path, default=defaults.real_folder,
+                            help="folder with groundtruth.csv (FILE,STATE,PLATE); absent: synthetic only")
+        parser.add_argument("--synthetic-validation", type=int, default=defaults.synthetic_validation)
+        parser.add_argument("--init", default=defaults.init,
+                            help="english_g2 (default), scratch, or a plate_en.pth to continue training from")
+        parser.add_argument("--max-minutes", type=float, default=0.0,
+                            help="stop early after this long (the report says so); 0: no limit")
+        parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+
+    def handle(self, *args, **opts):
+        import torch
+
+        if opts["threads"]:
+            torch.set_num_threads(opts["threads"])
+        config = training.TrainingConfig(
+            out_dir=opts["out"], seed=opts["seed"], steps=opts["steps"], steps_per_epoch=opts["steps_per_epoch"],
+            batch_size=opts["batch_size"], learning_rate=opts["learning_rate"], real_fraction=opts["real_fraction"],
+            real_folder=opts["real_crops"], synthetic_validation=opts["synthetic_validation"], init=opts["init"],
+            max_minutes=opts["max_minutes"],
+        )
+        command = "python manage.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        training.train(config, command=command, log=lambda line: self.stdout.write(line))
