@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from ingest import synthetic, training
-from ingest.pipeline.engine import build_reader, get_reader, is_stock_network
+from ingest.pipeline.engine import build_reader, is_stock_network
 from ingest.pipeline.recognize import ALNUM, enhance
 from ingest.synthetic import render_frame
 
