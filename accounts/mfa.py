@@ -7,8 +7,9 @@ signed-in session reaches nothing but these pages (accounts.middleware.TwoFactor
 
 Re-authentication: privileged actions (approving entries and shares, placing or releasing
 holds, finalising audits) need an authentication no older than ALPR_REAUTH_SECONDS
-(15 minutes). `recent_authentication_required` guards them; the member confirms password
-and code at /reauthenticate/ and submits again.
+(15 minutes). Each such view asks `reauthentication_response` after its own access check
+(so outsiders still get 404); the member confirms password and code at /reauthenticate/
+and submits again.
 
 Every enrolment, verification, failure, reset and re-authentication goes into the access
 log (AU-1).
@@ -16,7 +17,6 @@ log (AU-1).
 
 from __future__ import annotations
 
-import functools
 import time
 
 from django.conf import settings
@@ -37,6 +37,7 @@ from accounts.models import User
 from audits import actions
 from audits.models import AccessEvent
 from audits.services import record_access
+from lib.errors import error_body
 
 RECOVERY_CODE_COUNT = 10
 # The session key holding when the member last proved who they are (password at sign-in,
@@ -212,21 +213,16 @@ def reauthentication_response(request):
     message = (f"This action needs a sign-in from the last {settings.ALPR_REAUTH_SECONDS // 60} minutes. "
                "Confirm your password and code, then submit again.")
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": {"code": "reauthentication_required", "message": message}}, status=403)
-    if request.method == "GET":
-        back = request.get_full_path()
-    else:
-        back = request.META.get("HTTP_REFERER", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure()):
-            back = reverse("accounts:dashboard")
+        return JsonResponse(error_body("reauthentication_required", message), status=403)
+    back = request.get_full_path() if request.method == "GET" else safe_redirect(
+        request, request.META.get("HTTP_REFERER", ""))
     messages.info(request, message)
     return redirect(f"{reverse('accounts:reauthenticate')}?{urlencode({'next': back})}")
 
 
-def recent_authentication_required(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return reauthentication_response(request) or view(request, *args, **kwargs)
+def safe_redirect(request, target: str, default: str = "accounts:dashboard") -> str:
+    """`target` when it stays on this site, else the named default (no open redirect)."""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
 
-    return wrapper

@@ -16,6 +16,10 @@ from django.utils.functional import SimpleLazyObject
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
+from accounts import mfa
+from lib.errors import error_body
+from training.gate import EXEMPT_DEVICE_URL_NAMES
+
 
 def _token_user(request, fallback):
     header = get_authorization_header(request).split()
@@ -105,9 +109,6 @@ class TwoFactorGateMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from accounts import mfa
-        from training.gate import EXEMPT_DEVICE_URL_NAMES
-
         session = getattr(request, "session", None)
         if session is None or not session.get("_auth_user_id") or not request.user.is_authenticated:
             return None
@@ -124,5 +125,5 @@ class TwoFactorGateMiddleware:
         else:
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse({"error": {"code": "second_factor_required", "message": message}}, status=403)
+            return JsonResponse(error_body("second_factor_required", message), status=403)
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))

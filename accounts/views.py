@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -103,11 +103,8 @@ def designation_revoke(request, pk: int):
     return redirect("accounts:designations")
 
 
-def _next_url(request, default="accounts:dashboard"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse(default)
+def _next_url(request):
+    return mfa.safe_redirect(request, request.POST.get("next") or request.GET.get("next") or "")
 
 
 @login_required

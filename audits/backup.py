@@ -88,34 +88,38 @@ def _referenced_files(using: str) -> set[str]:
 
 # --- Backup -------------------------------------------------------------------------------
 
+def _dump_postgres(dest: Path) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # the transaction's first statement
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+    db = connection.settings_dict
+    command = [_tool("pg_dump"), "-Fc", "--no-owner", f"--snapshot={snapshot}", "-f", str(dest / DUMP_PG), db["NAME"]]
+    subprocess.run(command, check=True, env=_pg_env(db), capture_output=True)  # noqa: S603 - settings, our paths
+    return DUMP_PG
+
+
+def _dump_sqlite(dest: Path) -> str:
+    connection.ensure_connection()
+    target = sqlite3.connect(dest / DUMP_SQLITE)
+    connection.connection.backup(target)
+    target.close()
+    return DUMP_SQLITE
+
+
 def backup_create(dest: Path) -> dict:
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     if any(dest.iterdir()):
         raise ValueError(f"{dest} is not empty; a backup goes into a new directory.")
     manifest = {"created_at": timezone.now().isoformat(), "vendor": connection.vendor, "artefacts": {}}
-    if connection.vendor == "postgresql":
-        # One snapshot for the dump and the manifest's counts (pg_dump --snapshot).
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
-            db = connection.settings_dict
-            command = [_tool("pg_dump"), "-Fc", "--no-owner", f"--snapshot={snapshot}", "-f", str(dest / DUMP_PG),
-                       db["NAME"]]
-            subprocess.run(command, check=True, env=_pg_env(db), capture_output=True)  # noqa: S603 - settings, our paths
-            manifest["tables"] = _counts("default")
-            manifest["access_log"] = _chain_head("default")
-        dump = DUMP_PG
-    else:
-        with transaction.atomic():  # SQLite: the backup API copies a consistent database
-            manifest["tables"] = _counts("default")
-            manifest["access_log"] = _chain_head("default")
-            connection.ensure_connection()
-            target = sqlite3.connect(dest / DUMP_SQLITE)
-            connection.connection.backup(target)
-            target.close()
-        dump = DUMP_SQLITE
+    # One transaction for the dump and the manifest's counts: on PostgreSQL a REPEATABLE
+    # READ snapshot that pg_dump shares (--snapshot); SQLite's backup API copies a
+    # consistent database.
+    with transaction.atomic():
+        dump = _dump_postgres(dest) if connection.vendor == "postgresql" else _dump_sqlite(dest)
+        manifest["tables"] = _counts("default")
+        manifest["access_log"] = _chain_head("default")
     files = {}
     media = Path(settings.MEDIA_ROOT)
     with tarfile.open(dest / MEDIA_ARCHIVE, "w:gz") as tar:
@@ -206,8 +210,8 @@ def restore_verify(manifest: dict, *, using: str = "default", media_root: Path |
     report.chain_entries = chain.entries_checked
     if not chain.ok:
         report.problems.append(f"Access log chain broken after restore: {chain.problem}")
-    elif _chain_head(using) != manifest["access_log"]:
-        report.problems.append(f"Access log ends at {_chain_head(using)}, the backup at {manifest['access_log']}.")
+    elif (head := _chain_head(using)) != manifest["access_log"]:
+        report.problems.append(f"Access log ends at {head}, the backup at {manifest['access_log']}.")
     for name, digest in manifest["files"].items():
         path = media_root / name
         if not path.is_file():

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,8 @@ def _as_postgres(*command):
 class PrivatePostgres:
     def __init__(self):
         self.dir = Path(tempfile.mkdtemp(prefix="alpr-pgdrill-"))
-        shutil.chown(self.dir, "postgres") if os.geteuid() == 0 else None
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres")
         self.data = self.dir / "data"
 
     def start(self):
@@ -97,7 +99,9 @@ def _kill(proc, sig=signal.SIGTERM):
     try:
         os.killpg(proc.pid, sig)
         proc.wait(30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
+    except ProcessLookupError:
+        return  # already gone (the worker drill's SIGKILL)
+    except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
@@ -149,69 +153,55 @@ def _account(ids):
     return statuses, per_job
 
 
-def drill(kind: str, frames, env_base, client_factory) -> dict:
+def _job_ids(answers) -> list[int]:
+    return [job for _, _, jobs in answers for job in jobs]
+
+
+def drill(kind: str, frames, env, client_factory) -> dict:
+    """Start a worker, warm its OCR reader with two frames, then do the drill's fault."""
     from django.conf import settings
+    from django.db import connection
 
     from ingest import services
     from ingest.models import FrameJob
 
     client, token = client_factory()
-    env = dict(env_base)
     result = {"drill": kind}
-    if kind == "redis":
-        worker = _worker(env, "redisdrill")
-        try:
-            ids = [j for _, _, jobs in _post(client, token, frames[:2], "warm") for j in jobs]
-            assert _wait_done(ids, 300), "warm-up frames not read"
+    workers = [_worker(env, f"{kind}drill")]
+    try:
+        assert _wait_done(_job_ids(_post(client, token, frames[:2], f"{kind}-warm")), 300), "warm-up frames not read"
+        if kind == "redis":
             REDIS.stop()
-            answers = _post(client, token, frames[2:8], "down")
+            answers = _post(client, token, frames[2:8], f"{kind}-run")
+            ids = _job_ids(answers)
             result["uploads_while_down"] = [a[0] for a in answers]
             result["upload_seconds_max"] = round(max(a[1] for a in answers), 2)
-            down_ids = [j for _, _, jobs in answers for j in jobs]
-            result["received_while_down"] = FrameJob.objects.filter(pk__in=down_ids, status="received").count()
+            result["received_while_down"] = FrameJob.objects.filter(pk__in=ids, status="received").count()
             REDIS.start()
             time.sleep(3)  # the worker reconnects on its own
-            later = services.sweep_stuck(now=FrameJob.objects.latest("received_at").received_at
-                                         + __import__("datetime").timedelta(
-                                             seconds=settings.ALPR_INGEST_STUCK_SECONDS + 1))
-            result["requeued_by_sweeper"] = len(later)
-            result["all_read"] = _wait_done(down_ids, 300)
-            ids = down_ids
-        finally:
-            _kill(worker)
-    elif kind == "postgres":
-        worker = _worker(env, "pgdrill")
-        try:
-            ids = [j for _, _, jobs in _post(client, token, frames[:2], "pgwarm") for j in jobs]
-            assert _wait_done(ids, 300), "warm-up frames not read"
-            answers = _post(client, token, frames[2:10], "pgrun")
-            ids = [j for _, _, jobs in answers for j in jobs]
+            # The sweeper's next run, as if the stuck interval had passed.
+            later = FrameJob.objects.latest("received_at").received_at + timedelta(
+                seconds=settings.ALPR_INGEST_STUCK_SECONDS + 1)
+            result["requeued_by_sweeper"] = len(services.sweep_stuck(now=later))
+        elif kind == "postgres":
+            ids = _job_ids(_post(client, token, frames[2:10], f"{kind}-run"))
             time.sleep(1.5)  # the worker is in the middle of the batch
-            from django.db import connection
-
             connection.close()
             started = time.perf_counter()
             PG.restart()
             result["restart_seconds"] = round(time.perf_counter() - started, 1)
-            result["all_read"] = _wait_done(ids, 600)
-        finally:
-            _kill(worker)
-    else:  # worker
-        worker = _worker(env, "killdrill")
-        try:
-            ids = [j for _, _, jobs in _post(client, token, frames[:2], "kwarm") for j in jobs]
-            assert _wait_done(ids, 300), "warm-up frames not read"
-            answers = _post(client, token, frames[2:4], "krun")
-            ids = [j for _, _, jobs in answers for j in jobs]
+        else:  # worker
+            ids = _job_ids(_post(client, token, frames[2:4], f"{kind}-run"))
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and not FrameJob.objects.filter(pk__in=ids, status="processing").exists():
                 time.sleep(0.05)
-            _kill(worker, signal.SIGKILL)
+            _kill(workers[0], signal.SIGKILL)
             result["killed_while_processing"] = True
-            worker = _worker(env, "killdrill2")
-            # The broker redelivers an unacknowledged task after its visibility timeout.
-            result["all_read"] = _wait_done(ids, 300)
-        finally:
+            # A new worker: the broker redelivers the unacknowledged task after its visibility timeout.
+            workers.append(_worker(env, f"{kind}drill2"))
+        result["all_read"] = _wait_done(ids, 600)
+    finally:
+        for worker in workers:
             _kill(worker)
     statuses, per_job = _account(ids)
     result["frames"] = len(ids)

@@ -131,8 +131,6 @@ class Recorder:
 
 
 def sign_in(session, base, username):
-    import requests  # noqa: F401 - the session's library
-
     page = session.get(f"{base}/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     response = session.post(f"{base}/login/", data={"username": username, "password": PASSWORD, "acknowledge": "on",

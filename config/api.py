@@ -7,6 +7,7 @@ operation (found by schemathesis, issue 8).
 """
 
 from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found, server_error
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from audits.refusals import record_refusal
-from lib.errors import DomainError
+from lib.errors import DomainError, error_body
 
 # The answers any operation can give besides its own: bad input, no or bad credentials,
 # refused (training gate, role, re-authentication), not found (or not yours), wrong
@@ -32,13 +33,6 @@ class ErrorSerializer(serializers.Serializer):
                                        help_text="Validation failures by input field.")
 
     error = Inner()
-
-
-def _error(code: str, message: str, status: int, fields=None) -> dict:
-    body = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return {"error": body}
 
 
 def _flatten(detail, prefix="") -> dict[str, list[str]]:
@@ -63,20 +57,20 @@ def exception_handler(exc, context):
         # The API's 404s are the same access refusals as the pages' (audits.refusals).
         record_refusal(context["request"])
     if isinstance(exc, DomainError):
-        return Response(_error(exc.code, exc.message, exc.http_status), status=exc.http_status)
+        return Response(error_body(exc.code, exc.message), status=exc.http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, ValidationError):
-        response.data = _error("invalid", "The input is not valid.", response.status_code, _flatten(exc.detail))
+        response.data = error_body("invalid", "The input is not valid.", _flatten(exc.detail))
     elif isinstance(exc, APIException):
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else "error"
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        response.data = _error(code, str(message), response.status_code)
+        response.data = error_body(code, str(message))
     else:  # Http404 / PermissionDenied from Django, mapped by DRF
         code = "not_found" if response.status_code == 404 else "permission_denied"
-        response.data = _error(code, str(response.data.get("detail", "")), response.status_code)
+        response.data = error_body(code, str(response.data.get("detail", "")))
     return response
 
 
@@ -104,18 +98,14 @@ def paginated(serializer_class, name: str):
 def api_not_found(request, exception=None):
     """handler404 for the API: a URL under /api/ that matches nothing (e.g. a malformed
     id) gets the same JSON error as any other API 404; pages keep Django's HTML page."""
-    from django.views.defaults import page_not_found
-
     if request.path.startswith("/api/"):
-        return JsonResponse(_error("not_found", "Not found.", 404), status=404)
+        return JsonResponse(error_body("not_found", "Not found."), status=404)
     return page_not_found(request, exception)
 
 
 def api_server_error(request):
-    from django.views.defaults import server_error
-
     if request.path.startswith("/api/"):
-        return JsonResponse(_error("server_error", "Internal error; it has been logged.", 500), status=500)
+        return JsonResponse(error_body("server_error", "Internal error; it has been logged."), status=500)
     return server_error(request)
 
 

@@ -22,6 +22,7 @@ from config.api import ErrorSerializer
 from hotlists import feeds, selectors, services
 from hotlists.matching import current_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest
+from lib.errors import error_body
 
 
 class HotlistOutput(serializers.Serializer):
@@ -168,8 +169,7 @@ def device_hotlist(request):
     if camera is None:
         record_access(action="hotlist.device_download", request=request, outcome=AccessEvent.Outcome.DENIED,
                       detail="missing, unknown or revoked camera token")
-        return JsonResponse({"error": {"code": "not_authenticated", "message": "Send a valid camera token."}},
-                            status=401)
+        return JsonResponse(error_body("not_authenticated", "Send a valid camera token."), status=401)
     version = current_version()
     etag = f'"hotlists-{version}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:

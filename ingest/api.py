@@ -13,6 +13,7 @@ from alpr.devices import camera_from_request
 from alpr.models import Camera
 from ingest.models import FrameJob
 from ingest.services import frame_receive
+from lib.errors import error_body
 
 
 def _job_json(job: FrameJob, created: bool) -> dict:
@@ -30,11 +31,11 @@ def camera_frames(request):
     camera_error = "" if camera is not None else "unknown, inactive or revoked camera token"
     files = request.FILES.getlist("frame")
     if not files:
-        return JsonResponse({"error": {"code": "no_frames", "message": "Send one or more files in the 'frame' field."}},
+        return JsonResponse(error_body("no_frames", "Send one or more files in the 'frame' field."),
                             status=401 if camera is None else 400)
     if len(files) > settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST:
-        return JsonResponse({"error": {"code": "too_many_frames", "message":
-                                       f"At most {settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST} frames per request."}},
+        return JsonResponse(error_body("too_many_frames",
+                                       f"At most {settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST} frames per request."),
                             status=400)
     times = request.POST.getlist("captured_at")
     jobs = []

@@ -4,6 +4,14 @@ turns it into one error shape, so every refusal reads the same everywhere."""
 from __future__ import annotations
 
 
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    """The API's one error shape: {"error": {"code", "message", "fields"?}}."""
+    body = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return {"error": body}
+
+
 class DomainError(Exception):
     """A rule of the policy or the workflow refused the operation."""
 

@@ -109,12 +109,11 @@ def verify_second_factor(client, user):
     """Give the signed-in test client's session the second factor, as the two-factor page
     would after a correct code (django-otp keeps the device's id in the session)."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.mfa import AUTHENTICATED_RECENTLY_AT
+    from tests.factories import authenticator
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Test authenticator", confirmed=True)
+    device = authenticator(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[AUTHENTICATED_RECENTLY_AT] = int(timezone.now().timestamp())

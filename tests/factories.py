@@ -53,14 +53,17 @@ def current_code(username: str) -> str:
     """The code the member's authenticator app would show now (one is enrolled for them if
     they have none). A code is accepted once, so a second sign-in within the same 30
     seconds uses the next one (TOTP accepts one step of drift)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from accounts.models import User
 
-    user = User.objects.get(username=username)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+    return totp_code(authenticator(User.objects.get(username=username)))
+
+
+def authenticator(user):
+    """The member's confirmed authenticator app, enrolled for them if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="Test authenticator", confirmed=True)
-    return totp_code(device)
 
 
 def totp_code(device) -> str:

@@ -324,7 +324,7 @@ def _kwargs(name: str, pattern: URLPattern, world, user) -> dict:
     return kwargs
 
 
-def _clients(world):
+def _clients():
     clients = {"anonymous": Client()}
     for username in PERSONAS[1:]:
         client = Client()
@@ -343,7 +343,7 @@ def _row(codes: dict[str, str]) -> str:
 
 def test_every_url_and_admin_page_answers_every_persona_as_the_table_says(world):
     # One test, so the demo world (frames through OCR) is built once.
-    clients = _clients(world)
+    clients = _clients()
     _check_urls(world, clients)
     _check_admin(clients)
     _check_other_peoples_ids(world)

@@ -85,3 +85,16 @@ def test_it_never_overwrites(data):
     call_command("backup", str(dest))
     with pytest.raises(CommandError, match="not empty"):
         call_command("backup", str(dest))
+    # Nor restores over files already there: refused before any database is created.
+    occupied = data / "occupied-media"
+    occupied.mkdir()
+    (occupied / "keep.txt").write_text("someone's file")
+    url, name = _restore_target(data)
+    try:
+        with pytest.raises(CommandError, match="not empty"):
+            call_command("restore_backup", str(dest), database_url=url, media_root=str(occupied))
+        assert (occupied / "keep.txt").read_text() == "someone's file"
+        if name is None:
+            assert not (data / "restored.sqlite3").exists()
+    finally:
+        _drop(name)

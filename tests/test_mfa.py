@@ -101,16 +101,18 @@ def test_it_refuses_a_replayed_code_and_an_offsite_next(personas, client, django
     assert again.status_code == 200  # the same code does not work twice
 
 
-def test_repeated_wrong_codes_are_throttled(personas, client):
+def test_repeated_wrong_codes_are_throttled(personas, client, settings):
+    # A 30-second delay (production: 1 s, doubling) so a slow test machine cannot outlast it.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30
     auditor = personas["auditor"]
     device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     _password_sign_in(client, auditor)
     client.post("/mfa/verify/", {"token": "000000" if totp_code(device) != "000000" else "111111"})
-    # Right after a failure even the right code waits out the delay (1 s, doubling).
+    # Right after a failure even the right code waits out the delay.
     assert client.post("/mfa/verify/", {"token": totp_code(device)}).status_code == 200
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
-    device.throttling_failure_timestamp = timezone.now() - timedelta(seconds=2)
+    device.throttling_failure_timestamp = timezone.now() - timedelta(seconds=31)
     device.save()
     assert client.post("/mfa/verify/", {"token": totp_code(device)}).status_code == 302
 

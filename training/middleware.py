@@ -8,6 +8,7 @@ from django.shortcuts import render
 from audits import actions
 from audits.models import AccessEvent
 from audits.services import record_access
+from lib.errors import error_body
 from training.gate import is_exempt
 from training.selectors import training_status
 
@@ -41,10 +42,7 @@ class TrainingGateMiddleware:
         user = request.user
         if not user.is_authenticated:
             if _is_api(request):
-                return JsonResponse(
-                    {"error": {"code": "not_authenticated", "message": "Sign in or send an API token."}},
-                    status=401,
-                )
+                return JsonResponse(error_body("not_authenticated", "Sign in or send an API token."), status=401)
             return redirect_to_login(request.get_full_path())
         status = request.training_status
         if status.is_current:
@@ -63,5 +61,5 @@ class TrainingGateMiddleware:
             f"(DGO I-12 C.3.a). Contact {settings.ALPR_CONTACT} to record a completed course."
         )
         if _is_api(request):
-            return JsonResponse({"error": {"code": "training_required", "message": message}}, status=403)
+            return JsonResponse(error_body("training_required", message), status=403)
         return render(request, "training/required.html", {"status": status, "message": message}, status=403)
