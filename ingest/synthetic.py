@@ -50,7 +50,11 @@ def random_plate(rng: random.Random) -> str:
 
 
 def render_plate(text: str, state: str = "CA", *, rng: random.Random | None = None, height: int = 120) -> np.ndarray:
-    """A plate image: light background, border, state name on top, characters below."""
+    """A plate image: light background, border, state name on top, characters below.
+
+    The characters are drawn in a bold condensed sans from Debian's DejaVu or Liberation
+    fonts, close to the dies states stamp plates with; OpenCV's Hershey font is the
+    fallback where neither is installed (see `plate_font`)."""
     rng = rng or random.Random(0)
     width = height * 2
     bg = tuple(int(v) for v in np.clip(np.array([245, 245, 245]) - rng.randint(0, 25), 0, 255))
@@ -58,8 +62,20 @@ def render_plate(text: str, state: str = "CA", *, rng: random.Random | None = No
     ink = (110, 30, 20) if state == "CA" else (40, 40, 40)
     cv2.rectangle(plate, (3, 3), (width - 4, height - 4), (60, 60, 60), 3)
     name = STATE_NAMES.get(state, state)
-    cv2.putText(plate, name, (int(width * 0.3), int(height * 0.2)), cv2.FONT_HERSHEY_TRIPLEX, height / 220,
-                (40, 40, 160), 1, cv2.LINE_AA)
+    if (label_font := plate_font(DEMO_LABEL_FONT_FILES)) is not None:
+        mask = _text_mask(name, label_font, rng)
+        nh = max(4, int(height * 0.16))
+        nw = min(int(width * 0.6), nh * mask.shape[1] // max(1, mask.shape[0]))
+        _paint(plate, mask, ((width - nw) // 2, int(height * 0.07), nw, nh), (40, 40, 160))
+    else:
+        cv2.putText(plate, name, (int(width * 0.3), int(height * 0.2)), cv2.FONT_HERSHEY_TRIPLEX, height / 220,
+                    (40, 40, 160), 1, cv2.LINE_AA)
+    if (font := plate_font()) is not None:
+        mask = _text_mask(text, font, rng)
+        ch = int(height * 0.42)  # a Californian plate's proportions: a margin of a character each side
+        cw = min(int(width * 0.78), ch * mask.shape[1] // max(1, mask.shape[0]))
+        _paint(plate, mask, ((width - cw) // 2, int(height * 0.34), cw, ch), ink)
+        return plate
     font = cv2.FONT_HERSHEY_DUPLEX
     scale = height / 42
     thickness = max(2, height // 30)
@@ -172,6 +188,19 @@ def _truetype(name: str, size: int):
 def available_fonts(names=PLATE_FONT_FILES) -> list[str]:
     """The font files of `names` present on this machine (may be none)."""
     return [n for n in names if any((folder / n).is_file() for folder in FONT_DIRS)]
+
+
+# The demo's and the tests' plates: one fixed font, the first of these installed, so a
+# frame rendered for a seed looks the same on every machine with the same fonts.
+DEMO_PLATE_FONT_FILES = ("DejaVuSansCondensed-Bold.ttf", "LiberationSansNarrow-Bold.ttf", "DejaVuSans-Bold.ttf")
+DEMO_LABEL_FONT_FILES = ("DejaVuSerif-Bold.ttf", "LiberationSerif-Bold.ttf", "DejaVuSans-Bold.ttf")
+
+
+def plate_font(names=None) -> str | None:
+    """The demo renderer's font for plate characters (or, given `names`, the first of
+    those installed); None where no TrueType font is installed (Hershey is used)."""
+    found = available_fonts(names or DEMO_PLATE_FONT_FILES)
+    return found[0] if found else None
 
 
 def _text_mask(text: str, font, rng: random.Random) -> np.ndarray:

@@ -32,9 +32,8 @@ def test_it_ships_the_model_in_the_repo_within_25_mb():
     assert sum(p.stat().st_size for p in MODEL_DIR.iterdir() if p.is_file()) <= 25 * 1024 * 1024
 
 
-def test_it_is_found_beside_the_code_and_selected_by_setting():
-    # Selecting it is ALPR_OCR_RECOG_NETWORK=plate_en alone (see config/settings.py for
-    # why the stock model is still the default).
+def test_it_is_the_default_recogniser_found_beside_the_code():
+    assert settings.ALPR_OCR_RECOG_NETWORK == "plate_en"
     assert Path(settings.ALPR_OCR_USER_NETWORK_DIR).resolve() == MODEL_DIR
     assert not is_stock_network("plate_en") and is_stock_network("english_g2")
 
@@ -46,8 +45,9 @@ def test_it_loads_offline_and_reads_rendered_plates():
     plates = [synthetic.random_plate(rng) for _ in range(20)]
     exact = sum(read_crop(reader, render_frame(p, "CA", seed=1000 + i).crop) == p
                 for i, p in enumerate(plates))
-    # Measured 10/20 read whole (14/20 through the pipeline); an untrained or broken model reads ~0.
-    assert exact >= 8, f"{exact}/20 rendered plates read exactly"
+    # Measured 16/20 read whole (the misses drop one of two equal neighbours, 7BAC338 as
+    # 7BAC38, or read S as 5); an untrained or broken model reads ~0.
+    assert exact >= 12, f"{exact}/20 rendered plates read exactly"
 
 
 def test_it_keeps_the_stock_model_selectable():
@@ -75,6 +75,17 @@ def test_it_renders_training_plates_without_font_files(monkeypatch, tmp_path):
     plate, (x, y, w, h) = synthetic.render_training_plate("ABC1234", random.Random(3))
     assert plate.shape[0] == 96 and plate.shape[1] > 150
     assert 0 <= x < x + w <= plate.shape[1] and 0 <= y < y + h <= plate.shape[0]
+
+
+def test_demo_plates_fall_back_to_opencv_fonts_without_font_files(monkeypatch, tmp_path):
+    with_fonts = synthetic.render_plate("7ABC123", rng=random.Random(1))
+    monkeypatch.setattr(synthetic, "FONT_DIRS", (tmp_path,))
+    assert synthetic.plate_font() is None
+    hershey = synthetic.render_plate("7ABC123", rng=random.Random(1))
+    assert hershey.shape == with_fonts.shape
+    if synthetic.available_fonts(synthetic.DEMO_PLATE_FONT_FILES):  # drawn differently, not blank
+        assert (hershey != with_fonts).any()
+    assert (hershey < 160).any()  # the characters are there
 
 
 def test_it_trains_end_to_end_on_a_tiny_synthetic_set(tmp_path):
