@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from ingest.pipeline import boxes_overlap, read_plates
-from ingest.pipeline.locate import locate_plates
+from ingest.pipeline.locate import character_count, locate_plates
 from ingest.pipeline.recognize import character_span, enhance
 from ingest.pipeline.select import plate_shape_score
 from ingest.synthetic import render_frame
@@ -33,6 +33,14 @@ def test_locate_finds_the_rendered_plate():
     frame = render_frame("7ABC123", "CA", seed=3)
     candidates = locate_plates(frame.image)
     assert any(boxes_overlap(c.box, frame.plate_box) for c in candidates[:3])
+
+
+def test_locate_counts_the_characters_of_a_plate_not_of_a_flat_region():
+    frame = render_frame("7ABC123", "CA", seed=3)
+    gray = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+    x, y, w, h = frame.plate_box
+    assert 6 <= character_count(gray, frame.plate_box) <= 8  # seven characters; "California" is smaller
+    assert character_count(gray, (5, 5, w, h)) == 0  # the sky: no characters
 
 
 def test_character_span_leaves_out_the_frame():
