@@ -192,9 +192,10 @@ def synthetic_sample(rng: random.Random) -> tuple[np.ndarray, str]:
 
 
 def scene_sample(rng: random.Random) -> tuple[np.ndarray, str]:
-    """A plate from the demo's own scene renderer (ingest.synthetic.render_frame: Hershey
-    characters, California layout), cropped from the frame as a candidate would be; its
-    seeds are drawn far above the handful the demo and the tests use."""
+    """A plate from the demo's own scene renderer (ingest.synthetic.render_frame: its fixed
+    TrueType font, Hershey where none is installed; California layout), cropped from the
+    frame as a candidate would be; its seeds are drawn far above the handful the demo and
+    the tests use."""
     text = random_plate(rng)
     frame = render_frame(text, rng.choice(list(STATE_NAMES)), seed=rng.randrange(10**6, 10**9),
                          size=rng.choice([(1280, 720), (960, 540), (640, 360)]))
