@@ -51,6 +51,10 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Reset two-factor sign-in (lost phone): enrol again at next sign-in",
                   permissions=["reset_second_factor"])
     def reset_second_factor(self, request, queryset):
+        # Issue 18: whoever removes another member's second factor confirms who they are
+        # first (a stolen session or a token must not be enough to weaken sign-in).
+        if (refusal := mfa.reauthentication_response(request)) is not None:
+            return refusal
         for user in queryset:
             mfa.second_factor_reset(user=user, by=request.user, request=request)
         messages.success(request, "Second factor removed; each member enrols a new app at the next sign-in.")

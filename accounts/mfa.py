@@ -197,8 +197,10 @@ def _clean(token: str) -> str:
 
 def authenticated_recently(request) -> bool:
     session = getattr(request, "session", None)
-    if session is None or not session.get("_auth_user_id"):
-        return False  # API tokens never count: a privileged action needs a person signing in
+    if session is None or not session.get("_auth_user_id") or getattr(request, "alpr_token_authenticated", False):
+        # API tokens never count, even beside someone's session cookie: a privileged
+        # action needs a person signing in.
+        return False
     last = session.get(AUTHENTICATED_RECENTLY_AT)
     return last is not None and time.time() - last <= settings.ALPR_REAUTH_SECONDS
 

@@ -32,12 +32,27 @@ def _token_user(request, fallback):
     return result[0] if result else fallback
 
 
+API_PREFIX = "/api/"
+
+
+def is_token_request(request) -> bool:
+    """True when the caller was authenticated by an API token rather than a session."""
+    return getattr(request, "alpr_token_authenticated", False)
+
+
 class TokenAuthenticationMiddleware:
+    """API tokens open the API and nothing else (issue 18, defect 1): on any other path
+    (web pages, the Django admin, the auditors' CSV exports) the header is ignored, so a
+    token can never stand in for a session that gave its second factor. A request that
+    carries a token is marked so that DRF does not also treat it as a session caller (and
+    ask it for a CSRF token it cannot have: defect 2; see config.api.SessionAuthentication)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if b"token" in get_authorization_header(request)[:6].lower():
+        if request.path.startswith(API_PREFIX) and get_authorization_header(request)[:6].lower() == b"token ":
+            request.alpr_token_authenticated = True
             current = request.user
             request.user = SimpleLazyObject(lambda: _token_user(request, current))
         return self.get_response(request)
@@ -112,6 +127,8 @@ class TwoFactorGateMiddleware:
         session = getattr(request, "session", None)
         if session is None or not session.get("_auth_user_id") or not request.user.is_authenticated:
             return None
+        if is_token_request(request):
+            return None  # the caller is the token's owner, not the session's
         match = request.resolver_match
         name = match.view_name if match else None
         if name in TWO_FACTOR_OPEN_URL_NAMES or name in EXEMPT_DEVICE_URL_NAMES:

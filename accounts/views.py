@@ -137,7 +137,8 @@ def mfa_setup(request):
         form.add_error("token", "That code does not match. Check the phone's clock and try the next code.")
     context = {
         "form": form, "next": _next_url(request), "secret": b32encode(device.bin_key).decode(),
-        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - markup drawn by qrcode from our own URI "required": mfa.second_factor_required(request.user),
+        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - markup drawn by qrcode from our own URI
+        "required": mfa.second_factor_required(request.user),
     }
     return render(request, "accounts/mfa_setup.html", context)
 

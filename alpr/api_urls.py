@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alpr import api
+from alpr import api, views
 
 app_name = "alpr_api"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("searches/", api.SearchRunApi.as_view(), name="searches"),
     path("searches/<int:pk>/reads/", api.SearchReadsApi.as_view(), name="search_reads"),
     path("searches/<int:pk>/reads/<int:read_id>/", api.SearchReadDetailApi.as_view(), name="search_read"),
+    # The signed image links of the API's reads (the same view and checks as the web's).
+    path("images/<str:token>/", views.read_image, name="read_image"),
 ]

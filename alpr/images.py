@@ -15,11 +15,13 @@ MAX_AGE_SECONDS = 15 * 60
 KINDS = ("frame", "crop")
 
 
-def image_url(*, read, kind: str, user) -> str:
+def image_url(*, read, kind: str, user, api: bool = False) -> str:
+    """The web URL, or with `api` the same image under /api/ (API tokens open nothing
+    outside /api/: issue 18)."""
     if kind not in KINDS:
         raise ValueError(kind)
     token = signing.dumps({"r": read.pk, "k": kind, "u": user.pk}, salt=SALT, compress=True)
-    return reverse("alpr:read_image", args=[token])
+    return reverse("alpr_api:read_image" if api else "alpr:read_image", args=[token])
 
 
 def image_claim(token: str, *, user) -> tuple[int, str] | None:

@@ -156,3 +156,16 @@ def dispositions(db):
     from alpr.dispositions import ensure_default_codes
 
     ensure_default_codes()
+
+
+def session_api_client(user):
+    """An API client signed in by session, as a browser page's script would call the
+    API: CSRF enforced (issue 18: Django's test clients skip it unless told), with the
+    CSRF cookie a page sets and the header that carries it."""
+    from rest_framework.test import APIClient
+
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_login(user)
+    api.get("/")  # a page with a form sets the CSRF cookie
+    api.credentials(HTTP_X_CSRFTOKEN=api.cookies["csrftoken"].value)
+    return api

@@ -495,7 +495,7 @@ def _check_other_peoples_ids(world):
     payload_refusal = _refusals(users["officer"], object_type="alpr:hold_new").get()
     assert payload_refusal.data_elements == {"param:search": str(world["search"].pk)}
     # The API answers the same, and logs the same.
-    api = APIClient()
+    api = APIClient(enforce_csrf_checks=True)
     api.force_login(users["officer"])
     assert api.get(f"/api/hits/{covert_hit.pk}/").status_code == 404
     assert _refusals(users["officer"], object_type="alpr_api:hit", object_id=str(covert_hit.pk)).exists()

@@ -16,7 +16,7 @@ from tests import factories
 @pytest.fixture
 def api():
     def make(user):
-        client = APIClient()
+        client = APIClient(enforce_csrf_checks=True)
         client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
         return client
 
@@ -76,7 +76,7 @@ def test_roles_and_outsiders(api, personas, cam):
     assert api(personas["investigator"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
     assert api(personas["outsider"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
     assert api(personas["untrained"]).post("/api/searches/", _search_body(), format="json").status_code == 403
-    assert APIClient().get("/api/hits/").status_code == 401
+    assert APIClient(enforce_csrf_checks=True).get("/api/hits/").status_code == 401
 
 
 def test_hit_workflow_through_the_api(api, personas, cam, dispositions):
@@ -114,5 +114,5 @@ def test_covert_hits_are_invisible_through_the_api(api, personas, cam):
 
 
 def test_the_schema_is_behind_login(api, personas):
-    assert APIClient().get("/api/schema/").status_code == 401
+    assert APIClient(enforce_csrf_checks=True).get("/api/schema/").status_code == 401
     assert api(personas["analyst"]).get("/api/schema/").status_code == 200

@@ -7,10 +7,11 @@ from rest_framework.test import APIClient
 
 from hotlists import services
 from hotlists.models import Hotlist
+from tests.conftest import session_api_client
 
 
 def _api(user):
-    client = APIClient()
+    client = APIClient(enforce_csrf_checks=True)
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
 
@@ -36,8 +37,11 @@ def test_request_and_decide_through_the_api(personas, bolo):
     by_token = _api(personas["administrator"]).post(f"/api/hotlists/requests/{pk}/decision/",
                                                     {"action": "disapprove"}, format="json")
     assert by_token.status_code == 403 and by_token.json()["error"]["code"] == "reauthentication_required"
-    session = APIClient()
-    session.force_login(personas["administrator"])
+    no_csrf = APIClient(enforce_csrf_checks=True)
+    no_csrf.force_login(personas["administrator"])
+    refused = no_csrf.post(f"/api/hotlists/requests/{pk}/decision/", {"action": "disapprove"}, format="json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["error"]["message"]
+    session = session_api_client(personas["administrator"])
     decided = session.post(f"/api/hotlists/requests/{pk}/decision/",
                            {"action": "disapprove", "note": "Insufficient link"}, format="json")
     assert decided.status_code == 200 and decided.json()["status"] == "disapproved"

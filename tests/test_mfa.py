@@ -202,7 +202,7 @@ def test_an_approval_needs_an_authentication_from_the_last_15_minutes(personas, 
 
 
 def test_an_api_token_alone_cannot_approve(personas, pending_request):
-    api = APIClient()
+    api = APIClient(enforce_csrf_checks=True)
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=personas['administrator']).key}")
     response = api.post(f"/api/hotlists/requests/{pending_request.pk}/decision/", {"action": "approve"},
                         format="json")

@@ -1,0 +1,106 @@
+"""Issue 18: the defects a security review found, each with the test that failed before
+its fix. The attacks are a hostile insider's: a member's own token, cookie and session."""
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from accounts.mfa import AUTHENTICATED_RECENTLY_AT
+from audits import actions
+from audits.models import AccessEvent
+
+
+def _token(user) -> str:
+    return f"Token {Token.objects.get_or_create(user=user)[0].key}"
+
+
+# --- Defect 1: a staff member's API token opened the admin and every web page ----------
+
+@pytest.mark.parametrize(("persona", "url"), [
+    ("administrator", "/admin/audits/accessevent/"),
+    ("administrator", "/admin/accounts/user/"),
+    ("administrator", "/designations/"),
+    ("administrator", "/sharing/"),
+    ("auditor", "/audits/log.csv"),
+    ("analyst", "/alpr/search/"),
+])
+def test_it_opens_no_web_or_admin_page_to_an_api_token(personas, persona, url):
+    response = Client(enforce_csrf_checks=True).get(url, HTTP_AUTHORIZATION=_token(personas[persona]))
+    assert response.status_code in (302, 404), response.status_code
+    if response.status_code == 302:
+        assert "login" in response["Location"]
+
+
+def test_it_refuses_the_admins_second_factor_reset_to_a_token(personas):
+    officer = personas["officer"]
+    TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=_token(personas["administrator"]))
+    client.get("/admin/accounts/user/")
+    csrf = client.cookies.get("csrftoken")
+    client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk],
+                                          "csrfmiddlewaretoken": csrf.value if csrf else ""})
+    assert TOTPDevice.objects.filter(user=officer).exists()
+    assert not AccessEvent.objects.filter(action=actions.AUTH_MFA_RESET).exists()
+
+
+def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(personas, client, admin_user):
+    officer = personas["officer"]
+    TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    session[AUTHENTICATED_RECENTLY_AT] = int(time.time()) - 16 * 60
+    session.save()
+    refused = client.post("/admin/accounts/user/", {"action": "reset_second_factor",
+                                                    "_selected_action": [officer.pk]})
+    assert refused.status_code == 302 and refused["Location"].startswith("/reauthenticate/")
+    assert TOTPDevice.objects.filter(user=officer).exists()
+
+
+def test_a_token_beside_a_recent_session_is_no_reauthentication(personas, client):
+    """A token holder who also carries their own freshly re-authenticated session cookie
+    must not lend that freshness to the token's owner."""
+    from hotlists import services as hotlist_services
+    from hotlists.models import Hotlist
+
+    hotlist = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
+                                              purpose=Hotlist.Purpose.BURGLARY)
+    pending = hotlist_services.request_submit(
+        requester=personas["investigator"], hotlist=hotlist, plate="6LMN903", case_number="26-1", state="CA",
+        vehicle_description="Black Camry", justification="Robbery suspect vehicle")
+    client.force_login(personas["coordinator"])  # fresh session of someone else
+    response = client.post(f"/api/hotlists/requests/{pending.pk}/decision/", {"action": "approve"},
+                           content_type="application/json", HTTP_AUTHORIZATION=_token(personas["administrator"]))
+    assert response.status_code == 403 and response.json()["error"]["code"] == "reauthentication_required"
+
+
+# --- Defect 2: every API write made with a token failed CSRF ---------------------------
+
+def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_it(personas):
+    from hotlists import services as hotlist_services
+    from hotlists.models import Hotlist
+
+    bolo = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
+                                           purpose=Hotlist.Purpose.BURGLARY)
+    body = {"hotlist": bolo.pk, "plate": "6LMN903", "state": "CA", "case_number": "26-004411",
+            "vehicle_description": "Black Camry", "justification": "Burglary suspect vehicle seen leaving"}
+    by_token = Client(enforce_csrf_checks=True).post("/api/hotlists/requests/", body, content_type="application/json",
+                                                     HTTP_AUTHORIZATION=_token(personas["officer"]))
+    assert by_token.status_code == 201, by_token.content
+    cookie = Client(enforce_csrf_checks=True)
+    cookie.force_login(personas["officer"])
+    refused = cookie.post("/api/hotlists/requests/", body, content_type="application/json")
+    assert refused.status_code == 403
+
+
+# --- Defect 9: the enrolment page never said two-factor was required ---------------------
+
+@pytest.mark.password_only
+def test_it_tells_a_member_whose_role_requires_it_that_two_factor_is_required(personas, client):
+    client.force_login(personas["auditor"])
+    page = client.get("/mfa/setup/")
+    assert b"Your role requires two-factor sign-in" in page.content
+    client.force_login(personas["officer"])
+    assert b"Your role requires two-factor sign-in" not in client.get("/mfa/setup/").content
