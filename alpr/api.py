@@ -41,7 +41,8 @@ class ReadOutput(serializers.Serializer):
     def _image(self, obj, kind) -> str | None:
         if not getattr(obj, kind):
             return None
-        return self.context["request"].build_absolute_uri(image_url(read=obj, kind=kind, user=self.context["user"], api=True))
+        url = image_url(read=obj, kind=kind, user=self.context["user"], api=True)
+        return self.context["request"].build_absolute_uri(url)
 
     def get_frame_url(self, obj) -> str | None:
         return self._image(obj, "frame")

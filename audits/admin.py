@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -6,7 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from accounts import roles
-from audits import actions
+from audits import actions, redaction
 from audits.models import (
     AccessEvent,
     AccessLogVerification,
@@ -40,6 +41,26 @@ class AccessEventAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # HT-4 (issue 18): covert entries shown redacted and not found by what they hide.
+    def get_changelist(self, request, **kwargs):
+        return RedactedChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            queryset = redaction.exclude_covert(queryset, request.user)
+        return queryset, may_have_duplicates
+
+    def get_object(self, request, object_id, from_field=None):
+        event = super().get_object(request, object_id, from_field)
+        return redaction.redact([event], request.user)[0] if event is not None else None
+
+
+class RedactedChangeList(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = redaction.redact(self.result_list, request.user)
 
 
 @admin.register(AccessLogVerification)

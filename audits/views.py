@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from audits import actions, services
+from audits import actions, redaction, services
 from audits.forms import AuditOpenForm, ItemReviewForm
 from audits.models import Audit, AuditItem
 from audits.selectors import (
@@ -46,6 +46,11 @@ def _log_query(request):
     filters = {key: request.GET.get(key, "").strip()[:100] for key in LOG_FILTERS}
     events = access_events_search(**filters, since=_day_start(request.GET.get("since")),
                                   until=_day_start(request.GET.get("until")))
+    # HT-4 (issue 18): covert entries are neither found by their plate or case number nor
+    # shown with them (see redaction.redact), except to the administrator and the
+    # responsible investigator. Unfiltered, they are listed, redacted.
+    if filters["case_number"] or filters["data_element"]:
+        events = redaction.exclude_covert(events, request.user)
     return filters, events
 
 
@@ -56,6 +61,7 @@ def index(request):
         raise Http404
     filters, events = _log_query(request)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = redaction.redact(page.object_list, request.user)
     record_access(
         action=actions.ACCESS_LOG_VIEW, user=request.user, request=request, object_type="access_log",
         data_elements={k: v for k, v in filters.items() if v},
@@ -64,6 +70,16 @@ def index(request):
         "page": page, "filters": filters, "request_get": request.GET, "verification": last_verification(),
         "may_audit": may_see_audits(request.user),
     })
+
+
+def _redacted_chunks(events, user, size: int = 2000):
+    batch = []
+    for event in events.iterator(chunk_size=size):
+        batch.append(event)
+        if len(batch) == size:
+            yield from redaction.redact(batch, user)
+            batch = []
+    yield from redaction.redact(batch, user)
 
 
 class _Echo:
@@ -85,7 +101,7 @@ def access_log_export(request):
         yield writer.writerow(["sequence", "occurred_at", "username", "organization", "action", "object_type",
                                "object_id", "data_elements", "purpose", "case_number", "client_address", "outcome",
                                "detail", "entry_hash"])
-        for e in events.order_by("sequence").iterator(chunk_size=2000):
+        for e in _redacted_chunks(events.order_by("sequence"), request.user):
             yield writer.writerow([e.sequence, e.occurred_at.isoformat(), e.username, e.agency_name, e.action,
                                    e.object_type, e.object_id, e.data_elements, e.purpose, e.case_number,
                                    e.client_address or "", e.outcome, e.detail, e.entry_hash])

@@ -56,3 +56,61 @@ def test_the_admin_lists_hide_covert_entries_and_hits(covert, personas, client):
     personas["administrator"].user_permissions.add(
         *Permission.objects.filter(codename__in=["view_hit", "view_hotlistentry"]))
     assert "4TUV771" in client.get("/admin/alpr/hit/").content.decode()
+
+
+def _table(response) -> str:
+    """The log page's table of entries (the filter form above it echoes the search)."""
+    html = response.content.decode()
+    return html[html.index("<table"):]
+
+
+def _log_views(client):
+    """The access log as its readers see it: the page searched by plate and by case
+    number, the unfiltered page, and the CSV."""
+    page = _table(client.get("/audits/"))
+    csv = b"".join(client.get("/audits/log.csv").streaming_content).decode()
+    # (searched last: the reader's own searches are logged with what they typed)
+    by_plate = _table(client.get("/audits/", {"data_element": "4TUV771", "action": "hotlist.request_submit"}))
+    by_case = _table(client.get("/audits/", {"case_number": "26-9"}))
+    return by_plate, by_case, page, csv
+
+
+@pytest.mark.parametrize("name", ["auditor", "coordinator"])
+def test_it_redacts_covert_entries_in_the_access_log_for_oversight_readers(covert, personas, client, name):
+    """Issue 18, defect 3: the log still records the covert work (AU-1); an auditor or the
+    coordinator sees who did what and when, never the plate, list or case number."""
+    from audits.models import AccessEvent
+
+    client.force_login(personas[name])
+    by_plate, by_case, page, csv = _log_views(client)
+    for shown in (page, csv):
+        assert "4TUV771" not in shown and "26-9" not in shown
+    assert "hotlist.request" not in by_plate and "hotlist.request" not in by_case  # not found either
+    assert "hotlist.request_approve" in csv and "[covert: redacted]" in csv
+    # The entries themselves are untouched: the chain still holds the real values.
+    assert AccessEvent.objects.filter(case_number="26-9", data_elements__plate="4TUV771").exists()
+
+
+def test_it_shows_covert_entries_whole_to_the_administrator(covert, personas, client):
+    client.force_login(personas["administrator"])
+    by_plate, by_case, page, csv = _log_views(client)
+    assert "hotlist.request_submit" in by_plate and "hotlist.request_approve" in by_case
+    assert "4TUV771" in page and "4TUV771" in csv
+
+
+def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(covert, personas, client):
+    from django.contrib.auth.models import Permission
+
+    from audits.models import AccessEvent
+
+    auditor = personas["auditor"]
+    auditor.is_staff = True
+    auditor.save()
+    auditor.user_permissions.add(Permission.objects.get(codename="view_accessevent"))
+    client.force_login(auditor)
+    listing = client.get("/admin/audits/accessevent/").content.decode()
+    assert "[covert: redacted]" in listing and "26-9" not in listing
+    assert "0 results" in client.get("/admin/audits/accessevent/", {"q": "26-9"}).content.decode()
+    event = AccessEvent.objects.filter(case_number="26-9").first()
+    detail = client.get(f"/admin/audits/accessevent/{event.pk}/change/").content.decode()
+    assert "4TUV771" not in detail and "26-9" not in detail
