@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import time
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.core.checks import Error, register
 from django.db import transaction
 from django.http import JsonResponse
@@ -175,18 +178,29 @@ def second_factor_reset(*, user: User, by: User, request=None) -> None:
 
 
 def reauthenticate(*, request, password: str, token: str) -> bool:
-    """Password, and the second factor where the member has one."""
+    """Password, and the second factor where the member has one.
+
+    Issue 18 (defect 4): a wrong password here counts against the same lockout as the
+    sign-in page (django-axes, AXES_FAILURE_LIMIT), so a stolen session cannot be used to
+    guess the member's password; at the limit the account locks and the session ends."""
     user = request.user
+    credentials = {"username": user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        logout(request)
+        return False
     ok = user.check_password(password or "")
     if ok and has_second_factor(user):
         ok = second_factor_verify(request=request, token=token) is not None
     if ok:
         request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
         record_access(action=actions.AUTH_REAUTHENTICATED, user=user, request=request)
-    else:
-        record_access(action=actions.AUTH_REAUTH_FAILED, user=user, request=request,
-                      outcome=AccessEvent.Outcome.DENIED)
-    return ok
+        return True
+    record_access(action=actions.AUTH_REAUTH_FAILED, user=user, request=request,
+                  outcome=AccessEvent.Outcome.DENIED)
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request, reauthentication=True)
+    if AxesProxyHandler.is_locked(request, credentials):
+        logout(request)
+    return False
 
 
 def _clean(token: str) -> str:

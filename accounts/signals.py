@@ -43,7 +43,9 @@ def _logged_out(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_failure_recorded")
-def _login_failed(sender, credentials, request=None, **kwargs):
+def _login_failed(sender, credentials, request=None, reauthentication=False, **kwargs):
+    if reauthentication:
+        return  # accounts.mfa.reauthenticate logged it as a failed re-authentication
     username = (credentials or {}).get("username", "") or ""
     user = get_user_model().objects.filter(username=username).first()
     record_access(

@@ -175,6 +175,11 @@ def reauthenticate(request):
                               token=form.cleaned_data["token"]):
             messages.success(request, "Identity confirmed. Submit your action again.")
             return redirect(_next_url(request))
+        if not request.user.is_authenticated:
+            # Too many failures: the account is locked and this session has ended (issue 18).
+            messages.error(request, "Too many failed attempts: the account is locked. An administrator must "
+                                    "release it.")
+            return redirect("accounts:login")
         form.add_error(None, "Password or code not accepted.")
     return render(request, "accounts/reauthenticate.html",
                   {"form": form, "needs_code": needs_code, "next": _next_url(request)})

@@ -104,3 +104,27 @@ def test_it_tells_a_member_whose_role_requires_it_that_two_factor_is_required(pe
     assert b"Your role requires two-factor sign-in" in page.content
     client.force_login(personas["officer"])
     assert b"Your role requires two-factor sign-in" not in client.get("/mfa/setup/").content
+
+
+# --- Defect 4: no throttle on /reauthenticate/ ------------------------------------------
+
+@pytest.mark.password_only
+def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthentications(
+        personas, client, settings):
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    from tests.conftest import PASSWORD
+
+    officer = personas["officer"]
+    client.force_login(officer)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        page = client.post("/reauthenticate/", {"password": "not-the-password", "next": "/"})
+        assert page.status_code == 200 and b"not accepted" in page.content
+    last = client.post("/reauthenticate/", {"password": "not-the-password", "next": "/"})
+    assert last.status_code in (302, 429)  # 429: the lockout page
+    # The session is over, and the right password is no longer accepted anywhere.
+    assert client.get("/").status_code == 302
+    assert AccessEvent.objects.filter(action=actions.AUTH_LOCKOUT, user=officer).exists()
+    assert not authenticate(RequestFactory().post("/login/"), username=officer.username, password=PASSWORD)
+    assert AccessEvent.objects.filter(action=actions.AUTH_REAUTH_FAILED, user=officer).count() >= 5
