@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Issue 18: an oversized frame request is refused before its body is read.
+    "ingest.uploads.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
@@ -234,6 +236,13 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Frame uploads keep at most a frame's worth of each file (issue 18); other uploads
+# pass through to Django's own handlers.
+FILE_UPLOAD_HANDLERS = [
+    "ingest.uploads.BoundedFrameUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -334,6 +343,12 @@ ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION",
 ALPR_INGEST_MAX_BYTES = env_int("ALPR_INGEST_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 ALPR_INGEST_MAX_PIXELS = env_int("ALPR_INGEST_MAX_PIXELS", 40_000_000, minimum=10_000)
 ALPR_INGEST_MAX_FRAMES_PER_REQUEST = env_int("ALPR_INGEST_MAX_FRAMES_PER_REQUEST", 20, minimum=1)
+# Issue 18: a frame request larger than this is refused before it is read (the reverse
+# proxy should refuse it first: client_max_body_size), and of a file over
+# ALPR_INGEST_MAX_BYTES only its SHA-256, its size and this many first bytes are kept.
+ALPR_INGEST_MAX_REQUEST_BYTES = env_int("ALPR_INGEST_MAX_REQUEST_BYTES", 64 * 1024 * 1024,
+                                        minimum=ALPR_INGEST_MAX_BYTES)
+ALPR_INGEST_REJECTED_PREFIX_BYTES = env_int("ALPR_INGEST_REJECTED_PREFIX_BYTES", 64 * 1024, minimum=0)
 ALPR_INGEST_CLOCK_SKEW_SECONDS = env_int("ALPR_INGEST_CLOCK_SKEW_SECONDS", 120, minimum=0)
 # A job still "received" or "processing" this long is re-queued by the sweeper.
 ALPR_INGEST_STUCK_SECONDS = env_int("ALPR_INGEST_STUCK_SECONDS", 300, minimum=10)

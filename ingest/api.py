@@ -44,6 +44,7 @@ def camera_frames(request):
         captured_at = parse_datetime(raw_time) if raw_time else None
         job, created = frame_receive(
             camera=camera, data=upload.read(), source=FrameJob.Source.CAMERA, captured_at=captured_at,
+            size=upload.size, sha256=getattr(upload, "sha256", None),
             original_name=upload.name, content_type=upload.content_type,
             latitude=request.POST.get("latitude"), longitude=request.POST.get("longitude"),
             camera_error=camera_error,

@@ -55,10 +55,16 @@ def _check_capture_time(captured_at: datetime | None, now: datetime) -> None:
 def frame_receive(
     *, camera: Camera | None, data: bytes, source: str, captured_at: datetime | None, original_name: str = "",
     content_type: str = "", latitude=None, longitude=None, submitted_by=None, camera_error: str = "",
+    size: int | None = None, sha256: str | None = None,
 ) -> tuple[FrameJob, bool]:
     """Store one frame and judge it. Returns (job, created); a frame this camera already
-    sent returns its existing job. A rejected frame is kept with its reason."""
-    digest = hashlib.sha256(data).hexdigest()
+    sent returns its existing job. A rejected frame is kept with its reason.
+
+    `size` and `sha256` describe the file as sent when the upload handler kept only part
+    of it (ingest.uploads); an oversized file is kept as its hash, size and first
+    ALPR_INGEST_REJECTED_PREFIX_BYTES bytes, never whole (issue 18, defect 5)."""
+    size = len(data) if size is None else size
+    digest = sha256 or hashlib.sha256(data).hexdigest()
     if camera is not None:
         existing = FrameJob.objects.filter(camera=camera, sha256=digest).first()
         if existing is not None:
@@ -66,6 +72,11 @@ def frame_receive(
     now = timezone.now()
     reason, kind = camera_error, None
     lat = lon = None
+    oversized = size > settings.ALPR_INGEST_MAX_BYTES
+    if oversized:
+        data = data[:settings.ALPR_INGEST_REJECTED_PREFIX_BYTES]
+        reason = reason or (f"file too large: {size:,} bytes (limit {settings.ALPR_INGEST_MAX_BYTES:,}); "
+                            f"kept its SHA-256 and first {len(data):,} bytes")
     if not reason:
         try:
             kind, _, _ = validate_frame_bytes(data)
@@ -81,13 +92,14 @@ def frame_receive(
     job = FrameJob(
         camera=camera, source=source, submitted_by=submitted_by, received_at=now,
         captured_at=captured_at if captured_at is not None and timezone.is_aware(captured_at) else None,
-        latitude=lat, longitude=lon, sha256=digest, size_bytes=len(data), original_name=(original_name or "")[:255],
+        latitude=lat, longitude=lon, sha256=digest, size_bytes=size, original_name=(original_name or "")[:255],
         content_type=(content_type or "")[:100],
         status=FrameJob.Status.REJECTED if reason else FrameJob.Status.RECEIVED,
         reason=reason,
     )
     if data:
-        job.frame.save(f"{digest}.{EXTENSIONS.get(kind, 'bin')}", ContentFile(data), save=False)
+        suffix = "prefix.bin" if oversized else EXTENSIONS.get(kind, "bin")
+        job.frame.save(f"{digest}.{suffix}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
             job.save()
@@ -98,7 +110,7 @@ def frame_receive(
         return FrameJob.objects.get(camera=camera, sha256=digest), False
     log = logger.warning if reason else logger.info
     log("frame job=%s camera=%s source=%s bytes=%s status=%s reason=%s", job.pk, camera.pk if camera else "-",
-        source, len(data), job.status, reason or "-")
+        source, size, job.status, reason or "-")
     return job, True
 
 

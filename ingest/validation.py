@@ -55,7 +55,10 @@ def header_size(data: bytes, kind: str) -> tuple[int, int]:
 
 def check_complete(data: bytes, kind: str) -> None:
     tail = data.rstrip(b"\x00")[-12:]
-    if kind == JPEG and not tail.endswith(b"\xff\xd9"):
+    # Cameras append metadata after the end-of-image marker (issue 18, defect 10): a file
+    # with an end marker somewhere, that decodes, is complete.
+    if kind == JPEG and not tail.endswith(b"\xff\xd9") and (
+            b"\xff\xd9" not in data[4:] or cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) is None):
         raise FrameRejected("truncated JPEG: the end-of-image marker is missing")
     if kind == PNG and b"IEND" not in tail:
         raise FrameRejected("truncated PNG: the end chunk is missing")

@@ -33,7 +33,8 @@ def index(request):
             outcomes = [frame_receive(camera=data["camera"], data=f.read(), source=FrameJob.Source.UPLOAD,
                                       captured_at=data["captured_at"], original_name=f.name,
                                       content_type=f.content_type, latitude=data["latitude"],
-                                      longitude=data["longitude"], submitted_by=user)
+                                      longitude=data["longitude"], submitted_by=user,
+                                      size=f.size, sha256=getattr(f, "sha256", None))
                         for f in data["frames"]]
             record_access(action="ingest.upload", user=user, request=request, object_type="camera",
                           object_id=data["camera"].pk, data_elements={"jobs": [j.pk for j, _ in outcomes]})

@@ -99,10 +99,36 @@ def test_bad_files_are_refused_with_a_reason_and_kept(camera, client, name, cont
 
 
 def test_a_file_over_the_size_limit(camera, client, settings):
+    """Issue 18, defect 5: an oversized file is refused and kept as its SHA-256, size and
+    a bounded prefix, never whole."""
+    import hashlib
+
     _, token = camera
     settings.ALPR_INGEST_MAX_BYTES = 2048
-    response = _post(client, token, [_upload("big.jpg", _frame())])
+    settings.ALPR_INGEST_REJECTED_PREFIX_BYTES = 512
+    content = _frame()
+    response = _post(client, token, [_upload("big.jpg", content)])
     assert response.status_code == 400 and "too large" in response.json()["jobs"][0]["reason"]
+    job = FrameJob.objects.get(pk=response.json()["jobs"][0]["id"])
+    assert job.size_bytes == len(content) > 2048
+    assert job.sha256 == hashlib.sha256(content).hexdigest()
+    assert job.frame.read() == content[:512]
+
+
+def test_a_request_over_the_body_limit_is_refused_before_it_is_read(camera, client, settings):
+    _, token = camera
+    settings.ALPR_INGEST_MAX_REQUEST_BYTES = 4096
+    response = _post(client, token, [_upload("a.jpg", _frame()), _upload("b.jpg", _frame(plate="8XYZ789"))])
+    assert response.status_code == 413 and response.json()["error"]["code"] == "request_too_large"
+    assert not FrameJob.objects.exists()
+
+
+def test_a_jpeg_with_metadata_after_its_end_marker_is_accepted(camera, client):
+    """Issue 18, defect 10: cameras append metadata after the end-of-image marker."""
+    _, token = camera
+    response = _post(client, token, [_upload("meta.jpg", _frame() + b"CAMERA-METADATA lane=2 speed=31" * 4)])
+    assert response.status_code == 202, response.content
+    assert FrameJob.objects.get().status != FrameJob.Status.REJECTED
 
 
 def test_corrupt_pixels_behind_a_valid_header_are_rejected_at_processing(camera, client,
