@@ -12,6 +12,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -144,3 +145,17 @@ class TwoFactorGateMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(error_body("second_factor_required", message), status=403)
         return redirect_to_login(request.get_full_path(), login_url=reverse(target))
+
+
+class NoStoreMiddleware:
+    """Issue 18 (defect 7): pages, exports and API answers carry ALPR data (ID-6); no
+    browser, shared workstation or proxy cache may keep a copy. Static files are served
+    earlier (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

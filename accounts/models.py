@@ -118,6 +118,11 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.is_active and bool(self.role_names.intersection(roles))
 
+    @property
+    def is_home_member(self) -> bool:
+        """A member of the department that runs the system (not another agency's user)."""
+        return self.agency_id is not None and self.agency.is_home
+
 
 class Designation(models.Model):
     """ID-3: the ALPR Administrator designates a named person, in writing, to act for

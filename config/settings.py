@@ -70,6 +70,9 @@ MIDDLEWARE = [
     # Issue 18: an oversized frame request is refused before its body is read.
     "ingest.uploads.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Issue 18: nothing the application answers is stored by a cache (static files are
+    # answered above and stay cacheable).
+    "accounts.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -61,6 +61,10 @@ def approval_queue():
 
 
 def lists_overview(user):
+    # Issue 18 (defect 6): the department's lists, their names and sizes are its own
+    # business; another agency's member sees none of them.
+    if not user.is_home_member:
+        return []
     lists = Hotlist.objects.annotate(
         active_entries=Count("entries", filter=Q(entries__status=HotlistEntry.Status.ACTIVE)))
     if not user.has_role(roles.ADMINISTRATOR, roles.INVESTIGATOR):

@@ -86,6 +86,8 @@ def request_submit(
     serial number come from their account."""
     if not requester.has_role(*REQUESTERS):
         raise NotPermitted("Your role does not request hot-list entries.")
+    if not requester.is_home_member:
+        raise NotPermitted("Only the department's own members request entries on its lists.")
     if hotlist.is_external or not hotlist.active:
         raise DomainError("Entries can be requested only on the department's own active lists.")
     if hotlist.is_covert and not requester.has_role(*COVERT_REQUESTERS):

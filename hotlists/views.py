@@ -24,8 +24,8 @@ def _is_approver(user):
 @login_required
 def index(request):
     user = request.user
-    if not user.has_role(*MEMBERS):
-        raise Http404
+    if not user.has_role(*MEMBERS) or not user.is_home_member:
+        raise Http404  # issue 18: another agency's member sees none of the department's lists
     context = {
         "lists": selectors.lists_overview(user),
         "is_approver": _is_approver(user),
@@ -39,8 +39,8 @@ def index(request):
 @login_required
 def request_new(request):
     user = request.user
-    if not user.has_role(*services.REQUESTERS):
-        raise Http404
+    if not user.has_role(*services.REQUESTERS) or not user.is_home_member:
+        raise Http404  # the form names the department's lists (issue 18, defect 6)
     renews = None
     if request.GET.get("renews") or request.POST.get("renews"):
         renews = selectors.request_for_user(user=user, pk=request.GET.get("renews") or request.POST.get("renews"))

@@ -128,3 +128,29 @@ def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthen
     assert AccessEvent.objects.filter(action=actions.AUTH_LOCKOUT, user=officer).exists()
     assert not authenticate(RequestFactory().post("/login/"), username=officer.username, password=PASSWORD)
     assert AccessEvent.objects.filter(action=actions.AUTH_REAUTH_FAILED, user=officer).count() >= 5
+
+
+# --- Defect 6: another agency's officer saw the department's hot-list names and sizes ---
+
+def test_it_shows_another_agencys_member_none_of_the_departments_lists(personas, client):
+    from hotlists import services as hotlist_services
+    from hotlists.models import Hotlist
+
+    hotlist_services.hotlist_create(name="Burglary series BOLO", source=Hotlist.Source.CUSTOM_BOLO,
+                                    purpose=Hotlist.Purpose.BURGLARY)
+    client.force_login(personas["outsider"])
+    assert client.get("/hotlists/").status_code == 404
+    assert client.get("/hotlists/requests/new/").status_code == 404
+    listed = Client(enforce_csrf_checks=True).get("/api/hotlists/", HTTP_AUTHORIZATION=_token(personas["outsider"]))
+    assert listed.status_code == 200 and listed.json() == []
+    client.force_login(personas["officer"])
+    assert b"Burglary series BOLO" in client.get("/hotlists/").content
+
+
+# --- Defect 7: no Cache-Control: no-store on what carries ALPR data ---------------------
+
+@pytest.mark.parametrize("url", ["/", "/alpr/alerts/", "/audits/log.csv", "/api/hits/", "/nowhere/"])
+def test_it_forbids_caches_to_store_any_answer(personas, client, url):
+    client.force_login(personas["administrator"])
+    response = client.get(url)
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
