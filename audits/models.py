@@ -89,7 +89,11 @@ class AccessEvent(models.Model):
 
 class AccessLogVerification(models.Model):
     """One run of `verify_access_log` (AU-1). A passing run is the checkpoint the next run
-    checks, so entries cut off the end of the log are caught too."""
+    checks, so entries cut off the end of the log are caught too. Append-only like the
+    log itself (issue 18): a rewritten checkpoint would hide a rewritten log; on
+    PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (migration 0005)."""
+
+    objects = AccessEventQuerySet.as_manager()
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -108,6 +112,14 @@ class AccessLogVerification(models.Model):
 
     def __str__(self):
         return f"Verification {self.started_at:%Y-%m-%d %H:%M} {'intact' if self.ok else 'BROKEN'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Verification checkpoints are append-only: an existing one cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Verification checkpoints are append-only: one cannot be deleted.")
 
 
 class Audit(models.Model):
