@@ -93,8 +93,6 @@ class AccessLogVerification(models.Model):
     log itself (issue 18): a rewritten checkpoint would hide a rewritten log; on
     PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE (migration 0005)."""
 
-    objects = AccessEventQuerySet.as_manager()
-
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     ok = models.BooleanField(default=False)
@@ -105,6 +103,8 @@ class AccessLogVerification(models.Model):
     bad_entry_id = models.BigIntegerField(null=True, blank=True)
     bad_sequence = models.BigIntegerField(null=True, blank=True)
     triggered_by = models.CharField(max_length=64, blank=True, help_text="Command, nightly task or a user.")
+
+    objects = AccessEventQuerySet.as_manager()  # the same append-only refusals as the log
 
     class Meta:
         ordering = ["-started_at", "-id"]
