@@ -26,6 +26,11 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "get_full_name", "serial_number", "rank", "agency", "unit", "member_kind", "is_active"]
     list_filter = ["member_kind", "agency", "groups", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "serial_number", "email"]
+    # ID-1 (issue 18): a new account names its person from the start.
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "first_name", "last_name", "serial_number", "agency",
+                                                 "member_kind", "usable_password", "password1", "password2")}),
+    )
     fieldsets = BaseUserAdmin.fieldsets + (
         (
             "Department",

@@ -87,6 +87,9 @@ class User(AbstractUser):
     disabled_reason = models.CharField(max_length=200, blank=True)
     reenabled_at = models.DateTimeField(null=True, blank=True)
 
+    # ID-1: createsuperuser asks for the person too (the first administrator is a person).
+    REQUIRED_FIELDS = ["email", "first_name", "last_name", "serial_number"]
+
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
@@ -96,9 +99,14 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.member_kind == self.MemberKind.PROFESSIONAL_STAFF and (
-            self.alpr_designated_by_id is None or self.alpr_designated_on is None
-        ):
+        # ID-1 (issue 18): every account names one person: a name and a serial or employee
+        # number (unique), so no generic "patrolcar7" account can be created.
+        missing = {field: "Every account names one person (ID-1): required."
+                   for field in ("first_name", "last_name", "serial_number")
+                   if not (getattr(self, field) or "").strip()}
+        if missing:
+            raise ValidationError(missing)
+        if self.needs_designation and not self.designation_recorded:
             raise ValidationError(
                 "Members other than sworn officers and PSTs need a recorded designation "
                 "(who designated them and when) before they may use ALPR (ID-2)."
@@ -117,6 +125,15 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and bool(self.role_names.intersection(roles))
+
+    @property
+    def needs_designation(self) -> bool:
+        """ID-2: members other than sworn officers and PSTs are designated in writing."""
+        return self.member_kind == self.MemberKind.PROFESSIONAL_STAFF
+
+    @property
+    def designation_recorded(self) -> bool:
+        return self.alpr_designated_by_id is not None and self.alpr_designated_on is not None
 
     @property
     def is_home_member(self) -> bool:

@@ -18,6 +18,7 @@ from hotlists.matching import find_matches
 from hotlists.models import HotlistEntry
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
+from training.gate import refuse_unless_operator
 
 S = Hit.Status
 
@@ -94,6 +95,7 @@ def hit_transition(
     *, hit: Hit, name: str, by, note: str = "", reject_reason: str = "", checks: dict | None = None,
     clets_reference: str = "", confirmed_by: str = "", request=None,
 ) -> Hit:
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     if not by.has_role(*WORKERS):
         raise NotPermitted("Your role does not work hot-list alerts.")
     # Lock the hit: two officers acting on the same alert must not both move it.
@@ -140,6 +142,7 @@ def stop_report_create(
     responded_at, next_steps: str, request=None,
 ) -> StopReport:
     """HT-3: every stop from a hot-list alert is documented, with every field required."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     if not by.has_role(*WORKERS):
         raise NotPermitted("Your role does not document stops.")
     hit = Hit.objects.select_for_update().get(pk=hit.pk)

@@ -34,6 +34,7 @@ from audits.services import record_access
 from ingest.models import FrameJob
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
+from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)
 H = LegalHold.Status
@@ -70,6 +71,7 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
                read_ids=None, plate: str = "", since=None, until=None, sharing_request=None,
                request=None) -> LegalHold:
     """Hold reads chosen by id (from search results) or all reads of a plate in a window."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     if not by.has_role(*PLACERS):
         raise NotPermitted("Your role does not place legal holds.")
     if reason not in LegalHold.Reason.values:
@@ -104,6 +106,7 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
 
 @transaction.atomic
 def hold_decide(*, hold: LegalHold, by, approve: bool, note: str = "", request=None) -> LegalHold:
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     authority = retention_authority(by)
     if authority is None:
@@ -125,6 +128,7 @@ def hold_decide(*, hold: LegalHold, by, approve: bool, note: str = "", request=N
 @transaction.atomic
 def hold_release(*, hold: LegalHold, by, note: str, request=None) -> LegalHold:
     """Released reads are eligible for the purge again from now on."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if not (by.pk == hold.placed_by_id or by.has_role(roles.ADMINISTRATOR) or retention_authority(by)):
         raise NotPermitted("Only whoever placed the hold, or a retention approver, releases it.")

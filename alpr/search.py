@@ -19,6 +19,7 @@ from alpr.prohibited import prohibited_uses_named
 from audits.models import AccessEvent
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
+from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,7 @@ def search_run(
     named) are recorded and raised as SearchRefused; prohibited uses are flagged for
     the auditors (Q-6).
     """
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     if not user.has_role(*roles.SEARCH_ROLES):
         raise NotPermitted("Your role does not run investigative searches.")
     case_number = (case_number or "").strip().upper()

@@ -13,6 +13,7 @@ from accounts import roles
 from alpr.models import Hit, HitUserObjectPermission, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.search import Criteria
+from training.gate import refuse_unless_operator
 
 OPEN_STATUSES = (Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, Hit.Status.VALIDATED)
 
@@ -20,6 +21,7 @@ OPEN_STATUSES = (Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, Hit.Status.VALI
 def reads_for_query(*, user, criteria: Criteria):
     """The reads a search returns, newest first: the same selector for the page, the
     API, the CSV export and the benchmark."""
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     qs = Read.objects.filter(
         agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
     )
@@ -58,6 +60,7 @@ def exclude_covert_reads(qs, user):
 
 
 def search_for_user(*, user, pk) -> Search:
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     search = Search.objects.filter(pk=pk, user=user).first()
     if search is None:
         raise Http404
@@ -76,6 +79,7 @@ def read_in_search(*, user, search: Search, read_id) -> Read:
 
 
 def read_for_user(*, user, pk) -> Read:
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     qs = exclude_covert_reads(Read.objects.select_related("camera").filter(pk=pk, agency_id=user.agency_id), user)
     read = qs.first()
     if read is None or not user.has_role(*roles.SEARCH_ROLES, *roles.ALERT_ROLES):
@@ -101,6 +105,7 @@ def hits_visible_to(user):
 
 
 def hit_for_user(*, user, pk) -> Hit:
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     hit = (
         hits_visible_to(user)
         .select_related("read", "read__camera", "entry", "entry__hotlist", "camera", "responsible")

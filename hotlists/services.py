@@ -27,6 +27,7 @@ from hotlists.matching import bump_version
 from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
+from training.gate import refuse_unless_operator
 
 R = HotlistEntryRequest.Status
 WORKFLOW = StateMachine(
@@ -84,6 +85,7 @@ def request_submit(
 ) -> HotlistEntryRequest:
     """HL-3: a request with every field the policy names; the requester's name and
     serial number come from their account."""
+    refuse_unless_operator(requester)  # ID-2, ID-4: the gate holds off the web too
     if not requester.has_role(*REQUESTERS):
         raise NotPermitted("Your role does not request hot-list entries.")
     if not requester.is_home_member:
@@ -143,6 +145,7 @@ def _authority(user, req):
 @transaction.atomic
 def request_approve(*, req: HotlistEntryRequest, by, note: str = "", request=None) -> HotlistEntryRequest:
     """HL-4: approval makes the entry active, for ALPR_HOTLIST_MAX_DAYS at most (HL-5)."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)  # two approvers, one decision
     authority = _authority(by, req)
     previous = _move(req, "approve")
@@ -178,6 +181,7 @@ def request_approve(*, req: HotlistEntryRequest, by, note: str = "", request=Non
 @transaction.atomic
 def request_disapprove(*, req: HotlistEntryRequest, by, reason: str, request=None) -> HotlistEntryRequest:
     """HL-4: disapproved requests stay on file with the reason."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     if not reason.strip():
         raise DomainError("Give the reason for disapproving (HL-4).")
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)
@@ -196,6 +200,7 @@ def request_disapprove(*, req: HotlistEntryRequest, by, reason: str, request=Non
 @transaction.atomic
 def request_ask_removal(*, req: HotlistEntryRequest, by, reason: str, request=None) -> HotlistEntryRequest:
     """HL-5: the requester can ask for early removal."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)
     if by.pk != req.requester_id:
         raise NotPermitted("Only the requester asks for early removal.")
@@ -211,6 +216,7 @@ def request_ask_removal(*, req: HotlistEntryRequest, by, reason: str, request=No
 
 @transaction.atomic
 def request_confirm_removal(*, req: HotlistEntryRequest, by, note: str = "", request=None) -> HotlistEntryRequest:
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)
     authority = approval_authority(user=by, scope=Designation.Scope.HOTLIST_APPROVAL)
     if authority is None:

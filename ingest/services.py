@@ -25,6 +25,7 @@ from alpr.models import Camera
 from alpr.services import read_record
 from ingest.models import FrameJob
 from ingest.validation import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
+from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def frame_receive(
     `size` and `sha256` describe the file as sent when the upload handler kept only part
     of it (ingest.uploads); an oversized file is kept as its hash, size and first
     ALPR_INGEST_REJECTED_PREFIX_BYTES bytes, never whole (issue 18, defect 5)."""
+    refuse_unless_operator(submitted_by)  # ID-2, ID-4: the gate holds off the web too
     size = len(data) if size is None else size
     digest = sha256 or hashlib.sha256(data).hexdigest()
     if camera is not None:

@@ -21,6 +21,7 @@ from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from sharing.models import SharingRequest, SharingRequestEvent
+from training.gate import refuse_unless_operator
 
 S = SharingRequest.Status
 Rule = SharingRequest.RefusalRule
@@ -79,6 +80,7 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
     """Log a written request, then apply the refusals the law requires at once; they
     cannot be overridden. Non-law-enforcement parties without a court order are
     public-records requests and go to Records (SH-7)."""
+    refuse_unless_operator(logged_by)  # ID-2, ID-4: the gate holds off the web too
     if processor_authority(logged_by) is None:
         raise NotPermitted("Only the ALPR Administrator or a sharing designee logs sharing requests.")
     req = SharingRequest(logged_by=logged_by, **fields)
@@ -115,6 +117,7 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
 def document_right_and_need(*, req: SharingRequest, by, legal_authority: str, need_to_know: str,
                             request=None) -> SharingRequest:
     """Step 1 (right and need to know), then step 2, which the system records as its own step."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
     if processor_authority(by) is None:
         raise NotPermitted("Only the ALPR Administrator or a sharing designee processes sharing requests.")
@@ -134,6 +137,7 @@ def decide(*, req: SharingRequest, by, honour: bool, reason: str, request=None) 
     """Step 3: honoured or denied, the reason, the processing officer. Only the ALPR
     Administrator or a current sharing designee (recorded) decides; never on a request
     they logged themselves."""
+    refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
     authority = processor_authority(by)
     if authority is None:

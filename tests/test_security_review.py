@@ -154,3 +154,96 @@ def test_it_forbids_caches_to_store_any_answer(personas, client, url):
     client.force_login(personas["administrator"])
     response = client.get(url)
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+# --- Identity and access gaps (ID-1, ID-2, ID-4) ----------------------------------------
+
+def test_it_refuses_professional_staff_without_a_recorded_designation(make_user, personas, client):
+    from datetime import date
+
+    from accounts import roles
+
+    staffer = make_user("staffer", roles.CRIME_ANALYST, member_kind="staff")
+    client.force_login(staffer)
+    refused = client.get("/alpr/search/")
+    assert refused.status_code == 403 and b"designation" in refused.content
+    api = Client(enforce_csrf_checks=True).get("/api/hits/", HTTP_AUTHORIZATION=_token(staffer))
+    assert api.status_code == 403
+    assert AccessEvent.objects.filter(action=actions.TRAINING_GATE_REFUSED, user=staffer,
+                                      detail__contains="designation").exists()
+    staffer.alpr_designated_by, staffer.alpr_designated_on = personas["administrator"], date(2026, 1, 5)
+    staffer.save()
+    assert client.get("/alpr/search/").status_code == 200
+
+
+def test_it_opens_the_gate_only_for_department_approved_courses(make_user, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts import roles
+    from training.models import REQUIRED_TOPICS, TrainingCourse, TrainingRecord
+
+    member = make_user("newhire", roles.OFFICER, trained=False)
+    vendor = TrainingCourse.objects.create(title="Vendor webinar", version="1", topics=sorted(REQUIRED_TOPICS),
+                                           is_department_approved=False)
+    TrainingRecord.objects.create(member=member, course=vendor, trainer="Vendor",
+                                  completed_on=timezone.localdate() - timedelta(days=3))
+    client.force_login(member)
+    assert client.get("/alpr/alerts/").status_code == 403
+
+
+def test_it_refuses_an_untrained_member_in_the_services_too(personas):
+    """The training gate is not only web middleware: the services refuse too (API,
+    commands and tasks acting for a member reach them without the middleware)."""
+    from hotlists import services as hotlist_services
+    from hotlists.models import Hotlist
+    from lib.errors import NotPermitted
+
+    bolo = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
+                                           purpose=Hotlist.Purpose.BURGLARY)
+    with pytest.raises(NotPermitted, match="Training expired"):
+        hotlist_services.request_submit(requester=personas["untrained"], hotlist=bolo, plate="6LMN903",
+                                        case_number="26-1", state="CA", vehicle_description="Black Camry",
+                                        justification="Burglary suspect vehicle")
+    from django.utils import timezone
+
+    from alpr.search import build_criteria, search_run
+
+    now = timezone.now()
+    criteria = build_criteria(captured_from=now - timezone.timedelta(days=1), captured_to=now, plate="6LMN903")
+    with pytest.raises(NotPermitted):
+        search_run(user=personas["untrained"], purpose="burglary", case_number="26-000123",
+                   justification="Burglary suspect vehicle", attested=True, criteria=criteria)
+
+
+@pytest.mark.parametrize("fields", [
+    {"first_name": "", "last_name": "", "serial_number": None},
+    {"first_name": "Patrol", "last_name": "Car", "serial_number": ""},
+    {"first_name": "", "last_name": "Seven", "serial_number": "S-7"},
+])
+def test_it_refuses_a_generic_account_that_names_no_person(home_agency, fields):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import User
+
+    account = User(username="patrolcar7", agency=home_agency, **fields)
+    account.set_password("a-long-enough-password")
+    with pytest.raises(ValidationError):
+        account.full_clean()
+
+
+def test_it_asks_the_admin_for_the_person_when_creating_an_account(admin_user, client, home_agency):
+    from accounts.models import User
+
+    client.force_login(admin_user)
+    body = {"username": "patrolcar7", "usable_password": "true", "password1": "a-long-enough-password-1",
+            "password2": "a-long-enough-password-1", "agency": home_agency.pk, "member_kind": "sworn"}
+    refused = client.post("/admin/accounts/user/add/", body)
+    assert refused.status_code == 200 and not User.objects.filter(username="patrolcar7").exists()
+    created = client.post("/admin/accounts/user/add/", {**body, "username": "jdoe", "first_name": "Jane",
+                                                        "last_name": "Doe", "serial_number": "8812"})
+    assert created.status_code == 302 and User.objects.get(username="jdoe").serial_number == "8812"
+    duplicate = client.post("/admin/accounts/user/add/", {**body, "username": "jdoe2", "first_name": "John",
+                                                          "last_name": "Doe", "serial_number": "8812"})
+    assert duplicate.status_code == 200 and not User.objects.filter(username="jdoe2").exists()

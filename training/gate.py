@@ -56,3 +56,36 @@ def is_exempt(resolver_match, path: str) -> bool:
             app_label = parts[2] if len(parts) > 2 else None
         return app_label in EXEMPT_ADMIN_APPS
     return False
+
+
+# --- Who may operate ALPR functions at all (ID-2, ID-4) --------------------------------------
+
+def operator_refusal(user, status=None) -> str | None:
+    """Why this signed-in member may not operate ALPR functions or see ALPR data, or None.
+
+    ID-4: current, department-approved training. ID-2 (issue 18): a member other than a
+    sworn officer or PST needs a recorded designation, checked here at access, not only
+    when an account form is saved."""
+    from training.selectors import training_status
+
+    status = status or training_status(user=user)
+    if not status.is_current:
+        return f"Training {status.label.lower()}; valid until {status.valid_until or 'never'}."
+    if user.needs_designation and not user.designation_recorded:
+        return "No recorded designation: professional staff are designated in writing before ALPR use (ID-2)."
+    return None
+
+
+def refuse_unless_operator(user) -> None:
+    """The same gate for services called from anywhere (API, commands, tasks acting for a
+    member), not only web requests that pass the middleware (issue 18). System work with
+    no member (user None) is not a member's use."""
+    from lib.errors import NotPermitted
+
+    if user is None:
+        return
+    if not user.is_active:
+        raise NotPermitted("This account is disabled.")
+    reason = operator_refusal(user)
+    if reason:
+        raise NotPermitted(f"ALPR functions are closed to you: {reason}")

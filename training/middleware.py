@@ -9,7 +9,7 @@ from audits import actions
 from audits.models import AccessEvent
 from audits.services import record_access
 from lib.errors import error_body
-from training.gate import is_exempt
+from training.gate import is_exempt, operator_refusal
 from training.selectors import training_status
 
 
@@ -45,7 +45,8 @@ class TrainingGateMiddleware:
                 return JsonResponse(error_body("not_authenticated", "Sign in or send an API token."), status=401)
             return redirect_to_login(request.get_full_path())
         status = request.training_status
-        if status.is_current:
+        refusal = operator_refusal(user, status)
+        if refusal is None:
             return None
         record_access(
             action=actions.TRAINING_GATE_REFUSED,
@@ -54,12 +55,18 @@ class TrainingGateMiddleware:
             object_type="url",
             object_id=request.path[:64],
             outcome=AccessEvent.Outcome.DENIED,
-            detail=f"Training {status.label.lower()}; valid until {status.valid_until or 'never'}.",
+            detail=refusal,
         )
-        message = (
-            "Your ALPR training is not current, so ALPR functions and data are closed to you "
-            f"(DGO I-12 C.3.a). Contact {settings.ALPR_CONTACT} to record a completed course."
-        )
+        if not status.is_current:
+            message = (
+                "Your ALPR training is not current, so ALPR functions and data are closed to you "
+                f"(DGO I-12 C.3.a). Contact {settings.ALPR_CONTACT} to record a completed course."
+            )
+        else:
+            message = (
+                "Your account has no recorded designation for ALPR use: members other than sworn officers "
+                f"and PSTs are designated in writing first (DGO I-12 C.1). Contact {settings.ALPR_CONTACT}."
+            )
         if _is_api(request):
             return JsonResponse(error_body("training_required", message), status=403)
         return render(request, "training/required.html", {"status": status, "message": message}, status=403)

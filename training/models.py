@@ -50,8 +50,9 @@ class TrainingCourse(models.Model):
 
     @property
     def counts_for_gate(self) -> bool:
-        """A course opens the gate only if it covers every TR-1 topic or is the approved course."""
-        return self.is_department_approved or REQUIRED_TOPICS.issubset(self.topics or [])
+        """ID-4: "completed, department-approved training". A course that lists every TR-1
+        topic but was never approved by the department does not open the gate (issue 18)."""
+        return self.is_department_approved
 
     @property
     def effective_validity_days(self) -> int:
