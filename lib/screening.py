@@ -80,6 +80,10 @@ class ScreeningResult:
         return self.outcome == Outcome.REFUSE
 
     @property
+    def allowed(self) -> bool:
+        return self.outcome == Outcome.ALLOW
+
+    @property
     def flagged(self) -> bool:
         return self.outcome == Outcome.FLAG
 
@@ -87,9 +91,11 @@ class ScreeningResult:
         """What the member is told (Q-6 named by category)."""
         if self.outcome == Outcome.ALLOW:
             return ""
-        verb = "is refused" if self.refused else "has been flagged for the auditors"
-        return (f"This {verb}: the stated reason reads as {self.category_label} (Q-6). "
-                f"{self.explanation}").strip()
+        if self.refused:
+            return (f"The stated reason reads as a prohibited use (Q-6): {self.category_label}. "
+                    f"{self.explanation}").strip()
+        return (f"Flagged for the auditors: the stated reason may be a prohibited use (Q-6): "
+                f"{self.category_label}. {self.explanation}").strip()
 
 
 # --- words ----------------------------------------------------------------------------------
