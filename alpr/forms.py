@@ -12,7 +12,8 @@ class SearchForm(forms.Form):
     purpose = forms.ChoiceField(choices=[("", "— choose the permitted purpose (Q-1) —"), *Search.Purpose.choices],
                                 required=False)
     # Issue 19: every search names its offence category (settings.ALPR_OFFENCE_CATEGORIES).
-    offence_category = forms.ChoiceField(choices=[], label="Offence category")
+    # Like the purpose, a missing one is refused by search_run, so the refusal is recorded.
+    offence_category = forms.ChoiceField(choices=[], required=False, label="Offence category")
     case_number = forms.CharField(max_length=64, required=False, label="Case or incident number")
     justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
