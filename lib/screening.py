@@ -318,11 +318,14 @@ GROUP_TARGET = [
     "vehicles parked at", "cars parked at", "whoever", "women", "men", "staff", "employees", "doctors", "nurses",
     "providers", "volunteers", "youths", "kids", "teens", "guys", "males", "females",
 ]
-SURVEIL = [
+# Watching people over time, as against finding one vehicle: a protected place's people
+# listed or tracked is a target even beside a crime.
+MASS_SURVEIL = [
     "track", "monitor", "watch", "surveil", "surveillance", "keep tabs", "keep an eye", "map", "list", "log",
-    "catalogue", "catalog", "compile", "database", "follow", "pattern", "movement", "identify", "who", "whose",
-    "locate", "find", "check", "see if", "whether", "where", "record",
+    "catalogue", "catalog", "compile", "database", "pattern", "movement",
 ]
+SURVEIL = MASS_SURVEIL + ["follow", "identify", "who", "whose", "locate", "find", "check", "see if", "whether",
+                          "where", "record"]
 LAWFUL = [
     "burglary", "burglar", "burglarized", "burglarised", "break in", "broke into", "broken into", "robbery", "rob",
     "robbed", "robber", "theft", "thief", "stolen", "steal", "stole", "carjack", "carjacking", "vandal",
@@ -373,7 +376,7 @@ _LEX = [(cat, kind, words, entry) for cat, kinds in LEXICON.items() for kind, en
         for words, entry in _compile(entries)]
 _LEX.sort(key=lambda item: -len([w for w in item[2] if w != "*"]))
 _CUES = {"enforce": _compile(ENFORCE), "group": _compile(GROUP_TARGET, exact=True), "surveil": _compile(SURVEIL),
-         "lawful": _compile(LAWFUL)}
+         "mass_surveil": _compile(MASS_SURVEIL), "lawful": _compile(LAWFUL)}
 
 
 def _match_at(tokens: list[Token], start: int, words: tuple[str, ...], used: set[int], exact: bool = False) -> int:
@@ -465,7 +468,7 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
     if hit.kind == "sensitive" and lawful:
         # The protected place or gathering is the victim or location of a listed crime
         # (a burglary AT the clinic); lawful unless its people are also the target.
-        if group or enforce:
+        if group or enforce or reading.cues["mass_surveil"]:
             return Outcome.FLAG, "protected place or gathering with a lawful context and a target"
         return Outcome.ALLOW, "protected place or gathering as the victim or location of a crime"
     if hit.kind in ("strong", "agency", "sensitive"):
