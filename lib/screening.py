@@ -360,6 +360,11 @@ _ICE_AGENCY_NEAR = {"agent", "agents", "officer", "officers", "detainer", "detai
                     "warrant", "administrative", "facility", "detention", "field", "office", "request", "requested",
                     "asked", "wants", "want", "needs", "tip", "referral", "sweep", "operation", "task", "force",
                     "liaison", "contact", "investigator", "investigators", "supervisor", "team", "agency"}
+_ICE_SERVED_AFTER = {"for", "from", "by", "help", "assist", "notify", "contact", "call", "alert", "tell", "inform"}
+_ICE_SERVED_TO = {"report", "reported", "turn", "over", "hand", "give", "send", "provide", "refer", "referred",
+                  "forward", "sent", "it", "him", "her", "them"}
+_ICE_SERVED_WITH = {"working", "work", "coordinate", "coordinating", "partner", "partnering", "cooperate",
+                    "cooperating", "liaise", "share", "sharing", "assisting"}
 _CASE_ACRONYMS = {"ERO": (IMMIGRATION, "agency"), "INS": (IMMIGRATION, "agency"), "DHS": (IMMIGRATION, "weak_agency"),
                   "HSI": (IMMIGRATION, "weak_agency")}
 _MONTHS_AFTER = re.compile(r"^\d")
@@ -425,8 +430,11 @@ def _case_aware(tokens: list[Token]) -> list[tuple[Hit, int]]:
                                                            {"agent", "agents", "officer", "officers"})
             if nxt in _ICE_INNOCENT_NEXT:
                 continue
-            # "for ice", "notify ice": the agency as the one served, whatever the case typed.
-            served = prev in {"for", "from", "to", "with", "by", "help", "assist", "notify", "contact", "call"}
+            # "for ice", "notify ice", "report to ice": the agency as the one served, whatever
+            # the case typed ("due to ice on the road" is weather).
+            before = tokens[i - 2].lower if i > 1 else ""
+            served = prev in _ICE_SERVED_AFTER or (prev == "to" and before in _ICE_SERVED_TO) or (
+                prev == "with" and before in _ICE_SERVED_WITH)
             if tok.text == "ICE" or agency_word_near or served:
                 hits.append((Hit(IMMIGRATION, "agency", tok.text), i))
         elif tok.text in _CASE_ACRONYMS:
