@@ -468,6 +468,9 @@ def _read(text: str) -> _Reading:
     return _Reading(hits=hits, cues=cues)
 
 
+# How a rule reads to the member and the auditor (the explanation names the words).
+_KIND_WORDS = {"strong": "it names a prohibited use", "agency": "it names an immigration agency",
+               "sensitive": "a protected activity, gathering or place is the target"}
 _KIND_ORDER = {"strong": 0, "agency": 1, "sensitive": 2, "weak_agency": 3, "weak": 4}
 
 
@@ -480,25 +483,25 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
         # The protected place or gathering is the victim or location of a listed crime
         # (a burglary AT the clinic); lawful unless its people are also the target.
         if group or enforce or reading.cues["mass_surveil"]:
-            return Outcome.FLAG, "protected place or gathering with a lawful context and a target"
-        return Outcome.ALLOW, "protected place or gathering as the victim or location of a crime"
+            return Outcome.FLAG, "a protected place or gathering beside a crime, with its people as the target"
+        return Outcome.ALLOW, "a protected place or gathering as the victim or location of a crime"
     if hit.kind in ("strong", "agency", "sensitive"):
         if lawful:
-            return Outcome.FLAG, f"{hit.kind} term with a lawful context"
-        return Outcome.REFUSE, f"{hit.kind} term"
+            return Outcome.FLAG, f"{_KIND_WORDS[hit.kind]}, beside a crime"
+        return Outcome.REFUSE, _KIND_WORDS[hit.kind]
     if hit.kind == "weak_agency":
         other_immigration = any(h.category == IMMIGRATION and h is not hit for h in all_hits)
         if (enforce or other_immigration) and not lawful:
-            return Outcome.REFUSE, "federal agency with an enforcement intent"
+            return Outcome.REFUSE, "a federal agency with an enforcement request"
         return Outcome.FLAG, "federal agency named"
     # weak
     if lawful:
         if enforce and group:
-            return Outcome.FLAG, "sensitive word with a lawful context and a target"
-        return Outcome.ALLOW, "sensitive word as the victim or place of a crime"
+            return Outcome.FLAG, "a protected group or activity beside a crime, with people as the target"
+        return Outcome.ALLOW, "a protected group or activity as the victim or place of a crime"
     if enforce or group or surveil:
-        return Outcome.REFUSE, "sensitive word with an intent or a group target"
-    return Outcome.FLAG, "sensitive word"
+        return Outcome.REFUSE, "a protected group or activity with a target or an enforcement intent"
+    return Outcome.FLAG, "a protected group or activity is mentioned"
 
 
 def screen(text: str = "", *, fields: Mapping[str, str] | None = None,
