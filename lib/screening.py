@@ -383,7 +383,11 @@ def _compile(entries: list[str], *, exact: bool = False) -> list[tuple[tuple[str
 _LEX = [(cat, kind, words, entry) for cat, kinds in LEXICON.items() for kind, entries in kinds.items()
         for words, entry in _compile(entries)]
 _LEX.sort(key=lambda item: -len([w for w in item[2] if w != "*"]))
-_CUES = {"enforce": _compile(ENFORCE), "group": _compile(GROUP_TARGET, exact=True), "surveil": _compile(SURVEIL),
+# One person described (a suspect's description may name race or religion): lawful for
+# the weak words only; "suspected of an abortion" stays refused.
+DESCRIBED = ["suspect", "described as", "description", "person of interest", "matches", "wanted"]
+_CUES = {"described": _compile(DESCRIBED), "enforce": _compile(ENFORCE),
+         "group": _compile(GROUP_TARGET, exact=True), "surveil": _compile(SURVEIL),
          "mass_surveil": _compile(MASS_SURVEIL), "lawful": _compile(LAWFUL)}
 
 
@@ -495,8 +499,8 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
             return Outcome.REFUSE, "a federal agency with an enforcement request"
         return Outcome.FLAG, "federal agency named"
     # weak
-    if lawful:
-        if enforce and group:
+    if lawful or reading.cues["described"]:
+        if (enforce and group) or (not lawful and (enforce or group)):
             return Outcome.FLAG, "a protected group or activity beside a crime, with people as the target"
         return Outcome.ALLOW, "a protected group or activity as the victim or place of a crime"
     if enforce or group or surveil:

@@ -122,3 +122,9 @@ def test_it_exits_non_zero_when_a_set_misses_the_targets(tmp_path, capsys):
         call_command("screening_eval", "--csv", str(path))
     assert caught.value.code == 1
     assert "TARGETS MISSED" in capsys.readouterr().out
+
+
+def test_it_allows_a_suspects_description_but_not_a_group():
+    assert screen("Locate Hispanic male suspect in a grey Civic").outcome == Outcome.ALLOW
+    assert screen("Find all Muslim suspects").outcome != Outcome.ALLOW
+    assert screen("Pregnant woman suspected of self-managed abortion").refused
