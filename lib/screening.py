@@ -169,13 +169,15 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             "sanctuary", "asylum", "asylee", "asylum seeker", "border crosser", "crossed the border",
             "entered illegally", "without inspection", "crossed into the us", "crossed into the united states",
             "entered the country", "in the country illegally", "here illegally", "in the us illegally",
+            "us citizen", "u s citizen", "american citizen", "is a citizen", "legal resident", "permanent resident",
+            "visa * expired", "visa * expire",
             "illegal entry", "foreign national", "foreign nationals", "not a citizen", "non citizen", "noncitizen",
             "visa status", "student visa", "tourist visa", "visa holder", "work permit", "naturalization", "alien",
         ],
         "agency": [
             "immigration and customs enforcement", "customs and border protection", "border patrol",
             "enforcement and removal operations", "citizenship and immigration services", "uscis", "cbp",
-            "federal immigration", "immigration agent", "immigration officer",
+            "federal immigration", "immigration agent", "immigration officer", "border agent", "border officer",
         ],
         "weak_agency": [
             "homeland security", "department of homeland security", "dhs", "hsi", "federal agent", "federal agents",
@@ -214,6 +216,7 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             "ramadan", "eid", "black lives matter", "blm", "antifa", "occupy", "free speech",
             "first amendment", "political speech", "newsroom", "copwatch", "cop watch", "filming police",
             "filmed police", "filming officers", "filmed officers", "recording police", "recorded officers",
+            "filmed us", "filming us", "recorded us", "recording us",
         ],
         "weak": [
             "journalist", "reporter", "news crew", "newspaper", "editor", "photojournalist", "blogger",
@@ -277,7 +280,8 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             "medical appointment", "doctor's appointment", "doctor appointment", "therapist", "psychiatrist",
             "rehab center", "rehab facility",
             "who * seeing", "who visits", "who visited", "who comes and goes", "comings and goings",
-            "private life", "social life", "i met", "met her at", "met him at",
+            "private life", "social life", "hot girl", "cute girl", "pretty girl", "good looking", "sleeping over",
+            "sleeps over", "stays over", "staying over", "i met", "met her at", "met him at",
             "fishing expedition", "just checking", "see where * goes",
             "where * goes at night", "everywhere * goes", "all * movements", "every movement",
         ],
@@ -308,7 +312,8 @@ ENFORCE = [
     "louisiana", "alabama", "mississippi", "oklahoma", "tennessee", "arkansas", "apprehend", "detain", "detention",
     "custody", "pick up", "hand over", "turn over", "report to", "notify", "assist", "on behalf of", "request from",
     "requested by", "asked by", "at the request of", "request of", "referral", "tip", "raid", "sweep", "roundup",
-    "round up", "crackdown", "enforcement", "removal", "remove", "arrest", "help", "support", "coordinate with",
+    "round up", "crackdown", "enforcement", "operation", "target list", "removal", "remove", "arrest", "help",
+    "support", "coordinate with",
     "share with", "sharing with", "provide to", "for ice", "for cbp", "investigate", "investigation into", "punish",
     "cite", "citation", "penalty", "violated", "who had", "who obtained", "who provided", "who performed",
     "who got", "who helped", "helped her", "drove her", "travel", "traveled", "travelled", "trip", "obtain",
@@ -323,7 +328,8 @@ GROUP_TARGET = [
     "who were at", "who came", "who showed up", "show up", "showed up", "going to", "went to", "goes to", "go to",
     "frequent", "frequents", "vehicles at", "cars at", "plates at", "vehicles of", "cars of", "plates of",
     "vehicles parked at", "cars parked at", "whoever", "women", "men", "staff", "employees", "doctors", "nurses",
-    "providers", "volunteers", "youths", "kids", "teens", "guys", "males", "females",
+    "providers", "volunteers", "youths", "kids", "teens", "guys", "males", "females", "vehicles with", "cars with",
+    "plates with", "driven by", "owned by",
 ]
 # Watching people over time, as against finding one vehicle: a protected place's people
 # listed or tracked is a target even beside a crime.
@@ -389,7 +395,7 @@ _LEX = [(cat, kind, words, entry) for cat, kinds in LEXICON.items() for kind, en
 _LEX.sort(key=lambda item: -len([w for w in item[2] if w != "*"]))
 # One person described (a suspect's description may name race or religion): lawful for
 # the weak words only; "suspected of an abortion" stays refused.
-DESCRIBED = ["suspect", "described as", "description", "person of interest", "matches", "wanted"]
+DESCRIBED = ["suspect", "described as", "description", "person of interest", "matches", "wanted for"]
 _CUES = {"described": _compile(DESCRIBED), "enforce": _compile(ENFORCE),
          "group": _compile(GROUP_TARGET, exact=True), "surveil": _compile(SURVEIL),
          "mass_surveil": _compile(MASS_SURVEIL), "lawful": _compile(LAWFUL)}
@@ -502,7 +508,8 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
         if (enforce or other_immigration) and not lawful:
             return Outcome.REFUSE, "a federal agency with an enforcement request"
         return Outcome.FLAG, "federal agency named"
-    # weak
+    # weak. A protected group named in the plural ("Arabs", "Muslims") is itself a group target.
+    group = group or (hit.category == PROTECTED and hit.phrase.lower().endswith("s"))
     if lawful or reading.cues["described"]:
         if (enforce and group) or (not lawful and (enforce or group)):
             return Outcome.FLAG, "a sensitive word beside a crime, with people as the target"
