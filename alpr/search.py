@@ -130,7 +130,7 @@ def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_num
         user=user, organization=user.agency.name if user.agency else "", purpose=purpose,
         case_number=case_number, justification=justification, attested=attested, criteria=criteria.to_json(),
         status=Search.Status.REFUSED, refusal_reason=reason, flagged_for_audit=flagged,
-        offence_category=offence_category, reason_fingerprint=fingerprint,
+        offence_category=offence_category[:32], reason_fingerprint=fingerprint,
     )
     record_access(
         action="search.refused", user=user, request=request, object_type="search", object_id=search.pk,
@@ -150,7 +150,7 @@ def _reason_reused(*, user, fingerprint: str, case_number: str, now) -> str:
     other_cases = set(
         Search.objects.filter(user=user, reason_fingerprint=fingerprint, created_at__gte=since,
                               status=Search.Status.RUN).exclude(case_number=case_number)
-        .values_list("case_number", flat=True).distinct()[: settings.ALPR_REASON_REUSE_LIMIT])
+        .order_by().values_list("case_number", flat=True).distinct()[: settings.ALPR_REASON_REUSE_LIMIT])
     if len(other_cases) + 1 >= settings.ALPR_REASON_REUSE_LIMIT:
         return (f"The same reason was given for searches in {len(other_cases) + 1} or more different cases "
                 f"within {settings.ALPR_REASON_REUSE_DAYS} days.")
