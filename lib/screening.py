@@ -354,7 +354,13 @@ LAWFUL = [
     "shoplifting", "fraud", "forgery", "identity theft", "embezzlement", "ransacked", "tagged", "tagging",
     "defaced", "desecrated", "hate", "subpoena", "court order", "street race", "street racing", "sideshow",
     "drag racing", "search warrant", "arrest warrant", "felony warrant", "bench warrant", "injured", "wounded", "dead",
-    "deceased", "body", "overdose", "stolen vehicle",
+    "deceased", "body", "overdose", "stolen vehicle", "spray paint", "spray painted", "slur", "slurs", "swastika",
+    "exposed himself", "indecent exposure", "lewd", "thrown", "threw", "molotov", "rock through", "brick through",
+    "broke the window", "broken window", "struck", "rammed", "run over", "ran over", "hit by", "injuring", "injury",
+    "assailant", "attacker", "perpetrator", "gunman", "robbers", "thieves", "looters", "intruder", "prowler",
+    "getaway", "fled the scene", "left the scene", "evading", "evaded", "pepper spray", "knife", "gun", "firearm",
+    "weapon", "armed", "brandish", "brandished", "punched", "kicked", "strangled", "choked", "raped", "molested",
+    "molestation", "child abuse", "elder abuse", "burned", "torched",
 ]
 # A lawful context does not excuse these: "my ex" is about the member, not a crime.
 _NO_EXCUSE = {(PERSONAL, "strong")}
@@ -499,6 +505,10 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
         if group or enforce or reading.cues["mass_surveil"]:
             return Outcome.FLAG, "a protected place or gathering beside a crime, with its people as the target"
         return Outcome.ALLOW, "a protected place or gathering as the victim or location of a crime"
+    if hit.kind == "sensitive" and reading.cues["described"] and not (group or enforce):
+        # "The suspect's car was seen at the mosque": following one suspect, perhaps; the
+        # auditors look.
+        return Outcome.FLAG, "a protected place or gathering beside a suspect"
     if hit.kind in ("strong", "agency", "sensitive"):
         if lawful:
             return Outcome.FLAG, f"{_KIND_WORDS[hit.kind]}, beside a crime"
