@@ -139,9 +139,15 @@ class Token:
     stem: str
 
 
+# Hyphenated words that mean something else apart ("sit-in" is not "sit in the car").
+_COMPOUNDS = re.compile(r"\b(sit|teach|walk|die)-(in|ins|out|outs)\b", re.IGNORECASE)
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(0), m.group(0).lower().replace("’", "'"), stem(m.group(0)))
-            for m in _WORD.finditer((text or "").replace("-", " "))]
+    """Words with their lower case (possessive dropped: "people's" is "people") and stem."""
+    text = _COMPOUNDS.sub(lambda m: m.group(1) + m.group(2), text or "")
+    return [Token(m.group(0), re.sub(r"'s?$", "", m.group(0).lower().replace("’", "'")), stem(m.group(0)))
+            for m in _WORD.finditer(text.replace("-", " "))]
 
 
 # --- the lexicon ------------------------------------------------------------------------------
@@ -207,7 +213,8 @@ LEXICON: dict[str, dict[str, list[str]]] = {
     FIRST_AMENDMENT: {
         "sensitive": [
             "protest", "protests", "protester", "protestor", "demonstration", "demonstrator", "rally", "rallies",
-            "marcher", "vigil", "picket", "picket line", "walkout", "boycott", "march * against",
+            "marcher", "vigil", "picket", "picket line", "walkout", "sitin", "teachin", "diein", "boycott",
+            "march * against",
             "march * for", "town hall", "city council meeting", "council meeting", "school board meeting",
             "public meeting", "political meeting", "campaign event", "campaign rally", "union meeting",
             "organizing meeting", "press conference", "religious service", "religious gathering", "worship",
@@ -288,6 +295,8 @@ LEXICON: dict[str, dict[str, list[str]]] = {
         "sensitive": ["rehab", "aa meeting", "alcoholics anonymous", "narcotics anonymous", "gay bar", "strip club",
                       "methadone clinic", "needle exchange", "homeless shelter", "domestic violence shelter"],
         "weak": ["girlfriend", "boyfriend", "lover", "mistress", "councilmember", "councilwoman", "councilman",
+                 "news anchor", "weather anchor", "tv anchor", "anchorman", "anchorwoman", "radio host",
+                 "public figure", "tv personality",
                  "mayor", "judge", "politician", "candidate", "landlord", "tenant", "employer", "hospital"],
     },
     HARASSMENT: {
@@ -445,6 +454,7 @@ def _case_aware(tokens: list[Token]) -> list[tuple[Hit, int]]:
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1].lower if i + 1 < len(tokens) else ""
         prev = tokens[i - 1].lower if i > 0 else ""
+        raw = re.sub(r"['’]s?$", "", tok.text)  # "ICE's" is ICE
         if tok.lower == "ice":
             agency_word_near = nxt in _ICE_AGENCY_NEAR or (i + 2 < len(tokens) and tokens[i + 2].lower in
                                                            {"agent", "agents", "officer", "officers"})
@@ -455,10 +465,10 @@ def _case_aware(tokens: list[Token]) -> list[tuple[Hit, int]]:
             before = tokens[i - 2].lower if i > 1 else ""
             served = prev in _ICE_SERVED_AFTER or (prev == "to" and before in _ICE_SERVED_TO) or (
                 prev == "with" and before in _ICE_SERVED_WITH)
-            if tok.text == "ICE" or agency_word_near or served:
+            if raw == "ICE" or agency_word_near or served:
                 hits.append((Hit(IMMIGRATION, "agency", tok.text), i))
-        elif tok.text in _CASE_ACRONYMS:
-            category, kind = _CASE_ACRONYMS[tok.text]
+        elif raw in _CASE_ACRONYMS:
+            category, kind = _CASE_ACRONYMS[raw]
             hits.append((Hit(category, kind, tok.text), i))
     return hits
 
