@@ -527,7 +527,7 @@ def _decide(hit: Hit, reading: _Reading, all_hits: list[Hit]) -> tuple[Outcome, 
         other_immigration = any(h.category == IMMIGRATION and h is not hit for h in all_hits)
         if (enforce or other_immigration) and not lawful:
             return Outcome.REFUSE, "a federal agency with an enforcement request"
-        return Outcome.FLAG, "federal agency named"
+        return Outcome.FLAG, "a federal agency is named"
     # weak. A protected group named in the plural ("Arabs", "Muslims") is itself a group target.
     group = group or (hit.category == PROTECTED and hit.phrase.lower().endswith("s"))
     if lawful or reading.cues["described"]:
@@ -555,7 +555,7 @@ def screen(text: str = "", *, fields: Mapping[str, str] | None = None,
                 return ScreeningResult(Outcome.REFUSE, IMMIGRATION, "requester is an immigration agency",
                                        f"The requester ({value.strip()}) is a federal immigration agency (SH-3).",
                                        (*hits, h))
-            hits.append(h)
+    # Other words in who asks (an agency named after a saint, a title) are not a use.
     if not hits:
         return ScreeningResult(Outcome.ALLOW, rule="no prohibited-use term")
     decisions = [(_decide(h, reading, hits), h) for h in hits]
