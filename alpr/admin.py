@@ -79,7 +79,8 @@ class HitAdmin(admin.ModelAdmin):
 
 @admin.register(Search)
 class SearchAdmin(RecordAdmin):
-    list_display = ["created_at", "user", "purpose", "case_number", "status", "flagged_for_audit", "result_count"]
+    list_display = ["created_at", "user", "purpose", "offence_category", "case_number", "status", "flagged_for_audit",
+                    "result_count"]
     list_filter = ["status", "purpose", "flagged_for_audit"]
     search_fields = ["case_number", "user__username"]
 

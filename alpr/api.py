@@ -176,16 +176,20 @@ class SearchOutput(serializers.Serializer):
     status = serializers.CharField()
     created_at = serializers.DateTimeField()
     purpose = serializers.CharField()
+    offence_category = serializers.CharField()
     case_number = serializers.CharField()
     criteria = serializers.DictField()
     result_count = serializers.IntegerField(allow_null=True)
     refusal_reason = serializers.CharField()
     flagged_for_audit = serializers.BooleanField()
+    flag_reason = serializers.CharField()
 
 
 class SearchRunApi(APIView):
     class SearchInput(serializers.Serializer):
         purpose = serializers.CharField(allow_blank=True, max_length=32, help_text="One of the purposes of Q-1.")
+        offence_category = serializers.CharField(
+            max_length=32, help_text="A code from the configured offence categories (ALPR_OFFENCE_CATEGORIES).")
         case_number = serializers.CharField(allow_blank=True, max_length=64)
         justification = serializers.CharField(allow_blank=True, max_length=2000)
         attest = serializers.BooleanField(help_text="Reasonable suspicion, and no prohibited use (Q-6).")
@@ -216,7 +220,7 @@ class SearchRunApi(APIView):
         try:
             search = search_run(user=request.user, purpose=d["purpose"], case_number=d["case_number"],
                                 justification=d["justification"], attested=d["attest"], criteria=criteria,
-                                request=request)
+                                offence_category=d["offence_category"], request=request)
         except SearchRefused as exc:
             return Response({"error": {"code": exc.code, "message": exc.message, "search_id": exc.search.pk,
                                        "flagged_for_audit": exc.search.flagged_for_audit}},

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from alpr.hits import VERIFY_CHECKS
@@ -10,6 +11,9 @@ from alpr.models import Camera, DispositionCode, Hit, Search
 class SearchForm(forms.Form):
     purpose = forms.ChoiceField(choices=[("", "— choose the permitted purpose (Q-1) —"), *Search.Purpose.choices],
                                 required=False)
+    # Issue 19: every search names its offence category (settings.ALPR_OFFENCE_CATEGORIES).
+    # Like the purpose, a missing one is refused by search_run, so the refusal is recorded.
+    offence_category = forms.ChoiceField(choices=[], required=False, label="Offence category")
     case_number = forms.CharField(max_length=64, required=False, label="Case or incident number")
     justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
@@ -35,6 +39,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cameras"].queryset = Camera.objects.filter(agency_id=user.agency_id).order_by("name")
+        self.fields["offence_category"].choices = [("", "— choose the offence category —"),
+                                                   *settings.ALPR_OFFENCE_CATEGORIES]
         now = timezone.localtime()
         self.fields["captured_from"].initial = (now - timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
         self.fields["captured_to"].initial = now.strftime("%Y-%m-%dT%H:%M")

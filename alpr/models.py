@@ -152,15 +152,31 @@ class Search(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices)
     refusal_reason = models.TextField(blank=True)
     flagged_for_audit = models.BooleanField(default=False)
+    # Issue 19: why a search that ran was put in front of the auditors (Q-6 screening, a
+    # reused reason), in words an auditor reads; "" when it was not flagged.
+    flag_reason = models.TextField(blank=True)
+    # Issue 19: the offence category from settings.ALPR_OFFENCE_CATEGORIES (its code).
+    offence_category = models.CharField(max_length=32, blank=True)
+    # Issue 19: the reason without its case number, case and punctuation, to find one
+    # reason reused across unrelated searches (lib.screening.reason_fingerprint).
+    reason_fingerprint = models.CharField(max_length=255, blank=True)
     result_count = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "searches"
-        indexes = [models.Index(fields=["user", "created_at"], name="search_user_time")]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="search_user_time"),
+            # Serves the reuse check: this member's searches with this reason, recently.
+            models.Index(fields=["user", "reason_fingerprint", "created_at"], name="search_user_reason"),
+        ]
 
     def __str__(self):
         return f"Search #{self.pk} by {self.user} ({self.get_status_display()})"
+
+    @property
+    def offence_category_label(self) -> str:
+        return dict(settings.ALPR_OFFENCE_CATEGORIES).get(self.offence_category, self.offence_category)
 
 
 class DispositionCode(models.Model):

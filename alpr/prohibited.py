@@ -1,37 +1,48 @@
-"""Q-6: prohibited uses named in a search's own words are refused and flagged.
+"""Q-6: the screening of stated reasons (lib/screening.py), wired to the access log.
 
-This cannot read minds; it stops the searches whose stated reason names a prohibited
-use, and it puts them in front of the auditors. The auditors' sample covers the rest.
-"""
+Searches (alpr/search.py), sharing requests (sharing/services.py), hot-list requests
+(hotlists/services.py) and reads opened directly (alpr/views.py) all screen the words
+the member typed. A refusal names the Q-6 category; a refusal or a flag is recorded in
+the access log with the text typed, so the auditors see it (AU-1, AU-2)."""
 
 from __future__ import annotations
 
-import re
+from audits import actions
+from audits.models import AccessEvent
+from audits.services import record_access
+from lib.screening import CATEGORY_LABELS, Outcome, ScreeningResult, screen
 
-# (label, pattern, flags). Acronyms are matched case-sensitively so that "police" or
-# "notice" never read as ICE.
-_RULES: list[tuple[str, str, int]] = [
-    ("federal immigration enforcement", r"\bimmigra\w*|\bdeport\w*|\bborder patrol\b|\bundocumented\b|\billegal alien",
-     re.IGNORECASE),
-    ("federal immigration enforcement", r"\b(ICE|CBP|HSI|ERO)\b", 0),
-    ("reproductive health care", r"\babortion\w*|\breproductive\b|\bplanned parenthood\b|\bfamily planning\b",
-     re.IGNORECASE),
-    ("First Amendment activity", r"\bprotest\w*|\bdemonstrators?\b|\brally\b|\bjournalists?\b|\bpicket\w*",
-     re.IGNORECASE),
-    ("personal use", r"\bpersonal (use|reasons?|matter)\b|\bmy (ex|wife|husband|girlfriend|boyfriend|neighbou?r)\b",
-     re.IGNORECASE),
-    ("use based on a protected characteristic",
-     r"\b(race|racial|ethnicity|religion|religious|sexual orientation|gender identity|nationality)\b", re.IGNORECASE),
-    ("harassment or intimidation", r"\bharass\w*|\bintimidat\w*", re.IGNORECASE),
-]
-_COMPILED = [(label, re.compile(pattern, flags)) for label, pattern, flags in _RULES]
+__all__ = ["CATEGORY_LABELS", "Outcome", "ScreeningResult", "prohibited_uses_named", "screen", "screening_record"]
+
+TEXT_LIMIT = 2000
 
 
 def prohibited_uses_named(*texts: str) -> list[str]:
-    """The prohibited uses (Q-6) that the given texts name, without duplicates."""
+    """The Q-6 categories (labels) that the given texts clearly name: the screening's
+    refusals, without duplicates. Kept for callers that want a list of uses."""
     found: list[str] = []
     for text in texts:
-        for label, rx in _COMPILED:
-            if text and rx.search(text) and label not in found:
-                found.append(label)
+        result = screen(text or "")
+        if result.refused and result.category_label not in found:
+            found.append(result.category_label)
     return found
+
+
+def screening_record(*, result: ScreeningResult, where: str, text: str, user=None, request=None,
+                     object_type: str = "", object_id: object = "", case_number: str = "",
+                     purpose: str = "") -> AccessEvent | None:
+    """Record a refusal or a flag (nothing when allowed): which request, the category,
+    the rule that decided and the reason as typed (issue 19: the auditors read it)."""
+    if result.outcome == Outcome.ALLOW:
+        return None
+    refused = result.refused
+    return record_access(
+        action=actions.SCREENING_REFUSED if refused else actions.SCREENING_FLAGGED, user=user, request=request,
+        object_type=object_type, object_id=object_id, case_number=case_number, purpose=purpose,
+        data_elements={"where": where, "category": result.category, "rule": result.rule,
+                       "terms": sorted({h.phrase for h in result.hits})[:10],
+                       "reason_typed": (text or "")[:TEXT_LIMIT]},
+        outcome=AccessEvent.Outcome.DENIED if refused else AccessEvent.Outcome.ALLOWED,
+        detail=f"Q-6 {'refused' if refused else 'flagged for audit'} ({where}): {result.category_label}; "
+               f"{result.explanation} Reason typed: {(text or '')[:TEXT_LIMIT]}",
+    )

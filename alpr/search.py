@@ -15,10 +15,11 @@ from django.utils.dateparse import parse_datetime
 from accounts import roles
 from alpr.models import Search
 from alpr.plates import is_wildcard, normalize_pattern, validate_pattern
-from alpr.prohibited import prohibited_uses_named
+from alpr.prohibited import screen, screening_record
 from audits.models import AccessEvent
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
+from lib.screening import reason_fingerprint, reason_problem
 from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)
@@ -119,12 +120,18 @@ def build_criteria(
     return criteria
 
 
+def offence_categories() -> list[tuple[str, str]]:
+    """The offence categories a search may name (settings.ALPR_OFFENCE_CATEGORIES)."""
+    return list(settings.ALPR_OFFENCE_CATEGORIES)
+
+
 def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_number: str, justification: str,
-            attested: bool, criteria: Criteria) -> SearchRefused:
+            attested: bool, criteria: Criteria, offence_category: str = "", fingerprint: str = "") -> SearchRefused:
     search = Search.objects.create(
         user=user, organization=user.agency.name if user.agency else "", purpose=purpose,
         case_number=case_number, justification=justification, attested=attested, criteria=criteria.to_json(),
         status=Search.Status.REFUSED, refusal_reason=reason, flagged_for_audit=flagged,
+        offence_category=offence_category[:32], reason_fingerprint=fingerprint,
     )
     record_access(
         action="search.refused", user=user, request=request, object_type="search", object_id=search.pk,
@@ -135,36 +142,75 @@ def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_num
     return SearchRefused(reason, search=search)
 
 
+def _reason_reused(*, user, fingerprint: str, case_number: str, now) -> str:
+    """Issue 19: one reason given for searches in many unrelated cases (different case
+    numbers) is boilerplate, not a reason; the auditors look at such a member."""
+    if not fingerprint:
+        return ""
+    since = now - timedelta(days=settings.ALPR_REASON_REUSE_DAYS)
+    other_cases = set(
+        Search.objects.filter(user=user, reason_fingerprint=fingerprint, created_at__gte=since,
+                              status=Search.Status.RUN).exclude(case_number=case_number)
+        .order_by().values_list("case_number", flat=True).distinct()[: settings.ALPR_REASON_REUSE_LIMIT])
+    if len(other_cases) + 1 >= settings.ALPR_REASON_REUSE_LIMIT:
+        return (f"The same reason was given for searches in {len(other_cases) + 1} or more different cases "
+                f"within {settings.ALPR_REASON_REUSE_DAYS} days.")
+    return ""
+
+
 def search_run(
-    *, user, purpose: str, case_number: str, justification: str, attested: bool, criteria: Criteria, request=None,
+    *, user, purpose: str, case_number: str, justification: str, attested: bool, criteria: Criteria,
+    offence_category: str, request=None,
 ) -> Search:
     """Run an investigative search if, and only if, the policy allows it.
 
-    Refusals (no permitted purpose, no case number, no attestation, a prohibited use
-    named) are recorded and raised as SearchRefused; prohibited uses are flagged for
-    the auditors (Q-6).
+    Refusals (a prohibited use, no permitted purpose or offence category, no case number,
+    a reason without information, no attestation) are recorded and raised as
+    SearchRefused. The Q-6 screening refuses what clearly names a prohibited use and
+    flags what is suspicious: a flagged search runs and the auditors see it, with the
+    reason typed; so does a reason reused across unrelated cases (issue 19).
     """
     refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     if not user.has_role(*roles.SEARCH_ROLES):
         raise NotPermitted("Your role does not run investigative searches.")
     case_number = (case_number or "").strip().upper()
     justification = (justification or "").strip()
+    offence_category = (offence_category or "").strip()
+    fingerprint = reason_fingerprint(justification, case_number=case_number)
     common = {"user": user, "request": request, "purpose": purpose or "", "case_number": case_number,
-              "justification": justification, "attested": bool(attested), "criteria": criteria}
-    named = prohibited_uses_named(justification, case_number)
-    if named:
-        raise _refuse(reason="The stated reason names a prohibited use (Q-6): " + ", ".join(named) + ".",
-                      flagged=True, **common)
+              "justification": justification, "attested": bool(attested), "criteria": criteria,
+              "offence_category": offence_category, "fingerprint": fingerprint}
+    # Q-6 first: a prohibited use is refused and flagged whatever else is wrong.
+    screening = screen(justification, fields={"case_number": case_number})
+    if screening.refused:
+        screening_record(result=screening, where="search", text=justification, user=user, request=request,
+                         case_number=case_number, purpose=purpose or "")
+        raise _refuse(reason=screening.message(), flagged=True, **common)
     if purpose not in Search.Purpose.values:
         raise _refuse(reason="Historical searches are permitted solely for the purposes of Q-1; choose one.",
+                      flagged=False, **common)
+    categories = dict(offence_categories())
+    if offence_category not in categories:
+        raise _refuse(reason="Choose the offence category the search serves (from the configured list).",
                       flagged=False, **common)
     if not CASE_NUMBER.match(case_number):
         raise _refuse(reason="A search needs the case or incident number it serves (Q-2).", flagged=False, **common)
     if len(justification) < 10:
         raise _refuse(reason="Describe the reason for the search (at least a sentence).", flagged=False, **common)
+    problem = reason_problem(justification, case_number=case_number,
+                             echoes=(Search.Purpose(purpose).label, categories[offence_category]))
+    if problem:
+        raise _refuse(reason=problem, flagged=False, **common)
     if not attested:
         raise _refuse(reason="Attest that the search meets reasonable suspicion and no prohibited use (Q-1, Q-6).",
                       flagged=False, **common)
+
+    flags = []
+    if screening.flagged:
+        flags.append(screening.message())
+    reused = _reason_reused(user=user, fingerprint=fingerprint, case_number=case_number, now=timezone.now())
+    if reused:
+        flags.append(reused)
 
     from alpr.selectors import reads_for_query
 
@@ -172,10 +218,16 @@ def search_run(
     search = Search.objects.create(
         user=user, organization=user.agency.name if user.agency else "", purpose=purpose, case_number=case_number,
         justification=justification, attested=True, criteria=criteria.to_json(), status=Search.Status.RUN,
-        result_count=count,
+        result_count=count, offence_category=offence_category, reason_fingerprint=fingerprint,
+        flagged_for_audit=bool(flags), flag_reason=" ".join(flags),
     )
     record_access(
         action="search.run", user=user, request=request, object_type="search", object_id=search.pk,
-        data_elements={**criteria.data_elements(), "results": count}, purpose=purpose, case_number=case_number,
+        data_elements={**criteria.data_elements(), "results": count, "offence_category": offence_category},
+        purpose=purpose, case_number=case_number,
+        detail=("[flagged for audit] " + " ".join(flags) + f" Reason typed: {justification}") if flags else "",
     )
+    if screening.flagged:
+        screening_record(result=screening, where="search", text=justification, user=user, request=request,
+                         object_type="search", object_id=search.pk, case_number=case_number, purpose=purpose)
     return search

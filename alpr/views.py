@@ -20,6 +20,7 @@ from alpr import selectors
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
 from alpr.models import Hit, Search
+from alpr.prohibited import screen, screening_record
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from audits.services import record_access
 from lib import csvsafe
@@ -154,7 +155,7 @@ def search(request):
             )
             result = search_run(user=request.user, purpose=data["purpose"], case_number=data["case_number"],
                                 justification=data["justification"], attested=data["attest"], criteria=criteria,
-                                request=request)
+                                offence_category=data["offence_category"], request=request)
         except SearchRefused as exc:
             form.add_error(None, f"Search refused: {exc.message}")
             if exc.search.flagged_for_audit:
@@ -162,6 +163,9 @@ def search(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
+            if result.flagged_for_audit:
+                messages.warning(request, "This search ran and has been flagged for the auditors: "
+                                 + result.flag_reason)
             return redirect("alpr:search_results", pk=result.pk)
     recent = Search.objects.filter(user=request.user).order_by("-created_at")[:10]
     return render(request, "alpr/search.html", {"form": form, "recent": recent}, status=400 if form.errors else 200)
@@ -245,6 +249,7 @@ def read_detail(request, pk: int):
         search_obj = selectors.search_for_user(user=user, pk=int(search_id))
         read = selectors.read_in_search(user=user, search=search_obj, read_id=pk)
         purpose, case_number, reason = search_obj.purpose, search_obj.case_number, ""
+        flag_detail = ""
     else:
         read = selectors.read_for_user(user=user, pk=pk)
         form = ReadAccessForm(request.GET if ("case_number" in request.GET or "reason" in request.GET) else None)
@@ -252,9 +257,17 @@ def read_detail(request, pk: int):
             return render(request, "alpr/read_access.html", {"form": form, "read_id": pk})
         search_obj, purpose = None, ""
         case_number, reason = form.cleaned_data["case_number"].strip(), form.cleaned_data["reason"].strip()
+        # Q-6 (issue 19): the reason typed to open a read is screened like a search's.
+        screening = screen(reason, fields={"case_number": case_number})
+        screening_record(result=screening, where="read", text=reason, user=user, request=request,
+                         object_type="read", object_id=read.pk, case_number=case_number)
+        if screening.refused:
+            form.add_error(None, f"Refused: {screening.message()} This attempt has been recorded.")
+            return render(request, "alpr/read_access.html", {"form": form, "read_id": pk}, status=403)
+        flag_detail = f"[flagged for audit] {screening.message()}" if screening.flagged else ""
     record_access(action="read.view", user=user, request=request, object_type="read", object_id=read.pk,
                   data_elements={"plate": read.plate, "search": search_obj.pk if search_obj else None},
-                  purpose=purpose or reason, case_number=case_number)
+                  purpose=purpose or reason, case_number=case_number, detail=flag_detail)
     visible_hits = selectors.hits_visible_to(user).filter(read=read).select_related("entry__hotlist")
     return render(request, "alpr/read_detail.html", {"read": read, "search": search_obj, "hits": visible_hits})
 

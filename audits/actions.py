@@ -16,6 +16,9 @@ AUTH_REAUTH_REQUIRED = "auth.reauth_required"
 
 TRAINING_GATE_REFUSED = "training.gate_refused"
 OBJECT_REFUSED = "access.refused"  # a 404 answered to a signed-in member (audits.refusals)
+# Q-6 screening of a typed reason (alpr.prohibited): a refusal, or a flag for the auditors.
+SCREENING_REFUSED = "screening.refused"
+SCREENING_FLAGGED = "screening.flagged"
 TRAINING_RECORD_CREATE = "training.record_create"
 
 DESIGNATION_CREATE = "designation.create"

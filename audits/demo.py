@@ -30,15 +30,18 @@ def load(ctx) -> None:
 
 
 def _demo_searches(ctx) -> None:
-    """A few investigative searches for the auditor to sample (one names a prohibited use
-    and is refused and flagged, Q-6)."""
+    """A few investigative searches for the auditor to sample: one names a prohibited use
+    and is refused and flagged; one runs but is flagged, its lawful crime wrapped round a
+    paraphrase of a prohibited target (Q-6, issue 19: "Search records", flagged only)."""
     now = timezone.now()
     criteria = build_criteria(captured_from=now - timedelta(days=7), captured_to=now, plate="3DM*68")
-    runs = [("analyst", "burglary", "26-004411", "Burglary series on Grand Ave, suspect vehicle seen"),
-            ("investigator", "violent_crime", "26-004502", "Carjacking, partial plate from the victim"),
-            ("officer", "missing_person", "26-004517", "At-risk person last seen in the vehicle"),
-            ("analyst", "burglary", "26-004520", "Check whether the plate was at the protest downtown")]
-    for username, purpose, case, reason in runs:
+    runs = [("analyst", "burglary", "PC459", "26-004411", "Burglary series on Grand Ave, suspect vehicle seen"),
+            ("investigator", "violent_crime", "PC215", "26-004502", "Carjacking, partial plate from the victim"),
+            ("officer", "missing_person", "MISSING", "26-004517", "At-risk person last seen in the vehicle"),
+            ("analyst", "burglary", "PC459", "26-004520", "Check whether the plate was at the protest downtown"),
+            ("investigator", "violent_crime", "PC245", "26-004530",
+             "Assault suspect's car; also list the vehicles at the mosque on Friday")]
+    for username, purpose, offence, case, reason in runs:
         with contextlib.suppress(SearchRefused):
-            search_run(user=ctx.users[username], purpose=purpose, case_number=case, justification=reason,
-                       attested=True, criteria=criteria)
+            search_run(user=ctx.users[username], purpose=purpose, offence_category=offence, case_number=case,
+                       justification=reason, attested=True, criteria=criteria)

@@ -79,7 +79,8 @@ class PopulationSpec:
                 "purpose": obj.get_purpose_display() if obj.purpose else "", "case_number": obj.case_number,
                 "justification": obj.justification, "attested": obj.attested, "criteria": obj.criteria,
                 "status": obj.get_status_display(), "refusal_reason": obj.refusal_reason,
-                "flagged_for_audit": obj.flagged_for_audit, "result_count": obj.result_count,
+                "flagged_for_audit": obj.flagged_for_audit, "flag_reason": obj.flag_reason,
+                "offence_category": obj.offence_category_label, "result_count": obj.result_count,
                 "results_opened": [
                     {"at": _iso(e.occurred_at), "read": e.object_id, "plate": e.data_elements.get("plate", "")}
                     for e in opened.order_by("occurred_at")[:50]

@@ -71,3 +71,22 @@ def env_choice(name: str, default: str, choices: tuple[str, ...], *, environ: Ma
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def env_pairs(name: str, default: list[tuple[str, str]], *,
+              environ: Mapping[str, str] = os.environ) -> list[tuple[str, str]]:
+    """A list of (code, label) pairs written `code=label;code=label` (labels may hold commas)."""
+    value = environ.get(name)
+    if value is None or not value.strip():
+        return list(default)
+    pairs = []
+    for item in value.split(";"):
+        if not item.strip():
+            continue
+        code, sep, label = item.partition("=")
+        if not sep or not code.strip() or not label.strip():
+            raise ImproperlyConfigured(f"{name} must be code=label pairs separated by ';', got {item.strip()!r}")
+        pairs.append((code.strip()[:32], label.strip()))
+    if len({code for code, _ in pairs}) != len(pairs):
+        raise ImproperlyConfigured(f"{name} names a code twice")
+    return pairs

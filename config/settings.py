@@ -14,7 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_pairs, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ALPR_VAR_DIR", str(BASE_DIR / "var")))
@@ -321,6 +321,33 @@ ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
 ALPR_SHARING_PACKAGE_DAYS = env_int("ALPR_SHARING_PACKAGE_DAYS", 14, minimum=1)  # SH-5: packages expire
+# Issue 19: each investigative search names its offence category from this list (Q-1: only
+# the permitted purposes' offences; California Penal/Vehicle Code sections by default).
+# Written `code=label;code=label`.
+ALPR_OFFENCE_CATEGORIES = env_pairs("ALPR_OFFENCE_CATEGORIES", [
+    ("PC187", "Homicide (PC 187)"),
+    ("PC664/187", "Attempted murder (PC 664/187)"),
+    ("PC207", "Kidnapping (PC 207)"),
+    ("PC211", "Robbery (PC 211)"),
+    ("PC215", "Carjacking (PC 215)"),
+    ("PC245", "Assault with a deadly weapon (PC 245)"),
+    ("PC261", "Rape (PC 261)"),
+    ("PC273.5", "Domestic violence with injury (PC 273.5)"),
+    ("PC236.1", "Human trafficking (PC 236.1)"),
+    ("PC278", "Child abduction (PC 278)"),
+    ("PC451", "Arson (PC 451)"),
+    ("PC459", "Burglary (PC 459)"),
+    ("PC487", "Grand theft (PC 487)"),
+    ("VC10851", "Vehicle theft (VC 10851)"),
+    ("VC20001", "Hit and run with injury (VC 20001)"),
+    ("MISSING", "Missing or at-risk person (no offence)"),
+    ("WITNESS", "Witness locate"),
+    ("LEGAL", "Subpoena, warrant or court order"),
+])
+# Issue 19: a member who gives the same reason for searches in this many different cases
+# within the window is flagged for the auditors (boilerplate reasons, Q-2).
+ALPR_REASON_REUSE_LIMIT = env_int("ALPR_REASON_REUSE_LIMIT", 3, minimum=2)
+ALPR_REASON_REUSE_DAYS = env_int("ALPR_REASON_REUSE_DAYS", 30, minimum=1)
 # Hits outlive their purged read by default (the annual report counts them). Off: a hit
 # without stop documentation goes with its read; documented stops are always kept (HT-3).
 ALPR_KEEP_HIT_RECORDS = env_bool("ALPR_KEEP_HIT_RECORDS", True)

@@ -22,6 +22,7 @@ from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.plates import normalize_pattern, normalize_plate, validate_pattern
+from alpr.prohibited import screen, screening_record
 from audits.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
@@ -77,15 +78,50 @@ def _move(req: HotlistEntryRequest, name: str) -> str:
     return previous
 
 
-@transaction.atomic
+class ProhibitedUse(DomainError):
+    """Q-6 / HL-1: the request's own words name a prohibited use (issue 19)."""
+
+    code = "prohibited_use"
+    http_status = 403
+
+
 def request_submit(
     *, requester, hotlist: Hotlist, case_number: str, state: str, vehicle_description: str, justification: str,
     plate: str = "", pattern: str = "", major_crime: str = "", renews: HotlistEntryRequest | None = None,
     request=None,
 ) -> HotlistEntryRequest:
     """HL-3: a request with every field the policy names; the requester's name and
-    serial number come from their account."""
+    serial number come from their account.
+
+    Q-6 / HL-1 (issue 19): the justification, vehicle description and major crime are
+    screened first. A refusal is recorded outside the transaction (so it stays in the
+    access log) and raised; a flag lets the request go to the approver, noted in its
+    history and the access log for the auditors."""
     refuse_unless_operator(requester)  # ID-2, ID-4: the gate holds off the web too
+    if not requester.has_role(*REQUESTERS):
+        raise NotPermitted("Your role does not request hot-list entries.")
+    result = screen(justification or "", fields={"vehicle_description": vehicle_description or "",
+                                                 "major_crime": major_crime or ""})
+    if result.refused:
+        screening_record(result=result, where="hot-list request", text=justification, user=requester,
+                         request=request, object_type="hotlist", object_id=hotlist.pk, case_number=case_number)
+        raise ProhibitedUse(f"Refused: {result.message()} This attempt has been recorded.")
+    with transaction.atomic():
+        req = _request_submit(requester=requester, hotlist=hotlist, case_number=case_number, state=state,
+                              vehicle_description=vehicle_description, justification=justification, plate=plate,
+                              pattern=pattern, major_crime=major_crime, renews=renews, request=request)
+        if result.flagged:
+            _event(req, "flag", req.status, None, note=result.message())
+            screening_record(result=result, where="hot-list request", text=justification, user=requester,
+                             request=request, object_type="hotlist_request", object_id=req.pk,
+                             case_number=req.case_number)
+    return req
+
+
+def _request_submit(
+    *, requester, hotlist: Hotlist, case_number: str, state: str, vehicle_description: str, justification: str,
+    plate: str, pattern: str, major_crime: str, renews: HotlistEntryRequest | None, request,
+) -> HotlistEntryRequest:
     if not requester.has_role(*REQUESTERS):
         raise NotPermitted("Your role does not request hot-list entries.")
     if not requester.is_home_member:

@@ -59,6 +59,8 @@ class SharingRequest(models.Model):
         FEDERAL = "federal", "Federal agency (Civil Code 1798.90.55)"
         IMMIGRATION = "immigration", "Federal immigration enforcement (Gov. Code 7284 et seq.)"
         REPRODUCTIVE_HEALTH = "reproductive_health", "Reproductive health care prosecution (DGO I-12 C.3(6))"
+        PROHIBITED_USE = "prohibited_use", "Another use Q-6 prohibits (privacy, harassment, protected " \
+                                           "characteristic, personal use, First Amendment)"
         NO_CONFIRMATION = "no_confirmation", "No written confirmation of permitted use (SH-3)"
         NOT_LAW_ENFORCEMENT = "not_law_enforcement", "Voluntary requests only from California law enforcement"
         MOU_NOT_CURRENT = "mou_not_current", "No current MOU"

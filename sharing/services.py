@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Agency, Designation
 from accounts.selectors import approval_authority
-from alpr.prohibited import prohibited_uses_named
+from alpr.prohibited import screen, screening_record
 from audits.models import AccessEvent
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
@@ -53,6 +53,17 @@ def processor_authority(user):
     return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
 
 
+def screening(req: SharingRequest):
+    """Q-6 / SH-3 screening of the request's own words and of who asks (issue 19): the
+    intended purpose and the need to know, read with the requesting agency's name and the
+    requester's title (an immigration agency there is refused whatever the purpose says)."""
+    return screen(req.purpose, fields={"need_to_know": req.need_to_know},
+                  agency_fields={"agency": req.agency.name, "requester_title": req.requester_title})
+
+
+_SCREENING_RULES = {"immigration": Rule.IMMIGRATION, "reproductive_health": Rule.REPRODUCTIVE_HEALTH}
+
+
 def refusal_rule(req: SharingRequest) -> str:
     """The first rule of law that forbids this request, or '' (SH-3, Civil Code 1798.90.55)."""
     agency = req.agency
@@ -60,11 +71,9 @@ def refusal_rule(req: SharingRequest) -> str:
         return Rule.FEDERAL
     if agency.state != "CA":
         return Rule.OUT_OF_STATE
-    named = prohibited_uses_named(req.purpose)
-    if "federal immigration enforcement" in named:
-        return Rule.IMMIGRATION
-    if "reproductive health care" in named:
-        return Rule.REPRODUCTIVE_HEALTH
+    result = screening(req)
+    if result.refused:
+        return _SCREENING_RULES.get(result.category, Rule.PROHIBITED_USE)
     if not req.confirmation_statement.strip() and not req.confirmation_document:
         return Rule.NO_CONFIRMATION
     if req.basis == SharingRequest.Basis.VOLUNTARY and agency.kind not in CA_LAW_ENFORCEMENT:
@@ -105,6 +114,14 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
         _move(req, "refuse", None, note=Rule(rule).label)
         req.refusal_rule = rule
         req.save(update_fields=["refusal_rule"])
+    result = screening(req)
+    if not result.allowed:
+        # Refusals and flags alike go to the access log with the words of the request.
+        screening_record(result=result, where="sharing request", text=req.purpose, user=logged_by, request=request,
+                         object_type="sharing_request", object_id=req.pk, case_number=req.case_number)
+        if result.flagged and req.status != S.REFUSED:
+            SharingRequestEvent.objects.create(request=req, transition="flag", from_status=req.status,
+                                               to_status=req.status, by=None, note=result.message())
     record_access(action="sharing.request_receive", user=logged_by, request=request, object_type="sharing_request",
                   object_id=req.pk, data_elements={"agency": req.agency.name, "plates": req.plate_list,
                                                     "status": req.status, "rule": req.refusal_rule},

@@ -30,7 +30,8 @@ def cam(home_agency):
 
 def _search_body(**overrides):
     now = timezone.now()
-    body = {"purpose": "grand_theft", "case_number": "26-009001", "justification": "Stolen trailer seen on Broadway",
+    body = {"purpose": "grand_theft", "offence_category": "PC487", "case_number": "26-009001",
+            "justification": "Stolen trailer seen on Broadway",
             "attest": True, "plate": "7AB*23", "captured_from": (now - timedelta(days=1)).isoformat(),
             "captured_to": now.isoformat()}
     body.update(overrides)
@@ -67,6 +68,23 @@ def test_unlawful_searches_are_refused_with_the_rule(api, personas, cam):
     assert response.status_code == 400 and "at least 3" in response.json()["error"]["message"]
     response = client.post("/api/searches/", {"purpose": "burglary"}, format="json")
     assert response.status_code == 400
+    body = _search_body()
+    del body["offence_category"]
+    response = client.post("/api/searches/", body, format="json")
+    assert response.status_code == 400 and "offence_category" in response.content.decode()
+    response = client.post("/api/searches/", _search_body(offence_category="PC999"), format="json")
+    assert response.status_code == 403 and "offence category" in response.json()["error"]["message"]
+
+
+def test_it_returns_the_offence_category_and_the_flag(api, personas, cam):
+    client = api(personas["analyst"])
+    body = _search_body(purpose="violent_crime", offence_category="PC245",
+                        justification="Assault suspect's car; also list the vehicles at the mosque on Friday")
+    response = client.post("/api/searches/", body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["offence_category"] == "PC245" and data["flagged_for_audit"] is True
+    assert "First Amendment" in data["flag_reason"]
 
 
 def test_roles_and_outsiders(api, personas, cam):

@@ -59,6 +59,7 @@ def test_an_analyst_runs_a_lawful_partial_plate_search_and_opens_a_result(page, 
     page.click("button.primary")
     assert "Search refused" in page.content()
     page.select_option("#id_purpose", "burglary")
+    page.select_option("#id_offence_category", "PC459")
     page.fill("#id_case_number", "26-004512")
     page.fill("#id_justification", "Vehicle seen leaving the burglary at 2100 Broadway")
     page.check("#id_attest")

@@ -47,6 +47,12 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     assert User.objects.get(username="outsider").agency.is_home is False
     analyst = User.objects.get(username="analyst")
     assert analyst.alpr_designated_by.username == "administrator"  # ID-2
+    # Issue 19: the auditor finds one refused prohibited search and one that ran, flagged.
+    from alpr.models import Search
+
+    assert Search.objects.filter(status=Search.Status.REFUSED, flagged_for_audit=True).count() == 1
+    flagged_run = Search.objects.get(status=Search.Status.RUN, flagged_for_audit=True)
+    assert "mosque" in flagged_run.justification and flagged_run.offence_category == "PC245"
 
 
 def test_demo_refuses_production(db, settings):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_pairs, env_str
 
 
 def test_it_reads_typed_values():
@@ -30,3 +30,12 @@ def test_it_uses_defaults_when_absent():
 def test_it_refuses_bad_values_naming_the_variable(call):
     with pytest.raises(ImproperlyConfigured):
         call()
+
+
+def test_it_reads_code_label_pairs_for_the_offence_categories():
+    environ = {"P": "PC459=Burglary (PC 459); PC211=Robbery, armed or not"}
+    assert env_pairs("P", [], environ=environ) == [("PC459", "Burglary (PC 459)"), ("PC211", "Robbery, armed or not")]
+    assert env_pairs("P", [("A", "a")], environ={}) == [("A", "a")]
+    for bad in ("PC459", "PC459=", "A=a;A=b"):
+        with pytest.raises(ImproperlyConfigured, match="P"):
+            env_pairs("P", [], environ={"P": bad})

@@ -67,3 +67,12 @@ def test_imports_through_the_api(personas):
     assert _api(personas["officer"]).post("/api/hotlists/imports/", {
         "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"plate\nAAA1111\n")},
         format="multipart").status_code == 404
+
+
+def test_it_refuses_a_prohibited_request_with_the_q6_category(personas, bolo):
+    body = {"hotlist": bolo.pk, "case_number": "26-5", "plate": "2GHJ345", "state": "CA",
+            "vehicle_description": "Grey Nissan", "justification": "Alert when ICE agents ask about this car"}
+    response = _api(personas["officer"]).post("/api/hotlists/requests/", body, format="json")
+    assert response.status_code == 403
+    error = response.json()["error"]
+    assert error["code"] == "prohibited_use" and "federal immigration enforcement" in error["message"]

@@ -190,3 +190,26 @@ def test_request_pages_and_the_queue(personas, lists, client):
     # Other members do not see someone else's request.
     client.force_login(personas["pst"])
     assert client.get(reverse("hotlists:request_detail", args=[req.pk])).status_code == 404
+
+
+# --- issue 19: Q-6 screening of hot-list requests (HL-1) -----------------------------------
+
+def test_it_refuses_a_request_whose_words_name_a_prohibited_use_and_records_it(personas, lists):
+    from audits.models import AccessEvent
+
+    with pytest.raises(services.ProhibitedUse, match="First Amendment"):
+        _submit(personas["investigator"], lists["alert"], justification="Alert us when mosque attendees drive by")
+    assert not HotlistEntryRequest.objects.exists()
+    event = AccessEvent.objects.get(action="screening.refused")
+    assert event.outcome == "denied" and event.data_elements["where"] == "hot-list request"
+    # The vehicle description is read as well (the structured fields of the request).
+    with pytest.raises(services.ProhibitedUse):
+        _submit(personas["investigator"], lists["alert"], justification="Wanted for questioning",
+                vehicle_description="Car of an undocumented family")
+
+
+def test_it_flags_a_suspicious_request_in_its_history(personas, lists):
+    req = _submit(personas["investigator"], lists["alert"],
+                  justification="Burglary at the church; list the congregants' cars")
+    assert req.status == R.SUBMITTED
+    assert "First Amendment" in req.history.get(transition="flag").note

@@ -162,8 +162,9 @@ def test_a_hold_on_a_search_s_results(personas, cam, client):
     client.force_login(personas["analyst"])
     now = timezone.localtime()
     client.post(reverse("alpr:search"), {
-        "purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen at a burglary scene",
-        "attest": "on", "plate": "7AB*23", "captured_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "purpose": "burglary", "offence_category": "PC459", "case_number": "26-004512",
+        "justification": "Vehicle seen at a burglary scene", "attest": "on", "plate": "7AB*23",
+        "captured_from": (now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
         "captured_to": now.strftime("%Y-%m-%dT%H:%M")})
     search = Search.objects.get()
     response = client.post(reverse("alpr:hold_new") + f"?search={search.pk}", {

@@ -15,8 +15,8 @@ from audits.models import AccessEvent
 from lib.errors import DomainError, NotPermitted
 from tests import factories
 
-LAWFUL = {"purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen leaving a burglary scene",
-          "attested": True}
+LAWFUL = {"purpose": "burglary", "offence_category": "PC459", "case_number": "26-004512",
+          "justification": "Vehicle seen leaving a burglary scene", "attested": True}
 
 
 @pytest.fixture
@@ -150,7 +150,8 @@ def test_only_search_roles_search(personas, cam):
 
 def _post_search(client, **overrides):
     now = timezone.localtime()
-    data = {"purpose": "burglary", "case_number": "26-004512", "justification": "Vehicle seen at burglary scene",
+    data = {"purpose": "burglary", "offence_category": "PC459", "case_number": "26-004512",
+            "justification": "Vehicle seen at burglary scene",
             "attest": "on", "plate": "7AB*23", "captured_from": (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
             "captured_to": now.strftime("%Y-%m-%dT%H:%M")}
     data.update(overrides)
@@ -248,3 +249,82 @@ def test_html_in_text_fields_is_escaped(personas, cam, client):
     _post_search(client, case_number="<script>alert(1)</script>")
     body = client.get(reverse("alpr:searches")).content.decode()
     assert "<script>alert(1)</script>" not in body
+
+
+# --- issue 19: paraphrases, flags, reason quality, offence category ------------------------
+
+def test_it_runs_a_flagged_search_and_shows_the_auditors_the_reason_typed(personas, cam, client):
+    reason = "Assault suspect's car; also list the vehicles at the mosque on Friday"
+    search = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                        **{**LAWFUL, "purpose": "violent_crime", "offence_category": "PC245", "justification": reason})
+    assert search.status == Search.Status.RUN and search.flagged_for_audit
+    assert "First Amendment" in search.flag_reason
+    event = AccessEvent.objects.get(action="screening.flagged")
+    assert event.data_elements["reason_typed"] == reason and event.data_elements["category"] == "first_amendment"
+    assert event.outcome == "allowed" and event.object_id == str(search.pk)
+    assert "[flagged for audit]" in AccessEvent.objects.get(action="search.run").detail
+    client.force_login(personas["auditor"])
+    body = client.get(reverse("alpr:searches") + "?flagged=1").content.decode()
+    assert "mosque on Friday" in body and "[flagged]" in body and "Assault with a deadly weapon (PC 245)" in body
+
+
+def test_it_refuses_a_paraphrased_prohibited_use_naming_the_category(personas, cam):
+    with pytest.raises(SearchRefused, match="reproductive health care") as caught:
+        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                   **{**LAWFUL, "justification": "visitors to the womens health clinic"})
+    assert caught.value.search.flagged_for_audit
+    event = AccessEvent.objects.get(action="screening.refused")
+    assert event.outcome == "denied" and event.data_elements["reason_typed"] == "visitors to the womens health clinic"
+
+
+@pytest.mark.parametrize("text", ["investigation", "Case 26-004512 inv", "Burglary investigation, 26-004512"])
+def test_it_refuses_reasons_that_carry_no_information(personas, cam, text):
+    with pytest.raises(SearchRefused, match="no information") as caught:
+        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
+    assert not caught.value.search.flagged_for_audit
+
+
+def test_it_flags_one_reason_reused_across_unrelated_cases(personas, cam, settings):
+    settings.ALPR_REASON_REUSE_LIMIT = 3
+    reason = {"justification": "Suspect vehicle seen near the scene"}
+    first = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                       **{**LAWFUL, **reason, "case_number": "26-000001"})
+    again = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                       **{**LAWFUL, **reason, "case_number": "26-000001"})  # same case: related
+    second = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                        **{**LAWFUL, **reason, "case_number": "26-000002"})
+    assert not (first.flagged_for_audit or again.flagged_for_audit or second.flagged_for_audit)
+    other = search_run(user=personas["investigator"], criteria=_criteria("7ABC123"),
+                       **{**LAWFUL, **reason, "case_number": "26-000003"})
+    assert not other.flagged_for_audit  # another member's searches do not count
+    third = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                       **{**LAWFUL, **reason, "case_number": "26-000003"})
+    assert third.flagged_for_audit and "3 or more different cases" in third.flag_reason
+
+
+def test_it_requires_an_offence_category_from_the_configured_list(personas, cam, settings, client):
+    for value in ("", "PC999"):
+        with pytest.raises(SearchRefused, match="offence category"):
+            search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "offence_category": value})
+    settings.ALPR_OFFENCE_CATEGORIES = [("PC999", "Test offence (PC 999)")]
+    search = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+                        **{**LAWFUL, "offence_category": "PC999"})
+    assert search.offence_category == "PC999" and search.offence_category_label == "Test offence (PC 999)"
+    client.force_login(personas["analyst"])
+    assert "Test offence (PC 999)" in client.get(reverse("alpr:search")).content.decode()
+    response = _post_search(client, offence_category="")
+    assert response.status_code == 400 and "offence category" in response.content.decode()
+
+
+def test_it_screens_the_reason_for_opening_a_read_directly(personas, cam, client):
+    read = factories.read(cam, "7ABC123")
+    client.force_login(personas["officer"])
+    url = reverse("alpr:read_detail", args=[read.pk])
+    response = client.get(url, {"reason": "Check where my ex parks"})
+    assert response.status_code == 403 and "personal use" in response.content.decode()
+    assert not AccessEvent.objects.filter(action="read.view").exists()
+    assert AccessEvent.objects.get(action="screening.refused").data_elements["where"] == "read"
+    response = client.get(url, {"case_number": "26-000777", "reason": "Journalist"})
+    assert response.status_code == 200
+    assert AccessEvent.objects.get(action="read.view").detail.startswith("[flagged for audit]")
+    assert AccessEvent.objects.get(action="screening.flagged").data_elements["reason_typed"] == "Journalist"

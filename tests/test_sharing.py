@@ -239,3 +239,30 @@ def test_documents_open_only_for_the_secure_folder(personas, client):
     assert client.get(reverse("sharing:document", args=[req.pk, "instrument"])).status_code == 404  # none uploaded
     client.force_login(personas["auditor"])
     assert b"%PDF-1.4" in b"".join(client.get(url).streaming_content)
+
+
+# --- issue 19: the Q-6 screening reads the request's words and who asks -------------------
+
+@pytest.mark.parametrize("overrides,rule", [
+    ({"purpose": "request from ice agents: where does the owner park"}, "immigration"),
+    ({"purpose": "Woman who terminated a pregnancy; our DA is weighing charges"}, "reproductive_health"),
+    ({"purpose": "Identify the protesters at the port"}, "prohibited_use"),
+    ({"purpose": "Locate a vehicle", "requester_title": "ICE ERO liaison"}, "immigration"),
+])
+def test_it_refuses_paraphrased_prohibited_uses_with_the_rule(personas, overrides, rule):
+    from audits.models import AccessEvent
+
+    req = _receive(personas, _agency("ACSO"), **overrides)
+    assert req.status == S.REFUSED and req.refusal_rule == rule
+    event = AccessEvent.objects.get(action="screening.refused")
+    assert event.data_elements["where"] == "sharing request" and event.object_id == str(req.pk)
+
+
+def test_it_flags_a_suspicious_request_for_the_auditors_and_lets_it_proceed(personas):
+    from audits.models import AccessEvent
+
+    req = _receive(personas, _agency("ACSO"), purpose="Vehicle of a journalist")
+    assert req.status == S.RECEIVED
+    assert req.history.filter(transition="flag").exists()
+    event = AccessEvent.objects.get(action="screening.flagged")
+    assert event.data_elements["reason_typed"] == "Vehicle of a journalist"
