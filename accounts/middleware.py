@@ -157,5 +157,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        add_never_cache_headers(response)
+        # A view that says how it may be cached keeps its word: only the public
+        # transparency page does (public aggregates, ID-6).
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response

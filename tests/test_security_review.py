@@ -214,7 +214,8 @@ def test_it_refuses_an_untrained_member_in_the_services_too(personas):
     criteria = build_criteria(captured_from=now - timezone.timedelta(days=1), captured_to=now, plate="6LMN903")
     with pytest.raises(NotPermitted):
         search_run(user=personas["untrained"], purpose="burglary", case_number="26-000123",
-                   justification="Burglary suspect vehicle", attested=True, criteria=criteria)
+                   justification="Burglary suspect vehicle", attested=True, criteria=criteria,
+                   offence_category="PC459")
 
 
 @pytest.mark.parametrize("fields", [
