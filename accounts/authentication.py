@@ -7,6 +7,7 @@ for a CSRF token, which an integration using a token does not and cannot hold. T
 session class here stands aside for token calls; TokenAuthentication then authenticates
 them (CSRF protects cookies, and a token call carries none that matter)."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 
 
@@ -15,3 +16,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if getattr(request._request, "alpr_token_authenticated", False):
             return None
         return super().authenticate(request)
+
+
+class SessionAuthenticationScheme(SessionScheme):
+    """The OpenAPI schema describes this class as DRF's own session authentication."""
+
+    target_class = "accounts.authentication.SessionAuthentication"

@@ -23,7 +23,10 @@ def record_refusal(request) -> None:
     match = getattr(request, "resolver_match", None)
     kwargs = dict(match.kwargs) if match else {}
     asked = {k: str(v)[:64] for k, v in kwargs.items() if k in ID_FIELDS or k in ("action", "kind", "fmt", "name")}
-    data = request.POST if request.method == "POST" else request.GET
+    try:
+        data = request.POST if request.method == "POST" else request.GET
+    except Exception:  # noqa: BLE001 - an unparsable body (DRF: unsupported media type) names no id
+        data = {}
     asked.update({f"param:{k}": str(data.get(k))[:64] for k in ID_FIELDS if data.get(k)})
     record_access(action=actions.OBJECT_REFUSED, user=user, request=request,
                   object_type=(match.view_name if match else "url")[:64],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -141,7 +141,11 @@ class ImportApi(APIView):
         file = serializers.FileField()
         force = serializers.BooleanField(required=False, default=False)
 
-    @extend_schema(request=ImportInput, responses={201: ImportOutput, 400: ImportOutput, 404: ErrorSerializer})
+    # 400: the import refused (its record says why) or the form invalid (the error shape).
+    @extend_schema(request=ImportInput, responses={
+        201: ImportOutput, 404: ErrorSerializer,
+        400: PolymorphicProxySerializer(component_name="ImportRefusal", serializers=[ImportOutput, ErrorSerializer],
+                                        resource_type_field_name=None)})
     def post(self, request):
         if not request.user.has_role(roles.ADMINISTRATOR):
             raise Http404
