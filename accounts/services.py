@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Designation, User
+from accounts.models import Designation, Notification, User
 from audits import actions
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
@@ -77,3 +80,30 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
         detail=reason.strip(),
     )
     return designation
+
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, user: User, key: str, message: str, subject: str = "ALPR notice") -> bool:
+    """An in-app notice to one member (shown on their dashboard), e-mailed too when
+    EMAIL_HOST is set. Idempotent per (member, key): a task or a retry that says the same
+    thing again adds nothing. Returns whether a new notice was made."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(user=user, key=key[:120], message=message)
+    except IntegrityError:
+        return False  # already told
+    if settings.EMAIL_HOST and user.email:
+        try:
+            send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except OSError:
+            logger.exception("could not e-mail %s", user.username)
+    return True
+
+
+def notify_role_holders(*, role_names: tuple[str, ...], key: str, message: str,
+                        subject: str = "ALPR notice") -> int:
+    """The same notice to every active member holding one of `role_names`."""
+    members = User.objects.filter(is_active=True, groups__name__in=role_names).distinct()
+    return sum(notify(user=member, key=key, message=message, subject=subject) for member in members)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audits.configuration import admin_change, snapshot
+from audits.models import ConfigurationChange
 from config.admin_base import RecordAdmin
 from hotlists.matching import bump_version
 from hotlists.models import (
@@ -11,6 +13,7 @@ from hotlists.models import (
     HotlistRequestEvent,
     MatcherVersion,
 )
+from hotlists.services import HOTLIST_FIELDS, hotlist_weakens
 
 
 class BumpsMatcher:
@@ -35,8 +38,24 @@ class BumpsMatcher:
 
 @admin.register(Hotlist)
 class HotlistAdmin(BumpsMatcher, admin.ModelAdmin):
+    """The model's clean() refuses to enable a source HL-1 does not permit (issue 19 §5),
+    so the admin form shows that error; every save is a recorded configuration change (§6)."""
+
     list_display = ["name", "source", "kind", "is_external", "purpose", "active"]
     list_filter = ["source", "kind", "is_external", "active"]
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(Hotlist.objects.filter(pk=obj.pk).first() if change else None, HOTLIST_FIELDS)
+        super().save_model(request, obj, form, change)
+        after = snapshot(obj, HOTLIST_FIELDS)
+        admin_change(kind=ConfigurationChange.Kind.HOTLIST, request=request, obj=obj, before=before, after=after,
+                     weakens=hotlist_weakens(before, after), what="Hot list")
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj, HOTLIST_FIELDS)
+        super().delete_model(request, obj)
+        admin_change(kind=ConfigurationChange.Kind.HOTLIST, request=request, obj=obj, before=before, after={},
+                     weakens=False, what="Hot list")
 
 
 @admin.register(HotlistEntry)
@@ -78,8 +97,13 @@ class HotlistEntryRequestAdmin(RecordAdmin):
 
 @admin.register(FeedImport)
 class FeedImportAdmin(RecordAdmin):
-    list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count"]
+    list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count",
+                    "dropped_count", "dropped_categories"]
     list_filter = ["status", "hotlist"]
+
+    @admin.display(description="Dropped by category (issue 19 §5)")
+    def dropped_categories(self, obj):
+        return ", ".join(f"{c}: {t['count']}" for c, t in (obj.dropped_by_category or {}).items()) or "—"
 
 
 @admin.register(MatcherVersion)
