@@ -13,8 +13,16 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import Designation, Notification, User
 from audits import actions
+from audits.configuration import change_record, snapshot
+from audits.models import ConfigurationChange
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
+
+DESIGNATION_FIELDS = ["designee", "designated_by", "scope", "starts_on", "ends_on", "written_authority", "revoked_at"]
+
+
+def _source(request) -> str:
+    return ConfigurationChange.Source.WEB if request is not None else ConfigurationChange.Source.SYSTEM
 
 
 @transaction.atomic
@@ -54,6 +62,11 @@ def designation_create(
         object_id=designation.pk,
         data_elements={"designee": designee.username, "scope": scope, "from": str(starts_on), "to": str(ends_on)},
     )
+    # Issue 19 §6: a designation hands over the administrator's authority (widens access).
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designee} for "
+                  f"{designation.get_scope_display()} ({starts_on} to {ends_on})", before={},
+                  after=snapshot(designation, DESIGNATION_FIELDS), weakens=True, source=_source(request),
+                  by=administrator, request=request, obj=designation)
     return designation
 
 
@@ -67,6 +80,7 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
     designation = Designation.objects.select_for_update().get(pk=designation.pk)
     if designation.revoked_at is not None:
         raise DomainError("This designation is already revoked.")
+    before = snapshot(designation, DESIGNATION_FIELDS)
     designation.revoked_at = timezone.now()
     designation.revoked_by = by
     designation.revocation_reason = reason.strip()
@@ -79,6 +93,10 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
         object_id=designation.pk,
         detail=reason.strip(),
     )
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designation.designee} for "
+                  f"{designation.get_scope_display()} revoked", before=before,
+                  after=snapshot(designation, DESIGNATION_FIELDS), weakens=False, source=_source(request),
+                  by=by, request=request, obj=designation)
     return designation
 
 

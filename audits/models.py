@@ -362,6 +362,12 @@ class ConfigurationChange(models.Model):
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
+    def differences(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each value that changed; None where it did not exist."""
+        before, after = self.before or {}, self.after or {}
+        return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+                if before.get(k) != after.get(k)]
+
 
 class EnvironmentFingerprint(models.Model):
     """Issue 19 §6: the policy settings read from the environment as last recorded (one

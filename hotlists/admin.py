@@ -1,8 +1,7 @@
 from django.contrib import admin
 
-from audits.configuration import admin_change, snapshot
 from audits.models import ConfigurationChange
-from config.admin_base import RecordAdmin
+from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from hotlists.matching import bump_version
 from hotlists.models import (
     FeedImport,
@@ -37,25 +36,16 @@ class BumpsMatcher:
 
 
 @admin.register(Hotlist)
-class HotlistAdmin(BumpsMatcher, admin.ModelAdmin):
+class HotlistAdmin(ConfigurationAlarmAdmin, BumpsMatcher, admin.ModelAdmin):
     """The model's clean() refuses to enable a source HL-1 does not permit (issue 19 §5),
     so the admin form shows that error; every save is a recorded configuration change (§6)."""
 
     list_display = ["name", "source", "kind", "is_external", "purpose", "active"]
     list_filter = ["source", "kind", "is_external", "active"]
+    alarm_kind, alarm_fields, alarm_what = ConfigurationChange.Kind.HOTLIST, HOTLIST_FIELDS, "Hot list"
 
-    def save_model(self, request, obj, form, change):
-        before = snapshot(Hotlist.objects.filter(pk=obj.pk).first() if change else None, HOTLIST_FIELDS)
-        super().save_model(request, obj, form, change)
-        after = snapshot(obj, HOTLIST_FIELDS)
-        admin_change(kind=ConfigurationChange.Kind.HOTLIST, request=request, obj=obj, before=before, after=after,
-                     weakens=hotlist_weakens(before, after), what="Hot list")
-
-    def delete_model(self, request, obj):
-        before = snapshot(obj, HOTLIST_FIELDS)
-        super().delete_model(request, obj)
-        admin_change(kind=ConfigurationChange.Kind.HOTLIST, request=request, obj=obj, before=before, after={},
-                     weakens=False, what="Hot list")
+    def alarm_weakens(self, before, after):
+        return hotlist_weakens(before, after)
 
 
 @admin.register(HotlistEntry)
