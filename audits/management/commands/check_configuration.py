@@ -16,4 +16,7 @@ class Command(BaseCommand):
             self.stdout.write("Policy settings unchanged since the last recorded start.")
         for change in changes:
             flag = "ALARM " if change.weakens else ""
-            self.stdout.write(f"{flag}{change.summary}: {change.before} -> {change.after}")
+            if change.before:
+                self.stdout.write(f"{flag}{change.summary}: {change.before} -> {change.after}")
+            else:
+                self.stdout.write(f"{change.summary}: {len(change.after)} settings")
