@@ -207,3 +207,12 @@ def test_the_admin_refuses_to_enable_a_prohibited_subscription(personas, client)
     assert response.status_code == 200
     assert "cannot be enabled" in response.content.decode()
     assert not Hotlist.objects.filter(name="Gang list").exists()
+
+
+def test_the_permitted_sources_setting_cannot_widen_hl1(settings):
+    from hotlists.apps import check_permitted_sources
+
+    assert check_permitted_sources(None) == []
+    settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs", "ncic_vif"]
+    (error,) = check_permitted_sources(None)
+    assert error.id == "hotlists.E001" and "ncic_vif" in error.msg
