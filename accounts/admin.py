@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -153,3 +155,37 @@ class DesignationAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "created_at", "message", "read_at"]
     raw_id_fields = ["user"]
+
+
+def group_snapshot(group: Group | None) -> dict:
+    if group is None or group.pk is None:
+        return {}
+    return {"name": group.name, "permissions": sorted(f"{app}.{code}" for app, code in group.permissions.values_list(
+        "content_type__app_label", "codename"))}
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Issue 19 §6: a role's permissions edited here are a recorded configuration change
+    (accounts/roles.py puts them back at the next migrate; the change is on file anyway)."""
+
+    def save_model(self, request, obj, form, change):
+        request._alpr_group_before = group_snapshot(Group.objects.filter(pk=obj.pk).first() if change else None)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before, after = getattr(request, "_alpr_group_before", {}), group_snapshot(form.instance)
+        admin_change(kind=ConfigurationChange.Kind.ROLES, request=request, obj=form.instance, before=before,
+                     after=after, weakens=bool(set(after["permissions"]) - set(before.get("permissions", []))),
+                     what="Role")
+
+    def delete_model(self, request, obj):
+        before = group_snapshot(obj)
+        super().delete_model(request, obj)
+        admin_change(kind=ConfigurationChange.Kind.ROLES, request=request, obj=obj, before=before, after={},
+                     weakens=False, what="Role")

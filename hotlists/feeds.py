@@ -166,6 +166,10 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
                         uploaded_by=by, status=FeedImport.Status.REJECTED)
     if not hotlist.is_external:
         record.error = "Only downloaded (external) lists are replaced by file; internal entries go through requests."
+    elif not hotlist.source_permitted:
+        # Issue 19 §5: a list enabled before the department narrowed its permitted sources
+        # takes no new data either.
+        record.error = f"{hotlist.get_source_display()} is not a list the policy permits (HL-1); nothing imported."
     elif len(data) > settings.ALPR_HOTLIST_MAX_FILE_BYTES:
         record.error = f"The file is larger than {settings.ALPR_HOTLIST_MAX_FILE_BYTES:,} bytes."
     parsed = None if record.error else parse_feed(data)

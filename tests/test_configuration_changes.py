@@ -179,3 +179,17 @@ def test_cameras_and_agencies_changed_in_the_admin_are_recorded(personas, client
     assert response.status_code == 302
     off = ConfigurationChange.objects.filter(object_type="camera").latest("id")
     assert not off.weakens and off.before["active"] and not off.after["active"]
+
+
+def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(_superuser(personas))
+    group = Group.objects.get(name=roles.OFFICER)
+    perm = Permission.objects.get(codename="view_accessevent")
+    response = client.post(reverse("admin:auth_group_change", args=[group.pk]),
+                           {"name": roles.OFFICER, "permissions": [perm.pk]})
+    assert response.status_code == 302
+    change = ConfigurationChange.objects.get(object_type="group")
+    assert change.weakens and change.before["permissions"] == [] and change.after["permissions"] == [
+        "audits.view_accessevent"]

@@ -192,9 +192,13 @@ def test_a_subscription_the_policy_does_not_permit_cannot_be_enabled(db, setting
         recorded.full_clean()
     assert "active" in exc.value.message_dict
     # An agency may narrow HL-1: without NCIC in its permitted sources, an NCIC list stays off.
+    ncic = services.hotlist_create(name="NCIC", source=Hotlist.Source.NCIC, feed_name="ncic")
     settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs"]
     with pytest.raises(DomainError):
-        services.hotlist_create(name="NCIC", source=Hotlist.Source.NCIC, feed_name="ncic")
+        services.hotlist_create(name="NCIC 2", source=Hotlist.Source.NCIC, feed_name="ncic2")
+    # A list enabled before the narrowing takes no new data.
+    result = feeds.import_feed(hotlist=ncic, data=b"plate\nAAA1111\n", file_name="ncic.csv")
+    assert result.status == FeedImport.Status.REJECTED and "not a list the policy permits" in result.error
 
 
 def test_the_admin_refuses_to_enable_a_prohibited_subscription(personas, client):
