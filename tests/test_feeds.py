@@ -220,3 +220,12 @@ def test_the_permitted_sources_setting_cannot_widen_hl1(settings):
     settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs", "ncic_vif"]
     (error,) = check_permitted_sources(None)
     assert error.id == "hotlists.E001" and "ncic_vif" in error.msg
+
+
+def test_the_list_page_marks_a_refused_subscription_and_the_last_imports_drops(svs, personas, client):
+    services.hotlist_create(name="VIF (refused)", source=Hotlist.Source.NCIC_IMMIGRATION, active=False)
+    feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
+    client.force_login(personas["administrator"])
+    page = client.get(reverse("hotlists:index")).content.decode()
+    assert "VIF (refused) <em>(disabled: not permitted by HL-1)</em>" in page
+    assert "5 dropped by policy" in page
