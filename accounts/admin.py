@@ -185,7 +185,8 @@ class GroupAdmin(BaseGroupAdmin):
                      what="Role")
 
     def delete_model(self, request, obj):
-        before = group_snapshot(obj)
+        before, pk = group_snapshot(obj), obj.pk
         super().delete_model(request, obj)
+        obj.pk = pk  # deletion clears it; the record names what was deleted
         admin_change(kind=ConfigurationChange.Kind.ROLES, request=request, obj=obj, before=before, after={},
                      weakens=False, what="Role")

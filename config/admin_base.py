@@ -46,7 +46,8 @@ class ConfigurationAlarmAdmin:
     def delete_model(self, request, obj):
         from audits.configuration import admin_change
 
-        before = self.alarm_snapshot(obj)
+        before, pk = self.alarm_snapshot(obj), obj.pk
         super().delete_model(request, obj)
+        obj.pk = pk  # deletion clears it; the record names what was deleted
         admin_change(kind=self.alarm_kind, request=request, obj=obj, before=before, after={},
                      weakens=self.alarm_weakens(before, {}), what=self.alarm_what)

@@ -180,6 +180,11 @@ def test_cameras_and_agencies_changed_in_the_admin_are_recorded(personas, client
     off = ConfigurationChange.objects.filter(object_type="camera").latest("id")
     assert not off.weakens and off.before["active"] and not off.after["active"]
 
+    response = client.post(reverse("admin:alpr_camera_delete", args=[camera.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Camera.objects.filter(pk=camera.pk).exists()
+    deleted = ConfigurationChange.objects.filter(object_type="camera").latest("id")
+    assert deleted.after == {} and deleted.object_id == str(camera.pk) and "deleted" in deleted.summary
+
 
 def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client):
     from django.contrib.auth.models import Permission
