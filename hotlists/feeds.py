@@ -24,7 +24,7 @@ from django.utils import timezone
 from audits.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
-from hotlists.screening import category_refusal
+from hotlists.screening import category_refusal, prohibited_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -233,12 +233,13 @@ def _screen(rows: list[FeedRow], record: FeedImport) -> list[FeedRow]:
     entry the file no longer carries."""
     kept = []
     for row in rows:
-        refusal = category_refusal(row.category)
+        refusal = category_refusal(row.category) if row.category else prohibited_refusal(row.reason)
         if refusal is None:
             kept.append(row)
             continue
         record.dropped_count += 1
-        tally = record.dropped_by_category.setdefault(row.category, {"reason": refusal, "count": 0})
+        label = row.category or row.reason
+        tally = record.dropped_by_category.setdefault(label, {"reason": refusal, "count": 0})
         tally["count"] += 1
     return kept
 

@@ -56,18 +56,29 @@ def _terms_pattern():
     return re.compile(r"\b(" + "|".join(terms) + r")", re.IGNORECASE) if terms else None
 
 
+def prohibited_refusal(text: str) -> str | None:
+    """DROPPED_PROHIBITED when the text names a prohibited category or term, else None.
+    Also applied to the reason of a row whose file has no category column: extracts put
+    the category in a "type" or "reason" column too, and a prohibited one must not slip
+    in that way (a free-text reason is not held to the HL-1 list of names, though)."""
+    if not (text or "").strip():
+        return None
+    if normalize_category(text) in {normalize_category(c) for c in settings.ALPR_FEED_PROHIBITED_CATEGORIES}:
+        return DROPPED_PROHIBITED
+    pattern = _terms_pattern()
+    if pattern is not None and pattern.search(text):
+        return DROPPED_PROHIBITED
+    return None
+
+
 def category_refusal(category: str) -> str | None:
     """Why a row of this category is dropped (a label for the import record), or None
     when the row may be entered. An empty category is kept (see the module docstring)."""
     if not (category or "").strip():
         return None
+    if prohibited_refusal(category):
+        return DROPPED_PROHIBITED
     key = normalize_category(category)
-    prohibited = {normalize_category(c) for c in settings.ALPR_FEED_PROHIBITED_CATEGORIES}
-    if key in prohibited:
-        return DROPPED_PROHIBITED
-    pattern = _terms_pattern()
-    if pattern is not None and pattern.search(category):
-        return DROPPED_PROHIBITED
     permitted = {normalize_category(c) for c in settings.ALPR_FEED_PERMITTED_CATEGORIES}
     if key not in permitted:
         return DROPPED_NOT_HL1

@@ -149,6 +149,14 @@ def test_it_drops_prohibited_and_out_of_policy_categories_and_counts_them(svs):
     assert HotlistEntry.objects.get(plate="AAA1111").category == "Vehicle File"
 
 
+def test_without_a_category_column_a_prohibited_reason_is_dropped_too(svs):
+    data = b"plate,state,type\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,Immigration violator\nCCC3333,CA,whatever\n"
+    result = feeds.import_feed(hotlist=svs, data=data, file_name="doj.csv")
+    # A free-text reason is not held to HL-1's names ("whatever" stays), but a prohibited one goes.
+    assert _plates(svs) == {("AAA1111", "CA"), ("CCC3333", "CA")}
+    assert result.dropped_by_category == {"Immigration violator": {"reason": "prohibited category", "count": 1}}
+
+
 def test_a_dropped_category_already_on_the_list_is_removed_by_the_next_import(svs, settings):
     feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,Gang File\n"
                                          b"CCC3333,CA,Stolen plate\n", file_name="day1.csv")
