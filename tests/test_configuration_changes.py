@@ -198,3 +198,27 @@ def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client)
     change = ConfigurationChange.objects.get(object_type="group")
     assert change.weakens and change.before["permissions"] == [] and change.after["permissions"] == [
         "audits.view_accessevent"]
+
+
+def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, client, other_agency):
+    from accounts.hygiene import reenable
+    from sharing.models import MOU
+
+    officer = personas["officer"]
+    officer.is_active = False
+    officer.save()
+    reenable(user=officer, by=personas["administrator"])
+    change = ConfigurationChange.objects.get(object_type="user")
+    assert change.weakens and change.before == {"is_active": False} and change.after == {"is_active": True}
+
+    today = timezone.localdate()
+    mou = MOU.objects.create(agency=other_agency, title="Sheriff MOU", scope="Stolen vehicles",
+                             starts_on=today, ends_on=today + timedelta(days=90))
+    client.force_login(_superuser(personas))
+    response = client.post(reverse("admin:sharing_mou_change", args=[mou.pk]), {
+        "agency": other_agency.pk, "title": "Sheriff MOU", "scope": "Stolen vehicles", "starts_on": str(today),
+        "ends_on": str(today + timedelta(days=400))})
+    assert response.status_code == 302
+    extended = ConfigurationChange.objects.get(object_type="mou")
+    assert extended.weakens and extended.kind == ConfigurationChange.Kind.SHARING
+    assert extended.differences() == [("ends_on", str(today + timedelta(days=90)), str(today + timedelta(days=400)))]
