@@ -11,10 +11,12 @@ Settings read from the environment cannot be caught at the moment they change: t
 change between two starts. `environment_check` fingerprints them and compares the
 fingerprint with the one last stored in the database. Where it runs, and why there:
 
+* each web process's start (config/wsgi.py, config/asgi.py: gunicorn workers and
+  runserver load them once, after the apps and before the first request);
 * `manage.py check_configuration`, run by `make run` after `migrate` (and by a
-  deployment's release step): the moment a new configuration goes live;
+  deployment's release step): the moment a new configuration goes live, and it says so;
 * the Celery worker's start (config/celery.py, `worker_ready`): workers are restarted on
-  their own and read the same environment;
+  their own and read their own environment;
 * every load of the configuration-history page and every annual report: whoever looks at
   the record sees it current even where nobody ran the command.
 
@@ -192,6 +194,19 @@ def environment_check(*, values: dict | None = None) -> list[ConfigurationChange
     except DatabaseError:
         logger.warning("configuration fingerprint not checked: the database is not ready (run migrate)")
         return []
+
+
+def check_at_startup(process: str) -> None:
+    """environment_check() for a process start: logs, never raises (a start must not fail
+    because the database is down or not migrated yet; the next start or page load checks)."""
+    try:
+        changes = environment_check()
+    except Exception:
+        logger.exception("configuration fingerprint not checked at %s start", process)
+        return
+    for change in changes:
+        logger.warning("configuration %s at %s start: %s%s", "ALARM" if change.weakens else "change", process,
+                       change.summary, f" {change.before} -> {change.after}" if change.before else "")
 
 
 def _record_differences(old_values: dict, new_values: dict) -> list[ConfigurationChange]:

@@ -20,6 +20,6 @@ app.autodiscover_tasks()
 def _check_configuration(**kwargs):
     """Issue 19 §6: a worker restarted with changed policy settings records the change
     (audits/configuration.py explains where else the check runs)."""
-    from audits.configuration import environment_check
+    from audits.configuration import check_at_startup
 
-    environment_check()
+    check_at_startup("worker")

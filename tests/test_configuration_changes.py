@@ -222,3 +222,21 @@ def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, client,
     extended = ConfigurationChange.objects.get(object_type="mou")
     assert extended.weakens and extended.kind == ConfigurationChange.Kind.SHARING
     assert extended.differences() == [("ends_on", str(today + timedelta(days=90)), str(today + timedelta(days=400)))]
+
+
+def test_a_web_process_start_checks_and_a_failed_check_never_stops_it(personas, settings):
+    import importlib
+    import sys
+
+    from audits import configuration
+
+    environment_check()
+    settings.ALPR_HOTLIST_MAX_DAYS = 60
+    if "config.wsgi" in sys.modules:
+        importlib.reload(sys.modules["config.wsgi"])
+    else:
+        importlib.import_module("config.wsgi")
+    change = ConfigurationChange.objects.get(object_id="ALPR_HOTLIST_MAX_DAYS")
+    assert change.weakens and change.after == {"ALPR_HOTLIST_MAX_DAYS": 60}
+    with mock.patch.object(configuration, "environment_check", side_effect=RuntimeError("db down")):
+        configuration.check_at_startup("web")  # logged, not raised
