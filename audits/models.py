@@ -318,6 +318,11 @@ class AnnualReport(models.Model):
         return f"Annual report {self.year} ({self.get_status_display()})"
 
 
+class ConfigurationChangeQuerySet(AccessEventQuerySet):
+    """Append-only like the access log (each change is also an access-log entry, in the
+    hash chain, so an edit made behind the ORM's back shows against the log)."""
+
+
 class ConfigurationChange(models.Model):
     """Issue 19 §6: one change to the configuration that governs oversight and access
     (retention, sharing rules and agencies, roles and designations, two-factor, hot-list
@@ -356,11 +361,21 @@ class ConfigurationChange(models.Model):
     after = models.JSONField(default=dict, blank=True)
     weakens = models.BooleanField(default=False, help_text="Weakens oversight or widens access: alerted.")
 
+    objects = ConfigurationChangeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-changed_at", "-id"]
 
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("A configuration change is recorded once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A configuration change is never deleted.")
 
     def differences(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value that changed; None where it did not exist."""

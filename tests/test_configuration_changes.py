@@ -240,3 +240,18 @@ def test_a_web_process_start_checks_and_a_failed_check_never_stops_it(personas, 
     assert change.weakens and change.after == {"ALPR_HOTLIST_MAX_DAYS": 60}
     with mock.patch.object(configuration, "environment_check", side_effect=RuntimeError("db down")):
         configuration.check_at_startup("web")  # logged, not raised
+
+
+def test_the_record_is_append_only(personas):
+    from audits.models import AppendOnlyError
+
+    (change,) = environment_check()
+    change.summary = "nothing happened"
+    with pytest.raises(AppendOnlyError):
+        change.save()
+    with pytest.raises(AppendOnlyError):
+        ConfigurationChange.objects.update(weakens=False)
+    with pytest.raises(AppendOnlyError):
+        ConfigurationChange.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        change.delete()
