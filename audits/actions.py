@@ -37,3 +37,7 @@ AUDIT_CORRECTION_CLOSE = "audit.correction_close"
 
 ANNUAL_REPORT_GENERATE = "annual_report.generate"
 ANNUAL_REPORT_DOWNLOAD = "annual_report.download"
+
+# Issue 19 §6: configuration changes and their history page.
+CONFIGURATION_CHANGE = "configuration.change"
+CONFIGURATION_HISTORY_VIEW = "configuration.history_view"

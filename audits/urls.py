@@ -13,6 +13,7 @@ urlpatterns = [
     path("audits/<int:pk>/items/<int:item_pk>/review/", views.item_review, name="item_review"),
     path("audits/<int:pk>/finalise/", views.audit_finalise, name="audit_finalise"),
     path("audits/<int:pk>/memo.<str:fmt>", views.audit_memo, name="audit_memo"),
+    path("configuration/", views.configuration_history, name="configuration_history"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/close/", views.correction_close, name="correction_close"),
 ]
