@@ -128,7 +128,10 @@ def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_num
     record_access(
         action="search.refused", user=user, request=request, object_type="search", object_id=search.pk,
         data_elements=criteria.data_elements(), purpose=purpose, case_number=case_number,
-        outcome=AccessEvent.Outcome.DENIED, detail=reason + (" [flagged for audit]" if flagged else ""),
+        outcome=AccessEvent.Outcome.DENIED,
+        # Issue 19: the stated reason goes in the log too, so auditors can search it (AU-1).
+        detail=reason + (" [flagged for audit]" if flagged else "") + (f" Reason given: {justification}"
+                                                                       if justification else ""),
     )
     logger.warning("search refused user=%s search=%s flagged=%s reason=%s", user.username, search.pk, flagged, reason)
     return SearchRefused(reason, search=search)
@@ -175,5 +178,6 @@ def search_run(
     record_access(
         action="search.run", user=user, request=request, object_type="search", object_id=search.pk,
         data_elements={**criteria.data_elements(), "results": count}, purpose=purpose, case_number=case_number,
+        detail=f"Reason given: {justification}",  # issue 19: searchable by auditors (AU-1)
     )
     return search
