@@ -152,6 +152,8 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     breaches = BreachRecord.objects.filter(discovered_on__year=year)
     complaints = ComplaintRecord.objects.filter(received_on__year=year)
 
+    log_digests = _log_digests(since, until)
+
     progress(85, "Assembling")
     summary = [
         ["Cameras in service", Camera.objects.filter(active=True).count()],
@@ -177,6 +179,9 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         ["Legal holds released", holds_released],
         ["Data breaches recorded", breaches.count()],
         ["Community complaints recorded", complaints.count()],
+        # AU-1/AU-4 (issue 19): the signed head of the access log at the end of the year.
+        ["Access log entries at year end (signed digest)",
+         log_digests[-1][1] if log_digests else "no digest published"],
     ]
     tables = [
         _table("reads_by_month", "Reads, hits and queries by month", ["Month", "Reads", "Hits", "Queries"],
@@ -210,6 +215,8 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                 for b in breaches]),
         _table("complaints", "Community complaints", ["Received", "Summary", "Outcome", "Resolved"],
                [[c.received_on, c.summary, c.get_outcome_display(), c.resolved_on or ""] for c in complaints]),
+        _table("access_log_digests", "Access log digests: the signed head of the log at each month's end (AU-1)",
+               ["As of (UTC)", "Last entry", "Head hash", "Signature (Ed25519, base64)"], log_digests),
         _table("queries_appendix", "Appendix: every investigative query (Q-2)",
                ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
     ]
@@ -219,6 +226,20 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
+
+
+def _log_digests(since, until) -> list[list]:
+    """The last published digest of each month of the year (a digest as of midnight covers
+    the day before it, so the one as of 1 January closes the year)."""
+    from datetime import UTC, timedelta
+
+    from audits.models import AccessLogDigest
+
+    last_of_month = {}
+    for d in AccessLogDigest.objects.filter(as_of__gt=since, as_of__lte=until).order_by("as_of"):
+        last_of_month[timezone.localtime(d.as_of - timedelta(microseconds=1)).month] = d
+    return [[d.as_of.astimezone(UTC).isoformat(), d.last_sequence, d.head_hash, d.signature]
+            for _, d in sorted(last_of_month.items())]
 
 
 def _plain(value):
