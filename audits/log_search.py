@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, F, TextField, Value
+from django.db.models import BooleanField, Count, TextField
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from accounts import roles
 from audits.models import AccessEvent
@@ -85,26 +85,28 @@ def parse_query(text: str) -> ParsedQuery:
             raw = word[1:] if negated else word
         else:
             negated, raw = bool(neg), phrase
-        words = tuple(w for w in re.findall(r"\w+", raw.lower()))
+        words = tuple(re.findall(r"[^\W_]+", raw.lower()))
         if words:
             alternatives[-1].append(Term(words, negated))
     return ParsedQuery([a for a in alternatives if a])
 
 
 def _term_regex(term: Term) -> str:
-    # Whole words, a plain plural allowed; a phrase is its words in order with only
-    # punctuation or spaces between (fields are joined by newlines, so never across two).
+    # Whole words, a plain plural allowed; letters and digits make words (an underscore
+    # separates them, as in PostgreSQL's parser: "violent_crime" is two words). A phrase
+    # is its words in order with only punctuation or spaces between, never across two
+    # fields (they are joined by newlines).
     words = [re.escape(w) + r"(?:s|es)?" for w in term.words]
-    return r"\b" + r"[^\w\n]+".join(words) + r"\b"
+    return r"(?<![^\W_])" + r"(?:[^\w\n]|_)+".join(words) + r"(?![^\W_])"
 
 
 def _scan_document():
-    parts = []
-    for name in SEARCH_FIELDS:
-        parts += [F(name), Value("\n")]
-    parts += [Coalesce(Cast("client_address", CharField()), Value("")), Value("\n"),
-              Cast("data_elements", TextField())]
-    return Concat(*parts, output_field=TextField())
+    # Plain SQL: Django's Concat nests one COALESCE per field, which SQLite's parser refuses
+    # at this depth. Every field is NOT NULL except the address; fields end with a newline.
+    table = AccessEvent._meta.db_table
+    columns = [f'"{table}"."{name}"' for name in SEARCH_FIELDS]
+    columns += [f'coalesce("{table}"."client_address", \'\')', f'"{table}"."data_elements"']
+    return RawSQL(" || char(10) || ".join(columns), [], output_field=TextField())  # noqa: S611 (constant SQL)
 
 
 def _scan_filter(qs, parsed: ParsedQuery):
