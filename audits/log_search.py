@@ -5,11 +5,11 @@ understands: words (all must appear), "quoted phrases", `OR` between alternative
 `-word` to exclude. "ICE OR CBP OR abortion" with the action `search.run` and the year is
 "every search that mentions ICE, CBP or abortion in 2026".
 
-PostgreSQL matches against one text document per entry (`document_sql`), indexed by a GIN
-expression index (migration 0005); the English configuration stems words, so "abortion"
-also finds "abortions". The embedded SQLite default scans instead: each term must appear
-as a whole word (a simple plural allowed) in the same document, so "ICE" never matches
-"police" on either database.
+PostgreSQL matches against one tsvector per entry (`document_sql`), kept in the stored
+generated column `search_document` with a GIN index (migration 0006); the English
+configuration stems words, so "abortion" also finds "abortions". The embedded SQLite
+default scans instead: each term must appear as a whole word (a simple plural allowed) in
+the same document, so "ICE" never matches "police" on either database.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Count, TextField
+from django.db.models import BooleanField, Count, F, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
@@ -26,12 +26,12 @@ from accounts import roles
 from audits.models import AccessEvent
 
 SEARCH_CONFIG = "english"
-# Every text field of an entry, in this order. The GIN index (migration
-# 0005_access_log_search) is built over exactly this expression without the table
-# prefix; tests/test_access_log_search.py checks the two agree, or the planner would
-# ignore the index.
+# Every text field of an entry, in this order. The generated column of migration
+# 0006_access_log_search_index is exactly this expression (tests/test_access_log_search.py
+# checks the two agree).
 SEARCH_FIELDS = ("username", "agency_name", "action", "object_type", "object_id", "purpose", "case_number",
                  "outcome", "detail")
+SEARCH_COLUMN = "search_document"  # PostgreSQL only, not in the model (migration 0006)
 MAX_QUERY_LENGTH = 500
 COUNT_LIMIT = 50  # rows per "counts by" table; the month table is never cut
 
@@ -124,10 +124,10 @@ def _scan_filter(qs, parsed: ParsedQuery):
 
 
 def _fulltext_filter(qs, text: str):
-    # The SQL is constant (document_sql over fixed column names); the query text is a parameter.
+    # The SQL is constant (a fixed column name); the query text is a parameter.
     table = AccessEvent._meta.db_table
     return qs.filter(RawSQL(  # noqa: S611
-        f"{document_sql(table)} @@ websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)",
+        f'"{table}"."{SEARCH_COLUMN}" @@ websearch_to_tsquery(\'{SEARCH_CONFIG}\'::regconfig, %s)',
         [text], output_field=BooleanField()))
 
 
@@ -163,7 +163,14 @@ def access_log_search(search: LogSearch):
             if parsed:
                 qs = _scan_filter(qs, parsed)
     if search.username:
-        qs = qs.filter(username__iexact=search.username.strip())
+        # Case-insensitive, as an equality on the stored names: PostgreSQL estimates
+        # `username IN (...)` from its statistics, where UPPER(username) = ... would be a
+        # guess that can send the first page down the whole sequence index.
+        from accounts.models import User
+
+        typed = search.username.strip()
+        names = {typed, *User.objects.filter(username__iexact=typed).values_list("username", flat=True)}
+        qs = qs.filter(username__in=sorted(names))
     if search.agency:
         qs = qs.filter(agency_name__icontains=search.agency.strip())
     if search.action:
@@ -175,24 +182,98 @@ def access_log_search(search: LogSearch):
     return qs.order_by("-sequence")
 
 
+@dataclass
+class SearchPage:
+    entries: list
+    total: int
+    capped: bool  # more than INTERACTIVE_CAP entries match: `total` is the cap, no counts
+    counts: dict | None
+    number: int
+    page_size: int
+
+
+INTERACTIVE_CAP = 20_000
+
+
+def access_log_search_page(search: LogSearch, *, page: int = 1, page_size: int = 50) -> SearchPage:
+    """What the search page shows: one page of entries, newest first, the number of matches
+    and the counts by user, agency, purpose and month.
+
+    Counting every match of a common word in millions of entries takes seconds, so the
+    page counts to INTERACTIVE_CAP and stops there; beyond it the groupings are left to
+    the counts CSV (access_log_counts, unbounded) or to a narrower search. Below the cap
+    the matches are sorted, not found by walking the sequence index backwards, which for
+    a match the planner misjudges as common would read the whole log to find one page.
+    """
+    qs = access_log_search(search)
+    total = qs[:INTERACTIVE_CAP + 1].count()
+    capped = total > INTERACTIVE_CAP
+    counts = None
+    if capped:
+        total, ordered = INTERACTIVE_CAP, qs  # dense matches: the backward index walk finds a page at once
+    else:
+        counts = access_log_counts(qs)
+        total = counts["total"]
+        ordered = qs.alias(newest=F("sequence") + 0).order_by("-newest") if search.text else qs
+    last_page = max(1, -(-total // page_size))
+    page = min(max(1, page), last_page)
+    entries = list(ordered[(page - 1) * page_size:page * page_size])
+    return SearchPage(entries, total, capped, counts, page, page_size)
+
+
 def access_log_counts(qs) -> dict:
-    """AU-4 figures for a search: entries by user, agency, purpose and month."""
+    """AU-4 figures for a search: entries by user, agency, purpose and month, and the total."""
+    qs = qs.order_by()
+    counts = _counts_postgres(qs) if connection.vendor == "postgresql" else _counts_scan(qs)
+    for key in ("by_user", "by_agency", "by_purpose"):
+        counts[key] = sorted(counts[key], key=lambda row: (-row[1], row[0]))[:COUNT_LIMIT]
+    return counts
+
+
+def _month(value) -> str:
     from django.utils import timezone
 
-    qs = qs.order_by()
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m")
 
+
+def _counts_scan(qs) -> dict:
     def by(field_name):
-        rows = (qs.values(field_name).annotate(n=Count("id")).order_by("-n", field_name)
-                .values_list(field_name, "n")[:COUNT_LIMIT])
-        return [(value or "—", n) for value, n in rows]
+        return [(value or "—", n) for value, n in qs.values(field_name).annotate(n=Count("id"))
+                .values_list(field_name, "n")]
 
     months = (qs.annotate(month=TruncMonth("occurred_at")).values("month").annotate(n=Count("id"))
               .order_by("month").values_list("month", "n"))
-    return {
-        "total": qs.count(),
-        "by_user": by("username"),
-        "by_agency": by("agency_name"),
-        "by_purpose": by("purpose"),
-        "by_month": [(timezone.localtime(m).strftime("%Y-%m") if timezone.is_aware(m) else m.strftime("%Y-%m"), n)
-                     for m, n in months],
-    }
+    return {"total": qs.count(), "by_user": by("username"), "by_agency": by("agency_name"),
+            "by_purpose": by("purpose"), "by_month": [(_month(m), n) for m, n in months]}
+
+
+def _counts_postgres(qs) -> dict:
+    """One pass over the matches for all four groupings and the total (GROUPING SETS),
+    not five: the matches of a common word are read once."""
+    from django.utils import timezone
+
+    # `inner` is the ORM's own SQL for the search, its values in `params`.
+    inner, params = qs.values("username", "agency_name", "purpose", "occurred_at").query.sql_with_params()
+    sql = ("SELECT GROUPING(username), GROUPING(agency_name), GROUPING(purpose), GROUPING(month), "  # noqa: S608
+           "username, agency_name, purpose, month, count(*) FROM ("
+           "SELECT username, agency_name, purpose, date_trunc('month', occurred_at AT TIME ZONE %s) AS month "
+           "FROM (" + inner + ") AS matches) AS m "
+           "GROUP BY GROUPING SETS ((username), (agency_name), (purpose), (month), ())")
+    counts = {"total": 0, "by_user": [], "by_agency": [], "by_purpose": [], "by_month": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.get_current_timezone_name(), *params])
+        for g_user, g_agency, g_purpose, g_month, username, agency, purpose, month, n in cursor.fetchall():
+            if not g_user:
+                counts["by_user"].append((username or "—", n))
+            elif not g_agency:
+                counts["by_agency"].append((agency or "—", n))
+            elif not g_purpose:
+                counts["by_purpose"].append((purpose or "—", n))
+            elif not g_month:
+                counts["by_month"].append((month.strftime("%Y-%m"), n))
+            else:
+                counts["total"] = n
+    counts["by_month"].sort()
+    return counts

@@ -20,6 +20,7 @@ from audits.log_search import (
     LogSearch,
     access_log_counts,
     access_log_search,
+    access_log_search_page,
     may_search_access_log,
 )
 from audits.populations import period_bounds
@@ -86,15 +87,17 @@ def log_search(request):
     context = {"form": form, "searched": search is not None, "actions": KNOWN_ACTIONS,
                "query_string": request.GET.urlencode()}
     if search is not None:
-        results = access_log_search(search)
-        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)  # read before this search's own entry is written
-        context.update(page=page, counts=access_log_counts(results),
-                       pager_query=_without_page(request.GET))
+        try:
+            number = int(request.GET.get("page", 1))
+        except ValueError:
+            number = 1
+        result = access_log_search_page(search, page=number, page_size=PAGE_SIZE)
+        paginator = Paginator(range(result.total), PAGE_SIZE)  # numbers only; the entries are read already
+        context.update(result=result, page=paginator.get_page(result.number), pager_query=_without_page(request.GET))
         # AU-1: the search itself is logged, with what was asked.
         record_access(action=actions.ACCESS_LOG_SEARCH, user=request.user, request=request,
                       object_type="access_log", data_elements=search.as_data_elements(),
-                      detail=f"{page.paginator.count} entries matched")
+                      detail=f"{'more than ' if result.capped else ''}{result.total} entries matched")
     return render(request, "audits/log_search.html", context, status=400 if form.errors else 200)
 
 

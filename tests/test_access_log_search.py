@@ -147,7 +147,7 @@ def test_postgres_uses_the_gin_index(log):
     import importlib
 
     migration = importlib.import_module("audits.migrations.0006_access_log_search_index")
-    assert document_sql() == migration.DOCUMENT  # the query's expression is the index's
+    assert document_sql() == migration.DOCUMENT  # the generated column is the documented expression
     sql, params = access_log_search(LogSearch(text="ICE OR CBP")).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -156,3 +156,24 @@ def test_postgres_uses_the_gin_index(log):
     assert "access_search_doc" in plan, plan
     # Stemming: "abortions" finds "abortion".
     assert _ids(LogSearch(text="abortions")) == {log["abortion"].pk}
+
+
+def test_it_pages_newest_first_and_caps_the_interactive_count(log, personas, client, monkeypatch):
+    from audits import log_search
+
+    page = log_search.access_log_search_page(LogSearch(text="reason"), page=2, page_size=3)
+    assert (page.total, page.number, page.capped) == (4, 2, False)
+    assert [e.pk for e in page.entries] == [log["ice"].pk]  # the oldest of four, on the second page
+    first = log_search.access_log_search_page(LogSearch(text="reason"), page=1, page_size=3).entries
+    assert [e.pk for e in first] == [log["police"].pk, log["abortion"].pk, log["cbp"].pk]
+    monkeypatch.setattr(log_search, "INTERACTIVE_CAP", 2)
+    capped = log_search.access_log_search_page(LogSearch(text="reason"), page_size=3)
+    assert capped.capped and capped.total == 2 and capped.counts is None
+    assert [e.pk for e in capped.entries] == [e.pk for e in first]
+    client.force_login(personas["auditor"])
+    body = client.get("/audits/search/", {"q": "reason"}).content.decode()
+    assert "More than 2 entries match" in body and "By month" not in body
+    # The counts CSV still counts them all (five now: the search just made is logged with "reason" in it).
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/audits/search-counts.csv", {"q": "reason"})
+                                                 .streaming_content).decode())))
+    assert ["total", "", "5"] in rows and ["action", "", ""] not in rows

@@ -1,10 +1,19 @@
-"""Full-text search over the access log (AU-1, AU-4; issue 19 part 3): a GIN expression
-index on PostgreSQL over the document audits/log_search.py searches (document_sql(), which
-must stay identical to the expression here). Built CONCURRENTLY, so record_access keeps
-appending while a large log is indexed. A no-op on SQLite, which scans instead."""
+"""Full-text search over the access log (AU-1, AU-4; issue 19 part 3), PostgreSQL only.
+
+A stored generated column `search_document` holds each entry's tsvector (the expression of
+audits/log_search.py's document_sql(), which must stay identical to DOCUMENT here), with a
+GIN index on it. Stored rather than an expression index: phrase matches and lossy bitmap
+pages are rechecked against the row, and re-parsing every candidate's text made a phrase
+search over a few thousand matches take seconds. A generated column is computed by the
+table rewrite and by each INSERT, never by an UPDATE, so the append-only trigger (0002)
+stays as it is. Adding it rewrites the table under an exclusive lock (minutes for millions
+of entries: run it in a maintenance window); the index is then built CONCURRENTLY.
+The Django model does not list the column; SQLite has none and scans instead.
+"""
 
 from django.db import migrations
 
+COLUMN = "search_document"
 INDEX = "access_search_doc"
 DOCUMENT = (
     "to_tsvector('english'::regconfig, username || ' ' || agency_name || ' ' || action || ' ' || object_type || ' ' "
@@ -16,12 +25,16 @@ DOCUMENT = (
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON audits_accessevent USING gin ({DOCUMENT})")
+            f"ALTER TABLE audits_accessevent ADD COLUMN IF NOT EXISTS {COLUMN} tsvector "
+            f"GENERATED ALWAYS AS ({DOCUMENT}) STORED")
+        schema_editor.execute(
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {INDEX} ON audits_accessevent USING gin ({COLUMN})")
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+        schema_editor.execute(f"ALTER TABLE audits_accessevent DROP COLUMN IF EXISTS {COLUMN}")
 
 
 class Migration(migrations.Migration):
