@@ -73,6 +73,9 @@ class AccessEvent(models.Model):
             # "Everything done under this case number".
             models.Index(fields=["case_number"], name="access_case"),
             models.Index(fields=["occurred_at"], name="access_time"),
+            # Issue 19: the search's user filter, also by the name of someone with no
+            # account (failed sign-ins), ANDed with the full-text matches.
+            models.Index(fields=["username", "occurred_at"], name="access_username_time"),
         ]
 
     def __str__(self):

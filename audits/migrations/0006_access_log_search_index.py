@@ -8,10 +8,11 @@ search over a few thousand matches take seconds. A generated column is computed 
 table rewrite and by each INSERT, never by an UPDATE, so the append-only trigger (0002)
 stays as it is. Adding it rewrites the table under an exclusive lock (minutes for millions
 of entries: run it in a maintenance window); the index is then built CONCURRENTLY.
-The Django model does not list the column; SQLite has none and scans instead.
+The Django model does not list the column; SQLite has none and scans instead. The index on
+(username, occurred_at) serves the search's user filter on both.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 COLUMN = "search_document"
 INDEX = "access_search_doc"
@@ -40,4 +41,8 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
     dependencies = [("audits", "0005_accesslogdigest")]
-    operations = [migrations.RunPython(create, drop)]
+    operations = [
+        migrations.AddIndex(model_name="accessevent",
+                            index=models.Index(fields=["username", "occurred_at"], name="access_username_time")),
+        migrations.RunPython(create, drop),
+    ]
