@@ -142,3 +142,16 @@ def test_the_annual_report_carries_the_digest(personas):
     assert summary["Access log entries at year end (signed digest)"] == digest.last_sequence
     table = {t["name"]: t for t in figures["tables"]}["access_log_digests"]
     assert table["rows"][-1][1:] == [digest.last_sequence, digest.head_hash, digest.signature]
+    # The same figures in every output (PDF, printable HTML, CSV appendices).
+    import io
+    import zipfile
+
+    import pypdf
+
+    from audits.report import render_csv_zip, render_html, render_pdf
+
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render_pdf(figures))).pages).split())
+    assert f"Access log entries at year end (signed digest): {digest.last_sequence}" in text
+    assert digest.head_hash in render_html(figures)
+    archive = zipfile.ZipFile(io.BytesIO(render_csv_zip(figures)))
+    assert digest.head_hash in archive.read(f"alpr-annual-report-{figures['year']}/access_log_digests.csv").decode()
