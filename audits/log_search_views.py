@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -117,12 +117,13 @@ ENTRY_HEADER = ["sequence", "occurred_at", "username", "organization", "action",
 
 
 @login_required
-def log_search_csv(request, kind: str = "entries"):
+def log_search_csv(request, kind: str = "entries"):  # kind: "entries" or "counts" (audits/urls.py)
     """The search's entries, or its counts, as CSV (formula-neutralised, lib/csvsafe)."""
     _require_reader(request.user)
-    form, search = _search(request)
-    if search is None or kind not in ("entries", "counts"):
-        raise Http404
+    form = LogSearchForm(request.GET)  # no parameters: the whole log, like log.csv
+    if not form.is_valid():
+        return HttpResponseBadRequest("; ".join(" ".join(errors) for errors in form.errors.values()))
+    search = form.to_search()
     logged = record_access(action=actions.ACCESS_LOG_SEARCH_EXPORT, user=request.user, request=request,
                            object_type="access_log", data_elements={**search.as_data_elements(), "csv": kind})
     # The CSV streams after that entry is written: it shows the log as it was when asked.

@@ -138,6 +138,7 @@ def test_a_bad_period_is_refused(personas, client):
     client.force_login(personas["auditor"])
     response = client.get("/audits/search/", {"since": "2026-02-01", "until": "2026-01-01"})
     assert response.status_code == 400 and b"ends before it starts" in response.content
+    assert client.get("/audits/search.csv", {"since": "2026-02-01", "until": "2026-01-01"}).status_code == 400
 
 
 @pytest.mark.postgres
