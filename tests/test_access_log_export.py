@@ -38,11 +38,12 @@ def _export(tmp_path, name="log.zip"):
     return out
 
 
-def _verify(path, *args):
-    """verify.py as an outsider runs it: extracted from the ZIP, in its own process."""
+def _verify(path, *args, stdlib_only=False):
+    """verify.py as an outsider runs it: extracted from the ZIP, in its own process; with
+    `stdlib_only`, isolated from every installed package (no `cryptography`)."""
     script = path.parent / "verify.py"
     script.write_bytes(zipfile.ZipFile(path).read("verify.py"))
-    command = [sys.executable, str(script), str(path), *args]
+    command = [sys.executable, *(["-I", "-S"] if stdlib_only else []), str(script), str(path), *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=path.parent,  # noqa: S603
                           env={**os.environ})
 
@@ -125,6 +126,16 @@ def test_it_fails_on_a_bad_signature(personas, tmp_path):
     _rewrite(out, "manifest.json", lambda data: data.replace(b'"entries": ', b'"entries":  '))
     result = _verify(out)
     assert result.returncode == 1 and "signature does not verify" in result.stdout
+
+
+def test_it_verifies_with_the_standard_library_alone(personas, tmp_path):
+    _log(personas["officer"])
+    out = _export(tmp_path)
+    good = _verify(out, stdlib_only=True)
+    assert good.returncode == 0, good.stdout + good.stderr
+    _rewrite(out, "manifest.sig", lambda data: base64.b64encode(bytes(64)) + b"\n")
+    bad = _verify(out, stdlib_only=True)
+    assert bad.returncode == 1 and "signature does not verify" in bad.stdout
 
 
 def test_it_fails_when_signed_with_another_key_than_the_pinned_one(personas, tmp_path, settings):
