@@ -142,7 +142,7 @@ def test_a_bad_period_is_refused(personas, client):
 
 
 @pytest.mark.postgres
-def test_postgres_uses_the_gin_index(log):
+def test_postgres_uses_the_gin_index(log, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index exists on PostgreSQL only (run with DATABASE_URL)")
     import importlib
@@ -157,6 +157,13 @@ def test_postgres_uses_the_gin_index(log):
     assert "access_search_doc" in plan, plan
     # Stemming: "abortions" finds "abortion".
     assert _ids(LogSearch(text="abortions")) == {log["abortion"].pk}
+    # A user's few entries are tested one by one; through the index or not, the same answer.
+    expected = {log["ice"].pk, log["police"].pk}
+    assert _ids(LogSearch(text="reason", username="Officer")) == expected
+    from audits import log_search
+
+    monkeypatch.setattr(log_search, "USER_SCAN_LIMIT", 0)
+    assert _ids(LogSearch(text="reason", username="Officer")) == expected
 
 
 def test_it_pages_newest_first_and_caps_the_interactive_count(log, personas, client, monkeypatch):
