@@ -73,6 +73,9 @@ class AccessEvent(models.Model):
             # "Everything done under this case number".
             models.Index(fields=["case_number"], name="access_case"),
             models.Index(fields=["occurred_at"], name="access_time"),
+            # Issue 19: the search's user filter, also by the name of someone with no
+            # account (failed sign-ins), ANDed with the full-text matches.
+            models.Index(fields=["username", "occurred_at"], name="access_username_time"),
         ]
 
     def __str__(self):
@@ -407,3 +410,24 @@ class EnvironmentFingerprint(models.Model):
 
     def __str__(self):
         return f"settings fingerprint {self.digest[:12]} ({self.recorded_at:%Y-%m-%d %H:%M})"
+
+class AccessLogDigest(models.Model):
+    """The head of the access log's chain at a moment, signed with the agency's Ed25519 key
+    (AU-1, AU-4; issue 19 part 4). Published daily on the public transparency page and in
+    the annual report: anyone who keeps a copy can later show that the log up to
+    `last_sequence` was rewritten, even by someone who recomputed every later hash."""
+
+    as_of = models.DateTimeField(unique=True, help_text="The digest covers the entries written before this moment.")
+    last_sequence = models.BigIntegerField(help_text="0 when the log was empty.")
+    head_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100, help_text="Ed25519 over digest_message(), base64.")
+    public_key = models.CharField(max_length=64, help_text="The agency's Ed25519 public key, base64 (raw 32 bytes).")
+    published_at = models.DateTimeField(default=timezone.now)
+    triggered_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+
+    def __str__(self):
+        return f"Digest {self.as_of:%Y-%m-%d %H:%M}: #{self.last_sequence} {self.head_hash[:12]}…"

@@ -168,6 +168,7 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     environment_check()
     config_changes = list(ConfigurationChange.objects.filter(changed_at__gte=since, changed_at__lt=until)
                           .order_by("changed_at", "id"))
+    log_digests = _log_digests(since, until)
 
     progress(85, "Assembling")
     summary = [
@@ -197,6 +198,9 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         ["Of them, weakening oversight or widening access", sum(1 for c in config_changes if c.weakens)],
         ["Data breaches recorded", breaches.count()],
         ["Community complaints recorded", complaints.count()],
+        # AU-1/AU-4 (issue 19): the signed head of the access log at the end of the year.
+        ["Access log entries at year end (signed digest)",
+         log_digests[-1][1] if log_digests else "no digest published"],
     ]
     tables = [
         _table("reads_by_month", "Reads, hits and queries by month", ["Month", "Reads", "Hits", "Queries"],
@@ -237,6 +241,8 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                 for b in breaches]),
         _table("complaints", "Community complaints", ["Received", "Summary", "Outcome", "Resolved"],
                [[c.received_on, c.summary, c.get_outcome_display(), c.resolved_on or ""] for c in complaints]),
+        _table("access_log_digests", "Access log digests: the signed head of the log at each month's end (AU-1)",
+               ["As of (UTC)", "Last entry", "Head hash", "Signature (Ed25519, base64)"], log_digests),
         _table("queries_appendix", "Appendix: every investigative query (Q-2)",
                ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
     ]
@@ -251,6 +257,20 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
 def _short(values: dict, limit: int = 300) -> str:
     text = "; ".join(f"{k}={v}" for k, v in values.items())
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _log_digests(since, until) -> list[list]:
+    """The last published digest of each month of the year (a digest as of midnight covers
+    the day before it, so the one as of 1 January closes the year)."""
+    from datetime import UTC, timedelta
+
+    from audits.models import AccessLogDigest
+
+    last_of_month = {}
+    for d in AccessLogDigest.objects.filter(as_of__gt=since, as_of__lte=until).order_by("as_of"):
+        last_of_month[timezone.localtime(d.as_of - timedelta(microseconds=1)).month] = d
+    return [[d.as_of.astimezone(UTC).isoformat(), d.last_sequence, d.head_hash, d.signature]
+            for _, d in sorted(last_of_month.items())]
 
 
 def _plain(value):

@@ -75,16 +75,6 @@ def index(request):
     })
 
 
-def _redacted_chunks(events, user, size: int = 2000):
-    batch = []
-    for event in events.iterator(chunk_size=size):
-        batch.append(event)
-        if len(batch) == size:
-            yield from redaction.redact(batch, user)
-            batch = []
-    yield from redaction.redact(batch, user)
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -104,7 +94,7 @@ def access_log_export(request):
         yield writer.writerow(["sequence", "occurred_at", "username", "organization", "action", "object_type",
                                "object_id", "data_elements", "purpose", "case_number", "client_address", "outcome",
                                "detail", "entry_hash"])
-        for e in _redacted_chunks(events.order_by("sequence"), request.user):
+        for e in redaction.redacted_iter(events.order_by("sequence"), request.user):
             yield writer.writerow([e.sequence, e.occurred_at.isoformat(), e.username, e.agency_name, e.action,
                                    e.object_type, e.object_id, e.data_elements, e.purpose, e.case_number,
                                    e.client_address or "", e.outcome, e.detail, e.entry_hash])

@@ -309,6 +309,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alpr-tally-reads": {"task": "alpr.tasks.tally_reads", "schedule": crontab(hour=0, minute=20)},
     # AU-1: walk the access log's hash chain every night; the audit pages show the result.
     "audits-verify-access-log": {"task": "audits.tasks.verify_access_log", "schedule": crontab(hour=3, minute=30)},
+    # AU-1/AU-4 (issue 19): sign the access log's head as of midnight; published on the
+    # transparency page and in the annual report.
+    "audits-publish-access-log-digest": {"task": "audits.tasks.publish_access_log_digest",
+                                         "schedule": crontab(hour=0, minute=5)},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
@@ -418,6 +422,10 @@ ALPR_CONTACT = env_str("ALPR_CONTACT", "the ALPR Coordinator (Information Techno
 # Client address for the access log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # a trusted reverse proxy sets it.
 ALPR_TRUST_X_FORWARDED_FOR = env_bool("ALPR_TRUST_X_FORWARDED_FOR", False)
+# Issue 19: the agency's Ed25519 key that signs access-log exports and daily digests:
+# base64 of the 32-byte seed, a PEM text or a PEM file's path. Required in production (read
+# when first used, audits/signing.py); development and tests generate one under VAR_DIR.
+ALPR_LOG_SIGNING_KEY = env_str("ALPR_LOG_SIGNING_KEY", "")
 
 # Police networks are closed: no tile server by default, points on a blank map. Set a
 # tile URL template (e.g. a department tile server) to draw a base map.
