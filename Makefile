@@ -16,6 +16,7 @@ install: $(BIN)/.installed
 # Runs the system on the embedded default (SQLite, in-process tasks) with demo data.
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py check_configuration
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

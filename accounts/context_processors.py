@@ -26,6 +26,8 @@ def _nav_for(user):
         items.append(("Retention", "alpr:retention"))
     if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR):
         items.append(("Access log", "audits:index"))
+    if user.has_role(roles.AUDITOR, roles.COORDINATOR, roles.ADMINISTRATOR):
+        items.append(("Configuration", "audits:configuration_history"))  # issue 19 §6
     if user.has_role(roles.AUDITOR, roles.COORDINATOR):
         items.append(("Audits", "audits:audit_list"))
     if user.has_role(roles.ADMINISTRATOR):

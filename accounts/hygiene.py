@@ -43,6 +43,10 @@ def disable_inactive(*, now=None) -> list[str]:
 
 
 def reenable(*, user: User, by, request=None) -> User:
+    from audits.configuration import change_record
+    from audits.models import ConfigurationChange
+
+    was_active = user.is_active
     user.is_active = True
     user.reenabled_at = timezone.now()
     user.disabled_at = None
@@ -50,4 +54,9 @@ def reenable(*, user: User, by, request=None) -> User:
     user.save(update_fields=["is_active", "reenabled_at", "disabled_at", "disabled_reason"])
     record_access(action="account.reenabled", user=by, request=request, object_type="user", object_id=user.pk,
                   data_elements={"username": user.username})
+    # Issue 19 §6: an account back in use widens access.
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Member {user} re-enabled",
+                  before={"is_active": was_active}, after={"is_active": True}, weakens=True,
+                  source=ConfigurationChange.Source.ADMIN if request else ConfigurationChange.Source.SYSTEM,
+                  by=by, request=request, obj=user)
     return user

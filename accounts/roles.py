@@ -36,6 +36,7 @@ _VIEW_ONLY_OVERSIGHT = [
     "audits.view_breachrecord",
     "audits.view_complaintrecord",
     "audits.view_annualreport",
+    "audits.view_configurationchange",  # issue 19 §6
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -54,6 +55,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.view_trainingcourse",
         "training.view_trainingrecord",
         "audits.view_accessevent",
+        # Issue 19: what the category screen dropped, and the configuration history.
+        "hotlists.view_feedimport",
+        "audits.view_configurationchange",
     ],
     COORDINATOR: [
         "accounts.view_agency",
@@ -77,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audits.add_complaintrecord",
         "audits.change_complaintrecord",
         "audits.view_annualreport",
+        "audits.view_configurationchange",
     ],
     AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
 }

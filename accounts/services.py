@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import roles
-from accounts.models import Designation, User
+from accounts.models import Designation, Notification, User
 from audits import actions
+from audits.configuration import change_record, snapshot
+from audits.models import ConfigurationChange
 from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
+
+DESIGNATION_FIELDS = ["designee", "designated_by", "scope", "starts_on", "ends_on", "written_authority", "revoked_at"]
+
+
+def _source(request) -> str:
+    return ConfigurationChange.Source.WEB if request is not None else ConfigurationChange.Source.SYSTEM
 
 
 @transaction.atomic
@@ -51,6 +62,11 @@ def designation_create(
         object_id=designation.pk,
         data_elements={"designee": designee.username, "scope": scope, "from": str(starts_on), "to": str(ends_on)},
     )
+    # Issue 19 §6: a designation hands over the administrator's authority (widens access).
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designee} for "
+                  f"{designation.get_scope_display()} ({starts_on} to {ends_on})", before={},
+                  after=snapshot(designation, DESIGNATION_FIELDS), weakens=True, source=_source(request),
+                  by=administrator, request=request, obj=designation)
     return designation
 
 
@@ -64,6 +80,7 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
     designation = Designation.objects.select_for_update().get(pk=designation.pk)
     if designation.revoked_at is not None:
         raise DomainError("This designation is already revoked.")
+    before = snapshot(designation, DESIGNATION_FIELDS)
     designation.revoked_at = timezone.now()
     designation.revoked_by = by
     designation.revocation_reason = reason.strip()
@@ -76,4 +93,35 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
         object_id=designation.pk,
         detail=reason.strip(),
     )
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designation.designee} for "
+                  f"{designation.get_scope_display()} revoked", before=before,
+                  after=snapshot(designation, DESIGNATION_FIELDS), weakens=False, source=_source(request),
+                  by=by, request=request, obj=designation)
     return designation
+
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, user: User, key: str, message: str, subject: str = "ALPR notice") -> bool:
+    """An in-app notice to one member (shown on their dashboard), e-mailed too when
+    EMAIL_HOST is set. Idempotent per (member, key): a task or a retry that says the same
+    thing again adds nothing. Returns whether a new notice was made."""
+    try:
+        with transaction.atomic():
+            Notification.objects.create(user=user, key=key[:120], message=message)
+    except IntegrityError:
+        return False  # already told
+    if settings.EMAIL_HOST and user.email:
+        try:
+            send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except OSError:
+            logger.exception("could not e-mail %s", user.username)
+    return True
+
+
+def notify_role_holders(*, role_names: tuple[str, ...], key: str, message: str,
+                        subject: str = "ALPR notice") -> int:
+    """The same notice to every active member holding one of `role_names`."""
+    members = User.objects.filter(is_active=True, groups__name__in=role_names).distinct()
+    return sum(notify(user=member, key=key, message=message, subject=subject) for member in members)

@@ -15,11 +15,22 @@ from alpr.models import (
     StopReport,
 )
 from alpr.services import camera_issue_token, camera_revoke_token
-from config.admin_base import RecordAdmin
+from audits.models import ConfigurationChange
+from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
+    # Issue 19 §6: a camera added, switched on or moved watches somewhere new.
+    alarm_kind, alarm_what = ConfigurationChange.Kind.CAMERA, "Camera"
+    alarm_fields = ["name", "kind", "agency", "description", "latitude", "longitude", "active"]
+
+    def alarm_weakens(self, before, after):
+        if not after or not after["active"]:
+            return False
+        return (not before or not before["active"]
+                or (before["latitude"], before["longitude"]) != (after["latitude"], after["longitude"]))
+
     list_display = ["name", "kind", "agency", "latitude", "longitude", "active", "token_prefix", "token_revoked_at"]
     list_filter = ["kind", "agency", "active"]
     search_fields = ["name", "description"]

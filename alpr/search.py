@@ -136,7 +136,10 @@ def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_num
     record_access(
         action="search.refused", user=user, request=request, object_type="search", object_id=search.pk,
         data_elements=criteria.data_elements(), purpose=purpose, case_number=case_number,
-        outcome=AccessEvent.Outcome.DENIED, detail=reason + (" [flagged for audit]" if flagged else ""),
+        outcome=AccessEvent.Outcome.DENIED,
+        # Issue 19: the stated reason goes in the log too, so auditors can search it (AU-1).
+        detail=reason + (" [flagged for audit]" if flagged else "") + (f" Reason given: {justification}"
+                                                                       if justification else ""),
     )
     logger.warning("search refused user=%s search=%s flagged=%s reason=%s", user.username, search.pk, flagged, reason)
     return SearchRefused(reason, search=search)
@@ -225,7 +228,8 @@ def search_run(
         action="search.run", user=user, request=request, object_type="search", object_id=search.pk,
         data_elements={**criteria.data_elements(), "results": count, "offence_category": offence_category},
         purpose=purpose, case_number=case_number,
-        detail=("[flagged for audit] " + " ".join(flags) + f" Reason typed: {justification}") if flags else "",
+        # Issue 19: the reason typed is searchable by auditors (AU-1); flags come first.
+        detail=(("[flagged for audit] " + " ".join(flags) + " ") if flags else "") + f"Reason typed: {justification}",
     )
     if screening.flagged:
         screening_record(result=screening, where="search", text=justification, user=user, request=request,

@@ -27,6 +27,9 @@ DESIGNATION_REVOKE = "designation.revoke"
 ACCESS_LOG_VIEW = "access_log.view"
 ACCESS_LOG_EXPORT = "access_log.export"
 ACCESS_LOG_VERIFY = "access_log.verify"
+ACCESS_LOG_SEARCH = "access_log.search"  # issue 19: full-text search and counts
+ACCESS_LOG_SEARCH_EXPORT = "access_log.search_export"
+ACCESS_LOG_EXPORT_SIGNED = "access_log.export_signed"  # issue 19: signed, verifiable export
 
 AUDIT_OPEN = "audit.open"
 AUDIT_VIEW = "audit.view"
@@ -37,3 +40,7 @@ AUDIT_CORRECTION_CLOSE = "audit.correction_close"
 
 ANNUAL_REPORT_GENERATE = "annual_report.generate"
 ANNUAL_REPORT_DOWNLOAD = "annual_report.download"
+
+# Issue 19 §6: configuration changes and their history page.
+CONFIGURATION_CHANGE = "configuration.change"
+CONFIGURATION_HISTORY_VIEW = "configuration.history_view"

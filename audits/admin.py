@@ -17,7 +17,9 @@ from audits.models import (
     AuditItem,
     BreachRecord,
     ComplaintRecord,
+    ConfigurationChange,
     DataCorrection,
+    EnvironmentFingerprint,
 )
 from audits.report import annual_report_request
 from audits.services import record_access
@@ -212,3 +214,30 @@ class AnnualReportAdmin(RecordAdmin):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+@admin.register(ConfigurationChange)
+class ConfigurationChangeAdmin(RecordAdmin):
+    """Issue 19 §6: the configuration history, never edited or deleted here."""
+
+    list_display = ["changed_at", "kind", "summary", "username", "source", "weakens"]
+    list_filter = ["weakens", "kind", "source"]
+    search_fields = ["summary", "object_repr", "username"]
+    date_hierarchy = "changed_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EnvironmentFingerprint)
+class EnvironmentFingerprintAdmin(RecordAdmin):
+    list_display = ["digest", "recorded_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -43,8 +43,17 @@ def normalise_address(value: str | None) -> str | None:
         return None
 
 
-def canonical(event) -> bytes:
-    payload = {
+# The fields each entry's hash covers, in the export's JSONL (audits/log_export.py) and in
+# the standalone verifier (audits/verify_export.py), which must agree with this list.
+HASHED_FIELDS = (
+    "sequence", "occurred_at", "user_id", "username", "agency_id", "agency_name", "action", "object_type",
+    "object_id", "data_elements", "purpose", "case_number", "client_address", "outcome", "detail", "previous_hash",
+)
+
+
+def canonical_payload(event) -> dict:
+    """The hashed content of one entry as JSON-ready values (HASHED_FIELDS)."""
+    return {
         "sequence": event.sequence,
         "occurred_at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "user_id": event.user_id,
@@ -62,7 +71,15 @@ def canonical(event) -> bytes:
         "detail": event.detail,
         "previous_hash": event.previous_hash,
     }
+
+
+def canonical_bytes(payload: dict) -> bytes:
+    # audits/verify_export.py repeats this line exactly: the export is verified without Django.
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def canonical(event) -> bytes:
+    return canonical_bytes(canonical_payload(event))
 
 
 def entry_hash(event) -> str:

@@ -25,6 +25,7 @@ def load(ctx) -> None:
                                     populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
+    _demo_configuration(ctx)
     run = services.access_log_verify(triggered_by="demo")
     ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
 
@@ -45,3 +46,20 @@ def _demo_searches(ctx) -> None:
         with contextlib.suppress(SearchRefused):
             search_run(user=ctx.users[username], purpose=purpose, offence_category=offence, case_number=case,
                        justification=reason, attested=True, criteria=criteria)
+
+
+def _demo_configuration(ctx) -> None:
+    """Issue 19 §6: the start-up settings are fingerprinted (the baseline). The demo's
+    designations (accounts.demo) and its new hot lists (hotlists.demo) went through their
+    services, which recorded them as configuration changes; each designation and each
+    enabled list widens access, so each is an alarm the administrator and the auditor
+    were alerted to."""
+    from audits.configuration import environment_check
+    from audits.models import ConfigurationChange
+
+    environment_check()
+    alarms = ConfigurationChange.objects.filter(weakens=True)
+    example = alarms.filter(object_type="designation").order_by("changed_at").first() or alarms.first()
+    ctx.lines.append(f"Configuration: {ConfigurationChange.objects.count()} change(s) recorded, {alarms.count()} "
+                     f"alarm(s){f' (e.g. {example.summary})' if example else ''}; the administrator and the auditor "
+                     "have in-app alerts on their dashboard; see Configuration in their menu.")

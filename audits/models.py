@@ -73,6 +73,9 @@ class AccessEvent(models.Model):
             # "Everything done under this case number".
             models.Index(fields=["case_number"], name="access_case"),
             models.Index(fields=["occurred_at"], name="access_time"),
+            # Issue 19: the search's user filter, also by the name of someone with no
+            # account (failed sign-ins), ANDed with the full-text matches.
+            models.Index(fields=["username", "occurred_at"], name="access_username_time"),
         ]
 
     def __str__(self):
@@ -328,3 +331,103 @@ class AnnualReport(models.Model):
 
     def __str__(self):
         return f"Annual report {self.year} ({self.get_status_display()})"
+
+
+class ConfigurationChangeQuerySet(AccessEventQuerySet):
+    """Append-only like the access log (each change is also an access-log entry, in the
+    hash chain, so an edit made behind the ORM's back shows against the log)."""
+
+
+class ConfigurationChange(models.Model):
+    """Issue 19 §6: one change to the configuration that governs oversight and access
+    (retention, sharing rules and agencies, roles and designations, two-factor, hot-list
+    subscriptions and screening, cameras, the prohibited-use lexicon), with its value
+    before and after. Written only by `audits.configuration.change_record`. A change that
+    weakens oversight or widens access alerts the ALPR Administrator and the auditors."""
+
+    class Kind(models.TextChoices):
+        RETENTION = "retention", "Retention"
+        SHARING = "sharing", "Sharing rules and agencies"
+        ROLES = "roles", "Roles and designations"
+        MFA = "mfa", "Two-factor and sign-in"
+        HOTLIST = "hotlist", "Hot-list subscriptions and screening"
+        CAMERA = "camera", "Cameras"
+        LEXICON = "lexicon", "Prohibited-use lexicon (Q-6)"
+        MATCHING = "matching", "Hit matching rules"
+        OTHER = "other", "Other policy settings"
+
+    class Source(models.TextChoices):
+        WEB = "web", "Web page"
+        ADMIN = "admin", "Django admin"
+        ENV = "env", "Environment (found at start-up)"
+        SYSTEM = "system", "System"
+
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text="Empty: the environment or the system.")
+    username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    summary = models.CharField(max_length=300)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    weakens = models.BooleanField(default=False, help_text="Weakens oversight or widens access: alerted.")
+
+    objects = ConfigurationChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise AppendOnlyError("A configuration change is recorded once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A configuration change is never deleted.")
+
+    def differences(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each value that changed; None where it did not exist."""
+        before, after = self.before or {}, self.after or {}
+        return [(k, before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+                if before.get(k) != after.get(k)]
+
+
+class EnvironmentFingerprint(models.Model):
+    """Issue 19 §6: the policy settings read from the environment as last recorded (one
+    row). Each process start compares its own values with this one and records any
+    difference as a ConfigurationChange (audits.configuration.environment_check)."""
+
+    digest = models.CharField(max_length=64)
+    values = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"settings fingerprint {self.digest[:12]} ({self.recorded_at:%Y-%m-%d %H:%M})"
+
+class AccessLogDigest(models.Model):
+    """The head of the access log's chain at a moment, signed with the agency's Ed25519 key
+    (AU-1, AU-4; issue 19 part 4). Published daily on the public transparency page and in
+    the annual report: anyone who keeps a copy can later show that the log up to
+    `last_sequence` was rewritten, even by someone who recomputed every later hash."""
+
+    as_of = models.DateTimeField(unique=True, help_text="The digest covers the entries written before this moment.")
+    last_sequence = models.BigIntegerField(help_text="0 when the log was empty.")
+    head_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=100, help_text="Ed25519 over digest_message(), base64.")
+    public_key = models.CharField(max_length=64, help_text="The agency's Ed25519 public key, base64 (raw 32 bytes).")
+    published_at = models.DateTimeField(default=timezone.now)
+    triggered_by = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+
+    def __str__(self):
+        return f"Digest {self.as_of:%Y-%m-%d %H:%M}: #{self.last_sequence} {self.head_hash[:12]}…"

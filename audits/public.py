@@ -3,7 +3,8 @@ plate, an image or a person. No login; cached, so the public cannot load the dat
 
 from __future__ import annotations
 
-from datetime import timedelta
+import base64
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +36,7 @@ def transparency_figures() -> dict:
     mous = (MOU.objects.filter(starts_on__lte=today, ends_on__gte=today)
             .select_related("agency").order_by("agency__name"))
     return {
+        "log_digests": _log_digests(),
         "as_of": now,
         "retention_days": settings.ALPR_RETENTION_DAYS,
         "hotlist_max_days": settings.ALPR_HOTLIST_MAX_DAYS,
@@ -51,6 +53,23 @@ def transparency_figures() -> dict:
                                                              status=Search.Status.RUN).count()),
             ("Sharing requests received", SharingRequest.objects.filter(logged_at__gte=since).count()),
         ],
+    }
+
+
+def _log_digests(limit: int = 7) -> dict:
+    """AU-1 (issue 19): the access log's signed daily digests. A sequence number and a hash
+    are no ALPR data (ID-6); whoever keeps a copy can later catch a rewritten log."""
+    from audits.log_export import published_digests
+    from audits.signing import fingerprint
+
+    digests = list(published_digests(limit=limit))
+    key = digests[0].public_key if digests else ""
+    return {
+        "rows": [{"as_of": d.as_of.astimezone(UTC).isoformat(), "last_sequence": d.last_sequence,
+                  "head_hash": d.head_hash, "signature": d.signature} for d in digests],
+        "public_key": key,
+        "agency": settings.ALPR_HOME_AGENCY_ORI,
+        "fingerprint": fingerprint(base64.b64decode(key)) if key else "",
     }
 
 

@@ -80,3 +80,14 @@ def redact(events, user) -> list:
             event.detail = REDACTED if event.detail else ""
             event.redacted = True
     return events
+
+
+def redacted_iter(events, user, size: int = 2000):
+    """Stream a queryset's events (for CSV exports), redacted in chunks of `size`."""
+    batch = []
+    for event in events.iterator(chunk_size=size):
+        batch.append(event)
+        if len(batch) == size:
+            yield from redact(batch, user)
+            batch = []
+    yield from redact(batch, user)

@@ -23,9 +23,9 @@ from accounts import roles
 from accounts.models import User
 from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, Search, StopReport
 from audits import pdf
-from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord
+from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord, ConfigurationChange
 from audits.populations import period_bounds, training_review
-from hotlists.models import HotlistEntryRequest, HotlistRequestEvent
+from hotlists.models import FeedImport, HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
 from sharing.selectors import sharing_report
 from training.selectors import training_status
@@ -127,6 +127,15 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     hl_keys = sorted({(k, p) for k, p, _ in hl})
     hl_cols = ["submitted", "approved", "disapproved", "expired", "removed early"]
 
+    # Issue 19 §5: downloaded-list rows dropped at import because the policy prohibits
+    # their category, per list and category.
+    dropped = Counter()
+    for list_name, by_category in FeedImport.objects.filter(
+            started_at__gte=since, started_at__lt=until, status=FeedImport.Status.APPLIED, dropped_count__gt=0) \
+            .values_list("hotlist__name", "dropped_by_category"):
+        for category, tally in (by_category or {}).items():
+            dropped[(list_name, category, tally.get("reason", ""))] += int(tally.get("count", 0))
+
     progress(60, "Sharing")
     sharing = sharing_report(since=since, until=until)
 
@@ -152,6 +161,15 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     breaches = BreachRecord.objects.filter(discovered_on__year=year)
     complaints = ComplaintRecord.objects.filter(received_on__year=year)
 
+    # Issue 19 §6: the year's configuration changes, alarms marked. The environment is
+    # checked first, so a change since the last start is in the report.
+    from audits.configuration import environment_check
+
+    environment_check()
+    config_changes = list(ConfigurationChange.objects.filter(changed_at__gte=since, changed_at__lt=until)
+                          .order_by("changed_at", "id"))
+    log_digests = _log_digests(since, until)
+
     progress(85, "Assembling")
     summary = [
         ["Cameras in service", Camera.objects.filter(active=True).count()],
@@ -175,8 +193,14 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         ["Legal holds placed", holds_placed],
         ["Legal holds active", holds_active],
         ["Legal holds released", holds_released],
+        ["Downloaded-list rows dropped by policy (HL-1)", sum(dropped.values())],
+        ["Configuration changes", len(config_changes)],
+        ["Of them, weakening oversight or widening access", sum(1 for c in config_changes if c.weakens)],
         ["Data breaches recorded", breaches.count()],
         ["Community complaints recorded", complaints.count()],
+        # AU-1/AU-4 (issue 19): the signed head of the access log at the end of the year.
+        ["Access log entries at year end (signed digest)",
+         log_digests[-1][1] if log_digests else "no digest published"],
     ]
     tables = [
         _table("reads_by_month", "Reads, hits and queries by month", ["Month", "Reads", "Hits", "Queries"],
@@ -194,6 +218,8 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         _table("queries_by_unit", "Investigative queries by unit", ["Unit", "Queries"], by_unit.most_common()),
         _table("hotlist_entries", "Hot-list entries (HL-6)", ["List kind", "Purpose", *hl_cols],
                [[k, p, *[hl[(k, p, c)] for c in hl_cols]] for k, p in hl_keys]),
+        _table("hotlist_dropped", "Downloaded-list rows dropped by policy (issue 19 §5)",
+               ["List", "Category", "Why", "Rows"], [[n, c, r, k] for (n, c, r), k in sorted(dropped.items())]),
         _table("sharing_by_agency", "Sharing requests by agency (SH-4)", ["Agency", "Requests"], sharing["by_agency"]),
         _table("sharing_by_basis", "Sharing requests by basis", ["Basis", "Requests"], sharing["by_basis"]),
         _table("sharing_by_outcome", "Sharing requests by outcome", ["Outcome", "Requests"], sharing["by_outcome"]),
@@ -205,11 +231,18 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         _table("purge_runs", "Retention: purge runs", ["Started", "Reads purged", "Images", "Held reads kept"],
                [[timezone.localtime(r.started_at).strftime("%Y-%m-%d %H:%M"), r.reads_deleted, r.images_deleted,
                  r.held_reads_kept] for r in runs.order_by("started_at")]),
+        _table("configuration_changes", "Configuration changes (issue 19 §6)",
+               ["When", "Kind", "Change", "By", "Source", "Before", "After", "Alarm"],
+               [[timezone.localtime(c.changed_at).strftime("%Y-%m-%d %H:%M"), c.get_kind_display(), c.summary,
+                 c.username or "—", c.get_source_display(), _short({k: b for k, b, _ in c.differences()}),
+                 _short({k: a for k, _, a in c.differences()}), "yes" if c.weakens else ""] for c in config_changes]),
         _table("breaches", "Data breaches", ["Discovered", "Occurred", "Summary", "Records affected", "Notified"],
                [[b.discovered_on, b.occurred_on, b.summary, b.records_affected, b.notified_on or ""]
                 for b in breaches]),
         _table("complaints", "Community complaints", ["Received", "Summary", "Outcome", "Resolved"],
                [[c.received_on, c.summary, c.get_outcome_display(), c.resolved_on or ""] for c in complaints]),
+        _table("access_log_digests", "Access log digests: the signed head of the log at each month's end (AU-1)",
+               ["As of (UTC)", "Last entry", "Head hash", "Signature (Ed25519, base64)"], log_digests),
         _table("queries_appendix", "Appendix: every investigative query (Q-2)",
                ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
     ]
@@ -219,6 +252,25 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
+
+
+def _short(values: dict, limit: int = 300) -> str:
+    text = "; ".join(f"{k}={v}" for k, v in values.items())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _log_digests(since, until) -> list[list]:
+    """The last published digest of each month of the year (a digest as of midnight covers
+    the day before it, so the one as of 1 January closes the year)."""
+    from datetime import UTC, timedelta
+
+    from audits.models import AccessLogDigest
+
+    last_of_month = {}
+    for d in AccessLogDigest.objects.filter(as_of__gt=since, as_of__lte=until).order_by("as_of"):
+        last_of_month[timezone.localtime(d.as_of - timedelta(microseconds=1)).month] = d
+    return [[d.as_of.astimezone(UTC).isoformat(), d.last_sequence, d.head_hash, d.signature]
+            for _, d in sorted(last_of_month.items())]
 
 
 def _plain(value):

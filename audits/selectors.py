@@ -66,3 +66,25 @@ def last_verification():
     from audits.models import AccessLogVerification
 
     return AccessLogVerification.objects.order_by("-id").first()
+
+
+def may_see_configuration_history(user) -> bool:
+    """Issue 19 §6: the ALPR Administrator, the Coordinator and the auditors."""
+    from accounts import roles
+
+    return user.is_authenticated and user.has_role(roles.ADMINISTRATOR, roles.COORDINATOR, roles.AUDITOR)
+
+
+def configuration_changes(*, kind: str = "", weakening_only: bool = False, since=None, until=None):
+    from audits.models import ConfigurationChange
+
+    qs = ConfigurationChange.objects.select_related("changed_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if weakening_only:
+        qs = qs.filter(weakens=True)
+    if since is not None:
+        qs = qs.filter(changed_at__gte=since)
+    if until is not None:
+        qs = qs.filter(changed_at__lt=until)
+    return qs

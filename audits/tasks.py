@@ -18,3 +18,14 @@ def generate_annual_report(report_id: int) -> str:
     from audits.report import annual_report_generate
 
     return annual_report_generate(report_id=report_id).status
+
+
+@shared_task(name="audits.tasks.publish_access_log_digest", soft_time_limit=3600, time_limit=3700)
+def publish_access_log_digest() -> dict:
+    # AU-1/AU-4 (issue 19): sign the chain's head as of midnight for the transparency page.
+    # Idempotent per midnight. The first digest verifies the whole chain (minutes for
+    # millions of entries, hence the limits); later ones only the day's entries.
+    from audits.log_export import access_log_digest_publish, daily_digest_moment
+
+    digest = access_log_digest_publish(as_of=daily_digest_moment(), triggered_by="daily task")
+    return {"last_sequence": digest.last_sequence, "head_hash": digest.head_hash}

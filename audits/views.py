@@ -16,15 +16,18 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.mfa import reauthentication_response
 from audits import actions, redaction, services
+from audits.configuration import environment_check
 from audits.forms import AuditOpenForm, ItemReviewForm
-from audits.models import Audit, AuditItem
+from audits.models import Audit, AuditItem, ConfigurationChange
 from audits.selectors import (
     access_events_search,
     audit_for_user,
     audits_visible_to,
+    configuration_changes,
     corrections_visible_to,
     last_verification,
     may_see_audits,
+    may_see_configuration_history,
 )
 from audits.services import record_access
 from lib import csvsafe
@@ -72,16 +75,6 @@ def index(request):
     })
 
 
-def _redacted_chunks(events, user, size: int = 2000):
-    batch = []
-    for event in events.iterator(chunk_size=size):
-        batch.append(event)
-        if len(batch) == size:
-            yield from redaction.redact(batch, user)
-            batch = []
-    yield from redaction.redact(batch, user)
-
-
 class _Echo:
     def write(self, value):
         return value
@@ -101,7 +94,7 @@ def access_log_export(request):
         yield writer.writerow(["sequence", "occurred_at", "username", "organization", "action", "object_type",
                                "object_id", "data_elements", "purpose", "case_number", "client_address", "outcome",
                                "detail", "entry_hash"])
-        for e in _redacted_chunks(events.order_by("sequence"), request.user):
+        for e in redaction.redacted_iter(events.order_by("sequence"), request.user):
             yield writer.writerow([e.sequence, e.occurred_at.isoformat(), e.username, e.agency_name, e.action,
                                    e.object_type, e.object_id, e.data_elements, e.purpose, e.case_number,
                                    e.client_address or "", e.outcome, e.detail, e.entry_hash])
@@ -123,6 +116,29 @@ def verify_now(request):
     (messages.success if run.ok else messages.error)(
         request, f"Access log intact: {run.entries_checked} entries verified." if run.ok else run.problem)
     return redirect("audits:index")
+
+
+@login_required
+def configuration_history(request):
+    """Issue 19 §6: every recorded configuration change, before and after, weakening ones
+    marked. Looking is itself logged (AU-1)."""
+    if not may_see_configuration_history(request.user):
+        raise Http404
+    # Whoever looks sees the record current, even where no start-up ran the check
+    # (audits/configuration.py explains the other places it runs).
+    environment_check()
+    kind = request.GET.get("kind", "") if request.GET.get("kind", "") in ConfigurationChange.Kind.values else ""
+    weakening_only = request.GET.get("weakens") == "1"
+    changes = configuration_changes(kind=kind, weakening_only=weakening_only,
+                                    since=_day_start(request.GET.get("since")),
+                                    until=_day_start(request.GET.get("until")))
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    record_access(action=actions.CONFIGURATION_HISTORY_VIEW, user=request.user, request=request,
+                  object_type="configuration_history",
+                  data_elements={k: v for k, v in {"kind": kind, "weakens": weakening_only}.items() if v})
+    return render(request, "audits/configuration_history.html", {
+        "page": page, "kinds": ConfigurationChange.Kind.choices, "kind": kind, "weakening_only": weakening_only,
+        "request_get": request.GET})
 
 
 # --- Sampling audits ------------------------------------------------------------------------

@@ -14,3 +14,40 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ConfigurationAlarmAdmin:
+    """Issue 19 §6: an admin whose saves and deletions are configuration changes, recorded
+    with before and after (audits.configuration) and alarmed when `alarm_weakens` says the
+    change weakens oversight or widens access. Mix in before admin.ModelAdmin."""
+
+    alarm_kind: str = ""
+    alarm_fields: list[str] = []
+    alarm_what: str = ""
+
+    def alarm_weakens(self, before: dict, after: dict) -> bool:
+        return bool(after) and not before  # by default: something new
+
+    def alarm_snapshot(self, obj) -> dict:
+        from audits.configuration import snapshot
+
+        return snapshot(obj, self.alarm_fields)
+
+    def save_model(self, request, obj, form, change):
+        from audits.configuration import admin_change
+
+        previous = type(obj)._default_manager.filter(pk=obj.pk).first() if change and obj.pk else None
+        before = self.alarm_snapshot(previous) if previous is not None else {}
+        super().save_model(request, obj, form, change)
+        after = self.alarm_snapshot(obj)
+        admin_change(kind=self.alarm_kind, request=request, obj=obj, before=before, after=after,
+                     weakens=self.alarm_weakens(before, after), what=self.alarm_what)
+
+    def delete_model(self, request, obj):
+        from audits.configuration import admin_change
+
+        before, pk = self.alarm_snapshot(obj), obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk  # deletion clears it; the record names what was deleted
+        admin_change(kind=self.alarm_kind, request=request, obj=obj, before=before, after={},
+                     weakens=self.alarm_weakens(before, {}), what=self.alarm_what)

@@ -309,6 +309,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alpr-tally-reads": {"task": "alpr.tasks.tally_reads", "schedule": crontab(hour=0, minute=20)},
     # AU-1: walk the access log's hash chain every night; the audit pages show the result.
     "audits-verify-access-log": {"task": "audits.tasks.verify_access_log", "schedule": crontab(hour=3, minute=30)},
+    # AU-1/AU-4 (issue 19): sign the access log's head as of midnight; published on the
+    # transparency page and in the annual report.
+    "audits-publish-access-log-digest": {"task": "audits.tasks.publish_access_log_digest",
+                                         "schedule": crontab(hour=0, minute=5)},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
@@ -369,6 +373,26 @@ ALPR_HOTLIST_MAX_FILE_BYTES = env_int("ALPR_HOTLIST_MAX_FILE_BYTES", 200 * 1024 
 # A downloaded list that would remove more than this share of the current entries is
 # refused as truncated or wrong unless imported with force.
 ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION", "0.5"))
+# Issue 19 §5 (HL-1, SH-3, Q-6): downloaded-list rows are screened by category at import
+# (hotlists/screening.py). Dropped: a category named here, one containing a prohibited
+# term (word start), and any category not in the permitted (HL-1) set.
+ALPR_FEED_PROHIBITED_CATEGORIES = env_list("ALPR_FEED_PROHIBITED_CATEGORIES", [
+    "VIF", "IVF", "Immigration Violator", "NCIC Immigration Violator File"])
+ALPR_FEED_PROHIBITED_TERMS = env_list("ALPR_FEED_PROHIBITED_TERMS", [
+    "immigra", "deport", "removal", "ICE detainer", "reproductive", "abortion"])
+ALPR_FEED_PERMITTED_CATEGORIES = env_list("ALPR_FEED_PERMITTED_CATEGORIES", [
+    # NCIC files HL-1 allows, by name and common code
+    "Vehicle File", "Stolen Vehicle", "VEH", "SV", "SVS", "License Plate File", "Stolen Plate",
+    "Stolen License Plate", "LIC", "SP", "Wanted Person File", "Wanted Person", "Felony Want", "Felony Warrant",
+    "WPF", "Missing Person File", "Missing Person", "At-Risk Person", "Endangered Missing", "MPF",
+    # CA DOJ lists and California alerts
+    "Felony Wants", "Stolen Plates", "Stolen Vehicles", "Amber Alert", "Silver Alert", "Blue Alert",
+])
+# HL-1: the list sources a subscription may be enabled for. May narrow HL-1's list (an
+# agency that takes no NCIC feed), never widen it (a system check refuses other names).
+ALPR_HOTLIST_PERMITTED_SOURCES = env_list("ALPR_HOTLIST_PERMITTED_SOURCES", [
+    "svs", "ncic", "doj_felony_wants", "doj_stolen_plates", "doj_stolen_vehicles", "amber", "silver", "blue",
+    "custom_bolo"])
 # Ingest (RD-2): limits on what a camera or an upload may send, and the OCR engine.
 ALPR_INGEST_MAX_BYTES = env_int("ALPR_INGEST_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
 ALPR_INGEST_MAX_PIXELS = env_int("ALPR_INGEST_MAX_PIXELS", 40_000_000, minimum=10_000)
@@ -398,6 +422,10 @@ ALPR_CONTACT = env_str("ALPR_CONTACT", "the ALPR Coordinator (Information Techno
 # Client address for the access log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # a trusted reverse proxy sets it.
 ALPR_TRUST_X_FORWARDED_FOR = env_bool("ALPR_TRUST_X_FORWARDED_FOR", False)
+# Issue 19: the agency's Ed25519 key that signs access-log exports and daily digests:
+# base64 of the 32-byte seed, a PEM text or a PEM file's path. Required in production (read
+# when first used, audits/signing.py); development and tests generate one under VAR_DIR.
+ALPR_LOG_SIGNING_KEY = env_str("ALPR_LOG_SIGNING_KEY", "")
 
 # Police networks are closed: no tile server by default, points on a blank map. Set a
 # tile URL template (e.g. a department tile server) to draw a base map.

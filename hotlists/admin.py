@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from config.admin_base import RecordAdmin
+from audits.models import ConfigurationChange
+from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from hotlists.matching import bump_version
 from hotlists.models import (
     FeedImport,
@@ -11,6 +12,7 @@ from hotlists.models import (
     HotlistRequestEvent,
     MatcherVersion,
 )
+from hotlists.services import HOTLIST_FIELDS, hotlist_weakens
 
 
 class BumpsMatcher:
@@ -34,9 +36,16 @@ class BumpsMatcher:
 
 
 @admin.register(Hotlist)
-class HotlistAdmin(BumpsMatcher, admin.ModelAdmin):
+class HotlistAdmin(ConfigurationAlarmAdmin, BumpsMatcher, admin.ModelAdmin):
+    """The model's clean() refuses to enable a source HL-1 does not permit (issue 19 §5),
+    so the admin form shows that error; every save is a recorded configuration change (§6)."""
+
     list_display = ["name", "source", "kind", "is_external", "purpose", "active"]
     list_filter = ["source", "kind", "is_external", "active"]
+    alarm_kind, alarm_fields, alarm_what = ConfigurationChange.Kind.HOTLIST, HOTLIST_FIELDS, "Hot list"
+
+    def alarm_weakens(self, before, after):
+        return hotlist_weakens(before, after)
 
 
 @admin.register(HotlistEntry)
@@ -78,8 +87,13 @@ class HotlistEntryRequestAdmin(RecordAdmin):
 
 @admin.register(FeedImport)
 class FeedImportAdmin(RecordAdmin):
-    list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count"]
+    list_display = ["hotlist", "file_name", "status", "started_at", "rows_read", "added", "removed", "rejected_count",
+                    "dropped_count", "dropped_categories"]
     list_filter = ["status", "hotlist"]
+
+    @admin.display(description="Dropped by category (issue 19 §5)")
+    def dropped_categories(self, obj):
+        return ", ".join(f"{c}: {t['count']}" for c, t in (obj.dropped_by_category or {}).items()) or "—"
 
 
 @admin.register(MatcherVersion)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -22,6 +24,7 @@ from config.api import ErrorSerializer
 from hotlists import feeds, selectors, services
 from hotlists.matching import current_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest
+from hotlists.screening import permitted_sources
 from lib.errors import error_body
 
 
@@ -175,7 +178,10 @@ def device_hotlist(request):
                       detail="missing, unknown or revoked camera token")
         return JsonResponse(error_body("not_authenticated", "Send a valid camera token."), status=401)
     version = current_version()
-    etag = f'"hotlists-{version}"'
+    # The permitted sources are part of the version: narrowing them (issue 19 §5) must
+    # reach units holding the old list even when no list changed.
+    policy = hashlib.sha256(",".join(sorted(permitted_sources())).encode()).hexdigest()[:8]
+    etag = f'"hotlists-{version}-{policy}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
         record_access(action="hotlist.device_download", request=request, object_type="camera", object_id=camera.pk,
                       data_elements={"version": version, "not_modified": True}, username=f"camera:{camera.name}")
@@ -184,6 +190,7 @@ def device_hotlist(request):
         return response
     now = timezone.now()
     rows = (HotlistEntry.objects.filter(status=HotlistEntry.Status.ACTIVE, hotlist__active=True,
+                                        hotlist__source__in=permitted_sources(),  # HL-1, issue 19 §5
                                         hotlist__kind=Hotlist.Kind.ALERT, active_from__lte=now)
             .exclude(expires_at__lte=now).values_list("plate", "pattern", "state", "hotlist__source", "expires_at"))
     entries, patterns = [], []

@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class HotlistsConfig(AppConfig):
     name = "hotlists"
     verbose_name = "Hot lists"
+
+    def ready(self):
+        checks.register(check_permitted_sources, checks.Tags.compatibility)
+
+
+def check_permitted_sources(app_configs, **kwargs):
+    """HL-1 (issue 19 §5): ALPR_HOTLIST_PERMITTED_SOURCES may narrow the permitted lists,
+    never widen them; a name outside HL-1 would otherwise be ignored silently."""
+    from django.conf import settings
+
+    from hotlists.screening import HL1_SOURCES
+
+    unknown = sorted(set(settings.ALPR_HOTLIST_PERMITTED_SOURCES) - set(HL1_SOURCES))
+    if unknown:
+        return [checks.Error(f"ALPR_HOTLIST_PERMITTED_SOURCES names lists HL-1 does not permit: {', '.join(unknown)}",
+                             hint=f"Use only: {', '.join(HL1_SOURCES)}.", id="hotlists.E001")]
+    return []

@@ -10,12 +10,14 @@ ALERT_PLATE = "8XYZ412"  # on the SVS feed: the demo's live alert
 BOLO_PLATE = "6LMN903"  # on the Robbery BOLO (alert), approved by the administrator
 COVERT_PLATE = "4TUV771"  # on the covert list, approved by the designee: only the investigator sees its hits
 PENDING_PLATE = "2GHJ345"  # waiting in the approval queue
+DROPPED_PLATE = "9VIF221"  # an Immigration Violator File row: dropped at import (issue 19 §5)
 
 SVS_FILE = f"""License Plate,State,Category,NCIC Number,Entry Date
 {ALERT_PLATE},CA,Stolen vehicle,V123456789,2026-11-01
 3def-456,ca,Stolen plate,V223456780,10/28/2026
 
 "5 JKL 789","CA","Stolen vehicle","V323456781","2026-11-12"
+{DROPPED_PLATE},CA,NCIC Immigration Violator File,I423456782,2026-11-20
 """.encode()
 
 
@@ -30,6 +32,14 @@ def load(ctx) -> None:
         purpose=Hotlist.Purpose.VIOLENT_CRIME)
     if not svs.imports.exists():
         feeds.import_feed(hotlist=svs, data=SVS_FILE, file_name="svs-demo.csv", by=ctx.users["administrator"])
+    imported = svs.imports.order_by("started_at").first()
+    if imported is not None and imported.dropped_count:
+        ctx.lines.append(f"Hot-list screening: the SVS file's {DROPPED_PLATE} (NCIC Immigration Violator File) was "
+                         f"dropped at import (HL-1); see Hot lists > last import as administrator.")
+    if not Hotlist.objects.filter(source=Hotlist.Source.NCIC_IMMIGRATION).exists():
+        # A subscription the policy does not permit: on file, disabled, and it cannot be enabled.
+        services.hotlist_create(name="NCIC Immigration Violator File (refused)", source=Hotlist.Source.NCIC_IMMIGRATION,
+                                feed_name="ncic-vif", active=False)
     if HotlistEntryRequest.objects.exists():
         ctx.lines.append("Hot lists: demo requests already present.")
         return

@@ -24,6 +24,7 @@ from django.utils import timezone
 from audits.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
+from hotlists.screening import category_refusal, prohibited_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ HEADER_ALIASES = {
     "plate": {"plate", "license", "license plate", "license number", "lic", "lic no", "lic plate", "plate number",
               "plate no", "tag", "tag number", "lpn", "licenseplate", "vehicle plate", "registration"},
     "state": {"state", "st", "lis", "plate state", "license state", "state of issue", "lic state", "reg state"},
-    "reason": {"reason", "category", "type", "offense", "hit type", "alert type", "list type", "description"},
+    "reason": {"reason", "type", "offense", "hit type", "alert type", "list type", "description"},
+    # Issue 19 §5: the NCIC file or CA DOJ category each row belongs to; screened at import.
+    "category": {"category", "ncic file", "file", "file code", "file type", "list category", "doj category",
+                 "category code", "hit category", "mke", "message key"},
     "reference": {"ncic", "ncic number", "ncic no", "nic", "reference", "ref", "source ref", "source reference",
                   "record id", "record number", "oca"},
     "entered_on": {"entry date", "date", "entered", "date entered", "enter date", "entered on", "date of entry"},
@@ -49,6 +53,7 @@ class FeedRow:
     reason: str
     reference: str
     entered_on: date | None
+    category: str = ""
 
 
 @dataclass
@@ -143,9 +148,10 @@ def parse_feed(data: bytes) -> ParsedFeed:
             result.reject(line, f"state {state!r} is not a two-letter code", raw)
             continue
         entered = cell("entered_on")
-        result.rows.append(FeedRow(line=line, plate=plate, state=state, reason=cell("reason")[:200],
+        category = cell("category")[:80]
+        result.rows.append(FeedRow(line=line, plate=plate, state=state, reason=(cell("reason") or category)[:200],
                                    reference=cell("reference")[:60], entered_on=_parse_date(entered) if entered
-                                   else None))
+                                   else None, category=category))
     if columns is None:
         result.error = "The file has no header row."
     elif not result.rows:
@@ -160,6 +166,10 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
                         uploaded_by=by, status=FeedImport.Status.REJECTED)
     if not hotlist.is_external:
         record.error = "Only downloaded (external) lists are replaced by file; internal entries go through requests."
+    elif not hotlist.source_permitted:
+        # Issue 19 §5: a list enabled before the department narrowed its permitted sources
+        # takes no new data either.
+        record.error = f"{hotlist.get_source_display()} is not a list the policy permits (HL-1); nothing imported."
     elif len(data) > settings.ALPR_HOTLIST_MAX_FILE_BYTES:
         record.error = f"The file is larger than {settings.ALPR_HOTLIST_MAX_FILE_BYTES:,} bytes."
     parsed = None if record.error else parse_feed(data)
@@ -169,17 +179,18 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
         record.error = parsed.error
     if record.error:
         return _finish(record, by, request)
+    rows = _screen(parsed.rows, record)
     with transaction.atomic():
         # One import of a list at a time; readers keep seeing the old list until commit.
         Hotlist.objects.select_for_update().get(pk=hotlist.pk)
         existing = {
-            (plate, state): (pk, reason, reference, entered_on)
-            for pk, plate, state, reason, reference, entered_on in HotlistEntry.objects.filter(
+            (plate, state): (pk, reason, reference, entered_on, category)
+            for pk, plate, state, reason, reference, entered_on, category in HotlistEntry.objects.filter(
                 hotlist=hotlist, status=HotlistEntry.Status.ACTIVE, pattern="").values_list(
-                "pk", "plate", "state", "reason", "reference", "entered_on").iterator(chunk_size=20_000)
+                "pk", "plate", "state", "reason", "reference", "entered_on", "category").iterator(chunk_size=20_000)
         }
         incoming: dict[tuple[str, str], FeedRow] = {}
-        for row in parsed.rows:
+        for row in rows:
             incoming.setdefault((row.plate, row.state), row)  # duplicate rows: the first one counts
         to_remove = [v[0] for k, v in existing.items() if k not in incoming]
         if (existing and not force and
@@ -196,12 +207,13 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
             old = existing.get(key)
             if old is None:
                 new_entries.append(HotlistEntry(hotlist=hotlist, plate=row.plate, state=row.state, reason=row.reason,
-                                                reference=row.reference, entered_on=row.entered_on, active_from=now))
-            elif (old[1], old[2], old[3]) != (row.reason, row.reference, row.entered_on):
+                                                reference=row.reference, entered_on=row.entered_on, active_from=now,
+                                                category=row.category))
+            elif (old[1], old[2], old[3], old[4]) != (row.reason, row.reference, row.entered_on, row.category):
                 changed.append(HotlistEntry(pk=old[0], reason=row.reason, reference=row.reference,
-                                            entered_on=row.entered_on))
+                                            entered_on=row.entered_on, category=row.category))
         HotlistEntry.objects.bulk_create(new_entries, batch_size=5000)
-        HotlistEntry.objects.bulk_update(changed, ["reason", "reference", "entered_on"], batch_size=5000)
+        HotlistEntry.objects.bulk_update(changed, ["reason", "reference", "entered_on", "category"], batch_size=5000)
         for start in range(0, len(to_remove), 5000):
             batch = to_remove[start:start + 5000]
             # Entries with hits stay on file (the hits point at them); the rest go.
@@ -214,6 +226,24 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
         return _finish(record, by, request)
 
 
+def _screen(rows: list[FeedRow], record: FeedImport) -> list[FeedRow]:
+    """Issue 19 §5 (HL-1, SH-3, Q-6): drop the rows whose category the policy prohibits,
+    counting them per category on the import record. They never reach the list, so an
+    entry of such a category already on the list is removed by this import like any
+    entry the file no longer carries."""
+    kept = []
+    for row in rows:
+        refusal = category_refusal(row.category) if row.category else prohibited_refusal(row.reason)
+        if refusal is None:
+            kept.append(row)
+            continue
+        record.dropped_count += 1
+        label = row.category or row.reason
+        tally = record.dropped_by_category.setdefault(label, {"reason": refusal, "count": 0})
+        tally["count"] += 1
+    return kept
+
+
 def _finish(record: FeedImport, by, request) -> FeedImport:
     record.finished_at = timezone.now()
     record.save()
@@ -223,10 +253,27 @@ def _finish(record: FeedImport, by, request) -> FeedImport:
                record.rejected_count, record.error)
     record_access(action="hotlist.import", user=by, request=request, object_type="feed_import", object_id=record.pk,
                   data_elements={"list": record.hotlist.name, "file": record.file_name, "sha256": record.sha256,
-                                 "status": record.status, "added": record.added, "removed": record.removed},
+                                 "status": record.status, "added": record.added, "removed": record.removed,
+                                 "dropped": record.dropped_count},
                   outcome="allowed" if record.status == FeedImport.Status.APPLIED else "denied",
                   detail=record.error)
+    if record.dropped_count and record.status == FeedImport.Status.APPLIED:
+        _tell_administrators(record)
     return record
+
+
+def _tell_administrators(record: FeedImport) -> None:
+    """Issue 19 §5: the ALPR Administrator sees what the screen dropped (in-app notice,
+    e-mail too when configured; the import page has the detail)."""
+    from accounts import roles
+    from accounts.services import notify_role_holders
+
+    counts = ", ".join(f"{category} ({tally['count']})" for category, tally in record.dropped_by_category.items())
+    notify_role_holders(
+        role_names=(roles.ADMINISTRATOR,), key=f"feed-dropped-{record.pk}",
+        subject="ALPR hot-list entries dropped",
+        message=f"The import of {record.file_name} into {record.hotlist.name} dropped {record.dropped_count} "
+                f"row(s) whose category the policy prohibits (HL-1): {counts}.")
 
 
 def import_drop_folder(*, force: bool = False) -> list[FeedImport]:

@@ -154,13 +154,17 @@ TIERS = ("internal", "external")
 
 def build_index(tier: str = "internal") -> MatcherIndex:
     from hotlists.models import HotlistEntry
+    from hotlists.screening import permitted_sources
 
     index = MatcherIndex(list(settings.ALPR_OCR_EQUIVALENCE), settings.ALPR_MATCH_REQUIRE_STATE)
     index.version = current_versions()[tier]
     now = timezone.now()
     rows = (
         HotlistEntry.objects.filter(status=HotlistEntry.Status.ACTIVE, hotlist__active=True,
-                                    hotlist__is_external=(tier == "external"))
+                                    hotlist__is_external=(tier == "external"),
+                                    # HL-1 (issue 19 §5): a list enabled before the department
+                                    # narrowed its permitted sources alerts no more.
+                                    hotlist__source__in=permitted_sources())
         .exclude(expires_at__lte=now)
         .values_list("pk", "plate", "pattern", "state", "active_from", "expires_at")
         .iterator(chunk_size=20_000)

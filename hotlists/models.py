@@ -20,9 +20,14 @@ class Hotlist(models.Model):
         SILVER = "silver", "Silver alert"
         BLUE = "blue", "Blue alert"
         CUSTOM_BOLO = "custom_bolo", "Custom BOLO"
+        # Issue 19 §5: subscriptions vendors offer that HL-1 does not permit. They may be
+        # recorded (e.g. to show what was turned down) but never enabled.
+        NCIC_IMMIGRATION = "ncic_vif", "NCIC Immigration Violator File (not permitted, HL-1)"
+        NCIC_GANG = "ncic_gang", "NCIC Gang File (not permitted, HL-1)"
+        OTHER = "other", "Other outside list (not permitted, HL-1)"
 
     EXTERNAL_SOURCES = (Source.SVS, Source.NCIC, Source.DOJ_FELONY_WANTS, Source.DOJ_STOLEN_PLATES,
-                        Source.DOJ_STOLEN_VEHICLES)
+                        Source.DOJ_STOLEN_VEHICLES, Source.NCIC_IMMIGRATION, Source.NCIC_GANG, Source.OTHER)
 
     class Kind(models.TextChoices):
         ALERT = "alert", "Alert (officers in the field are alerted)"
@@ -58,6 +63,16 @@ class Hotlist(models.Model):
             raise ValidationError({"purpose": "A custom BOLO list must name its permitted purpose (HL-1)."})
         if self.source in self.EXTERNAL_SOURCES and self.kind == self.Kind.COVERT:
             raise ValidationError({"kind": "Downloaded state and federal lists are alert lists."})
+        if self.active and not self.source_permitted:
+            # Issue 19 §5: a subscription the policy does not permit cannot be enabled.
+            raise ValidationError({"active": f"{self.get_source_display()} is not a list the policy permits (HL-1, "
+                                             "ALPR_HOTLIST_PERMITTED_SOURCES); it cannot be enabled."})
+
+    @property
+    def source_permitted(self) -> bool:
+        from hotlists.screening import source_permitted
+
+        return source_permitted(self.source)
 
     @property
     def is_covert(self) -> bool:
@@ -78,6 +93,8 @@ class HotlistEntry(models.Model):
     pattern = models.CharField(max_length=12, blank=True, help_text="Partial plate with * and ? (HT-5).")
     state = models.CharField(max_length=2, blank=True)
     reason = models.CharField(max_length=200, blank=True, help_text="Category or reason (stolen vehicle, ...).")
+    category = models.CharField(max_length=80, blank=True,
+                                help_text="Downloaded lists: the NCIC file or CA DOJ category (issue 19 §5).")
     reference = models.CharField(max_length=60, blank=True, help_text="NCIC number or source reference.")
     vehicle_description = models.CharField(max_length=200, blank=True)
     case_number = models.CharField(max_length=64, blank=True)
@@ -216,6 +233,10 @@ class FeedImport(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     rejected_rows = models.JSONField(default=list, blank=True, help_text="[{line, reason, text}] (first 1,000).")
     rejected_count = models.PositiveIntegerField(default=0)
+    # Issue 19 §5: rows dropped because the policy prohibits their category (HL-1, SH-3).
+    dropped_count = models.PositiveIntegerField(default=0)
+    dropped_by_category = models.JSONField(
+        default=dict, blank=True, help_text="{category: {reason, count}}: rows dropped by the category screen.")
 
     class Meta:
         ordering = ["-started_at"]

@@ -23,9 +23,12 @@ from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.plates import normalize_pattern, normalize_plate, validate_pattern
 from alpr.prohibited import screen, screening_record
+from audits.configuration import change_record, snapshot
+from audits.models import ConfigurationChange
 from audits.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
+from hotlists.screening import source_permitted
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from training.gate import refuse_unless_operator
@@ -48,21 +51,67 @@ REQUESTERS = (roles.OFFICER, roles.PST, roles.CRIME_ANALYST, roles.INVESTIGATOR,
 COVERT_REQUESTERS = (roles.INVESTIGATOR, roles.ADMINISTRATOR)
 
 
+HOTLIST_FIELDS = ["name", "source", "kind", "purpose", "feed_name", "is_external", "active"]
+
+
+def hotlist_weakens(before: dict, after: dict) -> bool:
+    """Issue 19 §6: a list that starts matching (new and enabled, or enabled again), or an
+    enabled list whose source, purpose or kind changes, widens what the cameras look for."""
+    if not after.get("active"):
+        return False
+    if not before or not before.get("active"):
+        return True
+    return any(before.get(k) != after.get(k) for k in ("source", "purpose", "kind"))
+
+
 @transaction.atomic
 def hotlist_create(*, name: str, source: str, kind: str = Hotlist.Kind.ALERT, purpose: str = "",
-                   feed_name: str = "", by=None, request=None) -> Hotlist:
-    """HL-1: only the listed sources; a custom BOLO list names its permitted purpose."""
+                   feed_name: str = "", active: bool = True, by=None, request=None) -> Hotlist:
+    """HL-1: only the listed sources; a custom BOLO list names its permitted purpose. A
+    source the policy does not permit may be recorded, disabled, never enabled (issue 19 §5)."""
     if source not in Hotlist.Source.values:
         raise DomainError(f"{source!r} is not a hot list the policy allows (HL-1).")
+    if active and not source_permitted(source):
+        raise DomainError(f"{Hotlist.Source(source).label} is not a list the policy permits (HL-1); "
+                          "it cannot be enabled.")
     if purpose and purpose not in Hotlist.Purpose.values:
         raise DomainError(f"{purpose!r} is not a purpose a custom BOLO list may serve (HL-1).")
-    hotlist = Hotlist(name=name.strip(), source=source, kind=kind, purpose=purpose,
+    hotlist = Hotlist(name=name.strip(), source=source, kind=kind, purpose=purpose, active=active,
                       is_external=source in Hotlist.EXTERNAL_SOURCES, feed_name=feed_name)
     hotlist.full_clean()
     hotlist.save()
     bump_version(external=hotlist.is_external)
     record_access(action="hotlist.create", user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
                   data_elements={"name": hotlist.name, "source": source, "kind": kind, "purpose": purpose})
+    after = snapshot(hotlist, HOTLIST_FIELDS)
+    change_record(kind=ConfigurationChange.Kind.HOTLIST, summary=f"Hot list {hotlist} added"
+                  f"{'' if active else ' (disabled)'}", before={}, after=after, weakens=hotlist_weakens({}, after),
+                  source=ConfigurationChange.Source.WEB if request else ConfigurationChange.Source.SYSTEM,
+                  by=by, request=request, obj=hotlist)
+    return hotlist
+
+
+@transaction.atomic
+def hotlist_set_active(*, hotlist: Hotlist, active: bool, by, request=None) -> Hotlist:
+    """Enable or disable a list subscription. HL-1 (issue 19 §5): a list whose source the
+    policy does not permit cannot be enabled."""
+    hotlist = Hotlist.objects.select_for_update().get(pk=hotlist.pk)
+    if active and not source_permitted(hotlist.source):
+        raise DomainError(f"{hotlist.get_source_display()} is not a list the policy permits (HL-1); "
+                          "it cannot be enabled.")
+    before = snapshot(hotlist, HOTLIST_FIELDS)
+    hotlist.active = active
+    hotlist.full_clean()
+    hotlist.save(update_fields=["active"])
+    bump_version(external=hotlist.is_external)
+    after = snapshot(hotlist, HOTLIST_FIELDS)
+    record_access(action="hotlist.set_active", user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
+                  data_elements={"name": hotlist.name, "active": active})
+    change_record(kind=ConfigurationChange.Kind.HOTLIST,
+                  summary=f"Hot list {hotlist} {'enabled' if active else 'disabled'}", before=before, after=after,
+                  weakens=hotlist_weakens(before, after),
+                  source=ConfigurationChange.Source.WEB if request else ConfigurationChange.Source.SYSTEM,
+                  by=by, request=request, obj=hotlist)
     return hotlist
 
 

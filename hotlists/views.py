@@ -147,4 +147,6 @@ def import_upload(request):
 @login_required
 def import_detail(request, pk: int):
     imp = selectors.import_for_user(user=request.user, pk=pk)
+    record_access(action="hotlist.import_view", user=request.user, request=request, object_type="feed_import",
+                  object_id=imp.pk, data_elements={"list": imp.hotlist.name, "dropped": imp.dropped_count})
     return render(request, "hotlists/import_detail.html", {"imp": imp})

@@ -1,12 +1,22 @@
 from django.contrib import admin
 
-from config.admin_base import RecordAdmin
+from audits.models import ConfigurationChange
+from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from sharing.models import MOU, SharingPackage, SharingRequest, SharingRequestEvent
 
 
 @admin.register(MOU)
-class MOUAdmin(admin.ModelAdmin):
+class MOUAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     list_display = ["title", "agency", "starts_on", "ends_on"]
+    # Issue 19 §6 (SH-6): standing access is a sharing rule; a new, longer or wider MOU widens it.
+    alarm_kind, alarm_what = ConfigurationChange.Kind.SHARING, "MOU"
+    alarm_fields = ["agency", "title", "scope", "starts_on", "ends_on"]
+
+    def alarm_weakens(self, before, after):
+        if not after:
+            return False
+        return (not before or after["ends_on"] > before["ends_on"] or after["starts_on"] < before["starts_on"]
+                or after["scope"] != before["scope"] or after["agency"] != before["agency"])
 
 
 class SharingRequestEventInline(admin.TabularInline):

@@ -140,3 +140,34 @@ def test_public_page_shows_aggregates_and_never_a_plate(personas, home_agency, c
     for plate in ("7ABC123", "5XYZ999", "7AB*"):
         assert plate not in body
     assert "analyst" not in body and "26-0" not in body
+
+
+def test_it_reports_dropped_feed_rows_and_the_years_configuration_changes(personas, home_agency, settings):
+    from audits.configuration import environment_check
+    from hotlists import feeds
+    from hotlists.models import Hotlist
+    from hotlists.services import hotlist_create
+
+    svs = hotlist_create(name="SVS", source=Hotlist.Source.SVS, feed_name="svs")
+    feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,VIF\n"
+                                         b"CCC3333,CA,VIF\nDDD4444,CA,Gang File\n", file_name="svs.csv")
+    environment_check()
+    settings.ALPR_RETENTION_DAYS = 45
+    figures = annual_figures(YEAR)  # the report checks the environment itself first
+    s = _summary(figures)
+    assert s["Downloaded-list rows dropped by policy (HL-1)"] == 3
+    assert s["Configuration changes"] == 3  # the list added, the baseline, the retention change
+    assert s["Of them, weakening oversight or widening access"] == 2
+    tables = {t["name"]: t for t in figures["tables"]}
+    assert tables["hotlist_dropped"]["rows"] == [["SVS", "Gang File", "category not permitted by HL-1", 1],
+                                                 ["SVS", "VIF", "prohibited category", 2]]
+    retention = [r for r in tables["configuration_changes"]["rows"] if "ALPR_RETENTION_DAYS" in r[2]]
+    assert retention and retention[0][5:] == ["ALPR_RETENTION_DAYS=30", "ALPR_RETENTION_DAYS=45", "yes"]
+    assert "ALPR_RETENTION_DAYS=45" in render_csv_zip_text(figures, "configuration_changes")
+
+
+def render_csv_zip_text(figures, name):
+    from audits.report import render_csv_zip
+
+    with zipfile.ZipFile(io.BytesIO(render_csv_zip(figures))) as archive:
+        return archive.read(f"alpr-annual-report-{YEAR}/{name}.csv").decode()

@@ -114,3 +114,19 @@ def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(cove
     event = AccessEvent.objects.filter(case_number="26-9").first()
     detail = client.get(f"/admin/audits/accessevent/{event.pk}/change/").content.decode()
     assert "4TUV771" not in detail and "26-9" not in detail
+
+
+@pytest.mark.parametrize("name", ["auditor", "coordinator"])
+def test_it_redacts_covert_entries_in_the_access_log_search(covert, personas, client, name):
+    """Issue 19's full-text search of the log keeps HT-4 too: without covert clearance a
+    covert entry is left out of every search (any word could be its plate or case
+    number); the access log page still lists it, redacted."""
+    client.force_login(personas[name])
+    csv = b"".join(client.get("/audits/search.csv").streaming_content).decode()
+    assert "4TUV771" not in csv and "26-9" not in csv and "hotlist.request_approve" not in csv
+    # (searched last: the reader's own search is logged with what they typed)
+    found = b"".join(client.get("/audits/search.csv", {"q": "4TUV771"}).streaming_content).decode()
+    assert "hotlist.request" not in found
+    client.force_login(personas["administrator"])
+    csv = b"".join(client.get("/audits/search.csv").streaming_content).decode()
+    assert "4TUV771" in csv

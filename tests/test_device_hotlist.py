@@ -47,3 +47,27 @@ def test_bad_or_revoked_tokens_are_refused(unit, client, personas):
     # A member's session is not a camera.
     client.force_login(personas["officer"])
     assert client.get("/api/devices/hotlist/").status_code == 401
+
+
+def test_a_source_no_longer_permitted_neither_alerts_nor_reaches_units(unit, client, personas, home_agency,
+                                                                       settings):
+    # Issue 19 §5: the department narrows ALPR_HOTLIST_PERMITTED_SOURCES (a restart); the
+    # NCIC list enabled before stays on file but matches nothing and leaves the units' lists.
+    from alpr.models import Hit
+    from hotlists.matching import reset_index
+
+    cam, token = unit
+    ncic = factories.hotlist(name="NCIC", source=Hotlist.Source.NCIC, purpose="", is_external=True)
+    factories.entry(ncic, "7NCC123")
+    before = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}")
+    assert [e[0] for e in before.json()["entries"]] == ["7NCC123"]
+    factories.read(factories.camera(home_agency), "7NCC123")
+    assert Hit.objects.count() == 1
+
+    settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs", "custom_bolo"]
+    reset_index()
+    factories.read(cam, "7NCC123")
+    assert Hit.objects.count() == 1  # no new hit
+    after = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}",
+                       HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after.json()["entries"] == []

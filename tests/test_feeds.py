@@ -117,3 +117,123 @@ def test_the_upload_page_and_report(svs, personas, client):
     assert "Applied" in report and "&lt;b&gt;x&lt;/b&gt;" in report
     client.force_login(personas["officer"])
     assert client.get(reverse("hotlists:import_upload")).status_code == 404
+
+
+# --- Issue 19 §5: the category screen -------------------------------------------------------
+
+SCREENED = b"""Plate,State,NCIC File,Reason,NCIC Number
+AAA1111,CA,Vehicle File,Stolen vehicle,V1
+BBB2222,CA,VIF,Immigration violator,I1
+CCC3333,CA,NCIC Immigration Violator File,,I2
+DDD4444,CA,Deportation order,,I3
+EEE5555,CA,Reproductive health investigation,,R1
+FFF6666,CA,Gang File,,G1
+GGG7777,CA,Stolen Plates,,P1
+HHH8888,CA,Wanted Person File,Felony want,W1
+III9999,CA,,no category: the list's own,N1
+"""
+
+
+def test_it_drops_prohibited_and_out_of_policy_categories_and_counts_them(svs):
+    result = feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
+    assert result.status == FeedImport.Status.APPLIED, result.error
+    assert _plates(svs) == {("AAA1111", "CA"), ("GGG7777", "CA"), ("HHH8888", "CA"), ("III9999", "CA")}
+    assert result.dropped_count == 5 and result.added == 4 and result.rows_read == 9
+    assert result.dropped_by_category == {
+        "VIF": {"reason": "prohibited category", "count": 1},
+        "NCIC Immigration Violator File": {"reason": "prohibited category", "count": 1},
+        "Deportation order": {"reason": "prohibited category", "count": 1},
+        "Reproductive health investigation": {"reason": "prohibited category", "count": 1},
+        "Gang File": {"reason": "category not permitted by HL-1", "count": 1},
+    }
+    assert HotlistEntry.objects.get(plate="AAA1111").category == "Vehicle File"
+
+
+def test_without_a_category_column_a_prohibited_reason_is_dropped_too(svs):
+    data = b"plate,state,type\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,Immigration violator\nCCC3333,CA,whatever\n"
+    result = feeds.import_feed(hotlist=svs, data=data, file_name="doj.csv")
+    # A free-text reason is not held to HL-1's names ("whatever" stays), but a prohibited one goes.
+    assert _plates(svs) == {("AAA1111", "CA"), ("CCC3333", "CA")}
+    assert result.dropped_by_category == {"Immigration violator": {"reason": "prohibited category", "count": 1}}
+
+
+def test_a_dropped_category_already_on_the_list_is_removed_by_the_next_import(svs, settings):
+    feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,Gang File\n"
+                                         b"CCC3333,CA,Stolen plate\n", file_name="day1.csv")
+    assert ("BBB2222", "CA") not in _plates(svs)
+    # The agency now prohibits stolen plates too: the entry goes on the next import.
+    settings.ALPR_FEED_PROHIBITED_CATEGORIES = ["Stolen plate"]
+    result = feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\n"
+                                                 b"CCC3333,CA,Stolen plate\n", file_name="day2.csv")
+    assert result.status == FeedImport.Status.APPLIED and result.removed == 1 and result.dropped_count == 1
+    assert _plates(svs) == {("AAA1111", "CA")}
+
+
+def test_the_administrator_is_told_and_sees_the_drops(svs, personas, client):
+    from accounts.models import Notification
+
+    result = feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
+    notice = Notification.objects.get(user=personas["administrator"])
+    assert "dropped 5 row(s)" in notice.message and "VIF (1)" in notice.message
+    assert not Notification.objects.filter(user=personas["officer"]).exists()
+    client.force_login(personas["administrator"])
+    page = client.get(reverse("hotlists:import_detail", args=[result.pk])).content.decode()
+    assert "Dropped by policy" in page and "Reproductive health investigation" in page
+    assert "category not permitted by HL-1" in page
+    admin_page = client.get(reverse("admin:hotlists_feedimport_changelist")).content.decode()
+    assert "VIF: 1" in admin_page
+
+
+def test_a_subscription_the_policy_does_not_permit_cannot_be_enabled(db, settings):
+    from django.core.exceptions import ValidationError
+
+    from lib.errors import DomainError
+
+    with pytest.raises(DomainError, match="HL-1"):
+        services.hotlist_create(name="ICE list", source=Hotlist.Source.NCIC_IMMIGRATION, feed_name="vif")
+    recorded = services.hotlist_create(name="ICE list", source=Hotlist.Source.NCIC_IMMIGRATION, active=False)
+    assert recorded.active is False
+    with pytest.raises(DomainError, match="cannot be enabled"):
+        services.hotlist_set_active(hotlist=recorded, active=True, by=None)
+    recorded.active = True
+    with pytest.raises(ValidationError) as exc:
+        recorded.full_clean()
+    assert "active" in exc.value.message_dict
+    # An agency may narrow HL-1: without NCIC in its permitted sources, an NCIC list stays off.
+    ncic = services.hotlist_create(name="NCIC", source=Hotlist.Source.NCIC, feed_name="ncic")
+    settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs"]
+    with pytest.raises(DomainError):
+        services.hotlist_create(name="NCIC 2", source=Hotlist.Source.NCIC, feed_name="ncic2")
+    # A list enabled before the narrowing takes no new data.
+    result = feeds.import_feed(hotlist=ncic, data=b"plate\nAAA1111\n", file_name="ncic.csv")
+    assert result.status == FeedImport.Status.REJECTED and "not a list the policy permits" in result.error
+
+
+def test_the_admin_refuses_to_enable_a_prohibited_subscription(personas, client):
+    personas["administrator"].is_superuser = True
+    personas["administrator"].save()
+    client.force_login(personas["administrator"])
+    response = client.post(reverse("admin:hotlists_hotlist_add"), {
+        "name": "Gang list", "feed_name": "gang", "source": Hotlist.Source.NCIC_GANG, "kind": "alert",
+        "is_external": "on", "purpose": "", "active": "on", "created_at_0": "2026-12-01", "created_at_1": "10:00:00"})
+    assert response.status_code == 200
+    assert "cannot be enabled" in response.content.decode()
+    assert not Hotlist.objects.filter(name="Gang list").exists()
+
+
+def test_the_permitted_sources_setting_cannot_widen_hl1(settings):
+    from hotlists.apps import check_permitted_sources
+
+    assert check_permitted_sources(None) == []
+    settings.ALPR_HOTLIST_PERMITTED_SOURCES = ["svs", "ncic_vif"]
+    (error,) = check_permitted_sources(None)
+    assert error.id == "hotlists.E001" and "ncic_vif" in error.msg
+
+
+def test_the_list_page_marks_a_refused_subscription_and_the_last_imports_drops(svs, personas, client):
+    services.hotlist_create(name="VIF (refused)", source=Hotlist.Source.NCIC_IMMIGRATION, active=False)
+    feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
+    client.force_login(personas["administrator"])
+    page = client.get(reverse("hotlists:index")).content.decode()
+    assert "VIF (refused) <em>(disabled: not permitted by HL-1)</em>" in page
+    assert "5 dropped by policy" in page

@@ -3,31 +3,14 @@ told (in-app; by e-mail too when EMAIL_HOST is set). Idempotent per expiry date.
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-
 from accounts import roles
-from accounts.models import Notification, User
+from accounts.models import User
+from accounts.services import notify
 from training.selectors import training_status
-
-logger = logging.getLogger(__name__)
 
 
 def _notify(user, key: str, message: str) -> bool:
-    try:
-        with transaction.atomic():
-            Notification.objects.create(user=user, key=key, message=message)
-    except IntegrityError:
-        return False  # already told
-    if settings.EMAIL_HOST and user.email:
-        try:
-            send_mail("ALPR training expiring", message, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except OSError:
-            logger.exception("could not e-mail %s", user.username)
-    return True
+    return notify(user=user, key=key, message=message, subject="ALPR training expiring")
 
 
 def notify_expiring() -> int:
