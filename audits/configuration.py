@@ -73,9 +73,12 @@ def _inactive_days(old, new):
 
 
 def _lexicon() -> list[list[str]]:
-    from alpr.prohibited import _RULES
+    """The Q-6 screening's word list (lib/screening.py), one [category/kind, entry] row
+    per entry: an entry removed between two starts weakens the screening."""
+    from lib.screening import LEXICON
 
-    return [[label, pattern] for label, pattern, _flags in _RULES]
+    return [[f"{category}/{kind}", entry] for category, kinds in LEXICON.items()
+            for kind, entries in kinds.items() for entry in entries]
 
 
 def _lexicon_weakens(old, new):

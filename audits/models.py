@@ -23,7 +23,29 @@ class AccessEventQuerySet(models.QuerySet):
         raise AppendOnlyError("The access log is append-only: delete refused.")
 
 
-class AccessEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """Rows written once and never changed or deleted through the ORM (AU-1): the access
+    log, its verification checkpoints and the configuration-change record. On PostgreSQL
+    triggers refuse the same (audits migrations 0002 and 0005) where the table is part of
+    the chain's evidence. `append_only_name` says what is refused in the error."""
+
+    append_only_name = "This record"
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self.append_only_name} is append-only: an existing row cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self.append_only_name} is append-only: a row cannot be deleted.")
+
+
+class AccessEvent(AppendOnlyModel):
     """One access to ALPR data or one sign-in event (AU-1, Q-2, Q-5).
 
     Written only through `audits.services.record_access`. Append-only in the ORM here,
@@ -61,6 +83,8 @@ class AccessEvent(models.Model):
     previous_hash = models.CharField(max_length=64, blank=True, editable=False)
     entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
+    append_only_name = "The access log"
+
     objects = AccessEventQuerySet.as_manager()
 
     class Meta:
@@ -81,16 +105,9 @@ class AccessEvent(models.Model):
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.outcome}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The access log is append-only: an existing entry cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The access log is append-only: an entry cannot be deleted.")
 
 
-class AccessLogVerification(models.Model):
+class AccessLogVerification(AppendOnlyModel):
     """One run of `verify_access_log` (AU-1). A passing run is the checkpoint the next run
     checks, so entries cut off the end of the log are caught too. Append-only like the
     log itself (issue 18): a rewritten checkpoint would hide a rewritten log; on
@@ -107,7 +124,7 @@ class AccessLogVerification(models.Model):
     bad_sequence = models.BigIntegerField(null=True, blank=True)
     triggered_by = models.CharField(max_length=64, blank=True, help_text="Command, nightly task or a user.")
 
-    objects = AccessEventQuerySet.as_manager()  # the same append-only refusals as the log
+    append_only_name = "A verification checkpoint"
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -116,13 +133,6 @@ class AccessLogVerification(models.Model):
     def __str__(self):
         return f"Verification {self.started_at:%Y-%m-%d %H:%M} {'intact' if self.ok else 'BROKEN'}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("Verification checkpoints are append-only: an existing one cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Verification checkpoints are append-only: one cannot be deleted.")
 
 
 class Audit(models.Model):
@@ -338,7 +348,7 @@ class ConfigurationChangeQuerySet(AccessEventQuerySet):
     hash chain, so an edit made behind the ORM's back shows against the log)."""
 
 
-class ConfigurationChange(models.Model):
+class ConfigurationChange(AppendOnlyModel):
     """Issue 19 §6: one change to the configuration that governs oversight and access
     (retention, sharing rules and agencies, roles and designations, two-factor, hot-list
     subscriptions and screening, cameras, the prohibited-use lexicon), with its value
@@ -376,6 +386,7 @@ class ConfigurationChange(models.Model):
     after = models.JSONField(default=dict, blank=True)
     weakens = models.BooleanField(default=False, help_text="Weakens oversight or widens access: alerted.")
 
+    append_only_name = "The configuration-change record"
     objects = ConfigurationChangeQuerySet.as_manager()
 
     class Meta:
@@ -384,13 +395,6 @@ class ConfigurationChange(models.Model):
     def __str__(self):
         return f"{self.changed_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.summary}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("A configuration change is recorded once and never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("A configuration change is never deleted.")
 
     def differences(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value that changed; None where it did not exist."""

@@ -60,10 +60,12 @@ def test_it_records_environment_changes_between_starts(personas, settings):
 
 
 def test_it_alarms_when_the_prohibited_use_lexicon_loses_a_rule(personas):
-    from alpr import prohibited
+    from lib import screening
 
     environment_check()
-    with mock.patch.object(prohibited, "_RULES", prohibited._RULES[1:]):
+    fewer = {category: {kind: entries[1:] for kind, entries in kinds.items()}
+             for category, kinds in screening.LEXICON.items()}
+    with mock.patch.object(screening, "LEXICON", fewer):
         (change,) = environment_check()
     assert change.kind == ConfigurationChange.Kind.LEXICON and change.weakens
 
