@@ -99,8 +99,18 @@ _ENDPOINTS = {
 }
 
 
+_FROM_ALPR_SETTINGS = {
+    "OIDC_RP_CLIENT_ID": "ALPR_OIDC_CLIENT_ID",
+    "OIDC_RP_CLIENT_SECRET": "ALPR_OIDC_CLIENT_SECRET",
+    "OIDC_RP_SIGN_ALGO": "ALPR_OIDC_SIGN_ALGO",
+}
+
+
 def get_setting(attr, *args):
-    """mozilla-django-oidc's settings, with the provider's endpoints from discovery."""
+    """mozilla-django-oidc's settings: the client from the ALPR_OIDC_* settings, the
+    provider's endpoints from its discovery document, the rest from settings."""
+    if attr in _FROM_ALPR_SETTINGS:
+        return getattr(settings, _FROM_ALPR_SETTINGS[attr])
     if attr in _ENDPOINTS:
         value = discovery().get(_ENDPOINTS[attr])
         if value is None and not args:
@@ -254,7 +264,7 @@ class SSOLoginView(oidc_views.OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = get_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except ProviderUnavailable as exc:
             return _unavailable(request, exc)
-        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_ID = settings.ALPR_OIDC_CLIENT_ID
         return super().get(request)
 
     def get_extra_params(self, request):

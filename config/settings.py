@@ -211,11 +211,9 @@ if any((ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)) and not
         (ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)):
     raise ImproperlyConfigured("Single sign-on needs ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID and "
                                "ALPR_OIDC_CLIENT_SECRET together")
-# mozilla-django-oidc reads these; the provider's endpoints come from its discovery
-# document (accounts.sso), so only the issuer is configured.
-OIDC_RP_CLIENT_ID = ALPR_OIDC_CLIENT_ID
-OIDC_RP_CLIENT_SECRET = ALPR_OIDC_CLIENT_SECRET
-OIDC_RP_SIGN_ALGO = ALPR_OIDC_SIGN_ALGO
+# mozilla-django-oidc reads these; the client id, secret and algorithm it reads from the
+# ALPR_OIDC_* settings above, and the provider's endpoints from its discovery document
+# (accounts.sso.get_setting), so only the issuer is configured.
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False

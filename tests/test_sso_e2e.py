@@ -1,0 +1,204 @@
+"""Single sign-on end to end (issue 22 part 3) against a real OpenID Connect provider.
+
+The provider is the `oidc-provider` npm package (tests/oidc_provider/, version pinned in
+its package.json and package-lock.json), started on a free 127.0.0.1 port; Django answers
+from pytest-django's live server. The browser is a `requests` session that follows every
+redirect: Django -> provider /auth -> its interaction (signs in the account the test
+chose) -> Django's callback -> the page the member lands on.
+
+Skipped, with the reason, where Node.js or npm is missing or the package cannot be
+installed (`npm ci` runs once when node_modules is absent)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from accounts import roles, sso
+from audits import actions
+from audits.models import AccessEvent
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+PROVIDER_DIR = Path(__file__).parent / "oidc_provider"
+CLIENT_ID = "alpr-case-management"
+CLIENT_SECRET = "test-client-secret-not-for-production"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def provider_installed():
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("Node.js and npm are needed for the OpenID provider (tests/oidc_provider)")
+    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, capture_output=True,  # noqa: S603
+                              text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.skip(f"npm ci failed in tests/oidc_provider: {done.stderr[-500:]}")
+    return node
+
+
+@pytest.fixture(scope="module")
+def provider(provider_installed, live_server):
+    port = _free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, PORT=str(port), CLIENT_ID=CLIENT_ID, CLIENT_SECRET=CLIENT_SECRET,
+               REDIRECT_URI=f"{live_server.url}/sso/callback/",
+               POST_LOGOUT_REDIRECT_URI=f"{live_server.url}/login/")
+    process = subprocess.Popen([provider_installed, "provider.mjs"], cwd=PROVIDER_DIR, env=env,  # noqa: S603
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the OpenID provider did not start: {process.stdout.read() if process.stdout else ''}")
+            time.sleep(0.1)
+        yield issuer
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def sso_on(provider, settings):
+    settings.ALPR_OIDC_ISSUER = provider
+    settings.ALPR_OIDC_CLIENT_ID = CLIENT_ID
+    settings.ALPR_OIDC_CLIENT_SECRET = CLIENT_SECRET
+    settings.ALPR_OIDC_PROVIDER_NAME = "Oakland PD sign-in"
+    sso._discovery_cache.clear()
+    return provider
+
+
+def _sign_in(live_server, issuer, *, sub, amr, acr=None, email=None):
+    """The member clicks "Sign in with ..." (notice acknowledged); the provider signs in `sub`."""
+    requests.post(f"{issuer}/test/next-login", json={"sub": sub, "amr": amr, "acr": acr, "email": email},
+                  timeout=5).raise_for_status()
+    browser = requests.Session()
+    page = browser.get(f"{live_server.url}/sso/login/", params={"acknowledge": "1"}, timeout=30)
+    return browser, page
+
+
+def _linked(make_user, username, role, *, sub, **extra):
+    user = make_user(username, role, **extra)
+    user.oidc_issuer = sso.settings.ALPR_OIDC_ISSUER
+    user.oidc_subject = sub
+    user.sso_only = True
+    user.save()
+    return user
+
+
+def test_it_shows_the_button_only_when_configured(live_server, settings, sso_on):
+    assert "Sign in with Oakland PD sign-in" in requests.get(f"{live_server.url}/login/", timeout=10).text
+    settings.ALPR_OIDC_ISSUER = ""
+    assert "Sign in with" not in requests.get(f"{live_server.url}/login/", timeout=10).text
+
+
+def test_it_signs_in_a_linked_member_with_the_providers_second_factor(live_server, sso_on, make_user):
+    # The Coordinator's role requires two-factor sign-in; the provider's `amr` gives it.
+    member = _linked(make_user, "coord", roles.COORDINATOR, sub="emp-4471")
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4471", amr=["pwd", "mfa"])
+    sso_login = AccessEvent.objects.get(action=actions.AUTH_SSO_LOGIN, user=member)
+    assert "amr mfa" in sso_login.detail
+    assert page.status_code == 200
+    assert urlsplit(page.url).path == "/"
+    assert AccessEvent.objects.filter(action=actions.AUTH_LOGIN, user=member).exists()
+    # The training page, a gated area, opens as for any trained coordinator.
+    assert browser.get(f"{live_server.url}/training/", timeout=10).status_code == 200
+
+
+def test_without_the_providers_second_factor_the_local_one_is_asked(live_server, sso_on, make_user):
+    _linked(make_user, "coord2", roles.COORDINATOR, sub="emp-4472")
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4472", amr=["pwd"])
+    # The role requires two-factor: with no app enrolled yet the member is sent to enrol one.
+    assert urlsplit(page.url).path == "/mfa/setup/"
+    assert urlsplit(browser.get(f"{live_server.url}/training/", timeout=10).url).path == "/mfa/setup/"
+
+
+def test_an_acr_at_the_configured_level_counts_as_the_second_factor(live_server, sso_on, make_user, settings):
+    settings.ALPR_OIDC_MFA_ACR = ["urn:agency:loa:2fa"]
+    _linked(make_user, "audit2", roles.AUDITOR, sub="emp-4473")
+    _, page = _sign_in(live_server, sso_on, sub="emp-4473", amr=["pwd"], acr="urn:agency:loa:2fa")
+    assert urlsplit(page.url).path == "/"
+
+
+def test_the_training_gate_still_applies(live_server, sso_on, make_user):
+    _linked(make_user, "lapsed", roles.OFFICER, sub="emp-4474", trained_days_ago=400)
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4474", amr=["pwd", "otp"])
+    assert page.status_code == 403  # the dashboard is ALPR: training lapsed (ID-4)
+    assert browser.get(f"{live_server.url}/alpr/alerts/", timeout=10).status_code == 403
+
+
+def test_an_unknown_subject_is_refused_and_no_account_is_created(live_server, sso_on, make_user):
+    from accounts.models import User
+
+    make_user("officer", roles.OFFICER, email="stranger@oaklandca.gov")
+    before = User.objects.count()
+    browser, page = _sign_in(live_server, sso_on, sub="emp-9999", amr=["pwd", "mfa"], email="stranger@oaklandca.gov")
+    assert page.status_code == 403
+    assert "no account here is linked" in page.text
+    assert User.objects.count() == before
+    refused = AccessEvent.objects.get(action=actions.AUTH_SSO_REFUSED)
+    assert refused.outcome == AccessEvent.Outcome.DENIED and "emp-9999" in refused.detail
+    # Not signed in: the dashboard sends the browser to the sign-in page.
+    assert urlsplit(browser.get(f"{live_server.url}/", timeout=10).url).path == "/login/"
+
+
+def test_a_verified_email_links_only_when_the_setting_allows(live_server, sso_on, make_user, settings):
+    member = make_user("officer", roles.OFFICER, email="k.ng@oaklandca.gov")
+    settings.ALPR_OIDC_LINK_BY_VERIFIED_EMAIL = True
+    _, page = _sign_in(live_server, sso_on, sub="emp-5001", amr=["pwd", "mfa"], email="K.Ng@oaklandca.gov")
+    assert urlsplit(page.url).path == "/"
+    member.refresh_from_db()
+    assert (member.oidc_issuer, member.oidc_subject, member.sso_only) == (sso_on, "emp-5001", True)
+    assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LINKED, user=member).exists()
+
+
+def test_an_sso_only_member_cannot_use_a_local_password(live_server, sso_on, make_user):
+    _linked(make_user, "officer", roles.OFFICER, sub="emp-4475")
+    browser = requests.Session()
+    browser.get(f"{live_server.url}/login/", timeout=10)
+    page = browser.post(f"{live_server.url}/login/", timeout=10, data={
+        "username": "officer", "password": PASSWORD, "acknowledge": "on",
+        "csrfmiddlewaretoken": browser.cookies["csrftoken"]})
+    assert urlsplit(page.url).path == "/login/" and "Please enter a correct username" in page.text
+
+
+def test_sign_out_ends_both_sessions(live_server, sso_on, make_user):
+    member = _linked(make_user, "officer", roles.OFFICER, sub="emp-4476")
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4476", amr=["pwd", "hwk"])
+    assert urlsplit(page.url).path == "/"
+    csrf = browser.cookies.get("csrftoken", domain="localhost.local") or browser.cookies["csrftoken"]
+    answer = browser.post(f"{live_server.url}/logout/", data={"csrfmiddlewaretoken": csrf},
+                          headers={"Referer": f"{live_server.url}/"}, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302
+    target = urlsplit(answer.headers["Location"])
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{sso_on}/session/end"
+    query = parse_qs(target.query)
+    assert query["id_token_hint"][0].count(".") == 2  # the ID token of this sign-in
+    assert query["post_logout_redirect_uri"] == [f"{live_server.url}/login/"]
+    assert AccessEvent.objects.filter(action=actions.AUTH_LOGOUT, user=member).exists()
+    # Django's session is over ...
+    assert urlsplit(browser.get(f"{live_server.url}/", timeout=10).url).path == "/login/"
+    # ... and the provider accepts the hint and asks to confirm ending its own session.
+    confirm = browser.get(answer.headers["Location"], timeout=10)
+    assert confirm.status_code == 200 and "logout" in confirm.text.lower()
