@@ -50,6 +50,9 @@ MISSING = 999_999
 EXPECTED: dict[str, str] = {
     "accounts:login": "200 302 302 302 302 302 302 302 302 302 302",
     "accounts:logout": "405 405 405 405 405 405 405 405 405 405 405",
+    # Single sign-on (issue 22): not configured in the demo world, so nobody reaches it.
+    "accounts:oidc_login": "404 404 404 404 404 404 404 404 404 404 404",
+    "accounts:oidc_callback": "404 404 404 404 404 404 404 404 404 404 404",
     "accounts:dashboard": "302 200 200 200 200 200 200 200 200 403 200",
     "accounts:mfa_verify": "302 200 200 200 200 200 200 200 200 200 200",
     "accounts:mfa_setup": "302 200 200 200 200 200 200 200 200 200 200",
@@ -135,6 +138,8 @@ EXPECTED_POST: dict[str, str] = {
     "accounts:designations": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:login": "200 302 302 302 302 302 302 302 302 302 302",
     "accounts:logout": "302 302 302 302 302 302 302 302 302 302 302",
+    "accounts:oidc_login": "405 405 405 405 405 405 405 405 405 405 405",
+    "accounts:oidc_callback": "405 405 405 405 405 405 405 405 405 405 405",
     "accounts:mfa_manage": "302 200 200 200 200 200 200 200 200 200 200",
     "accounts:mfa_setup": "302 200 200 200 200 200 200 200 200 200 200",
     "accounts:mfa_verify": "302 200 200 200 200 200 200 200 200 200 200",
