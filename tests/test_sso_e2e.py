@@ -202,3 +202,33 @@ def test_sign_out_ends_both_sessions(live_server, sso_on, make_user):
     # ... and the provider accepts the hint and asks to confirm ending its own session.
     confirm = browser.get(answer.headers["Location"], timeout=10)
     assert confirm.status_code == 200 and "logout" in confirm.text.lower()
+
+
+def _reauthenticate(browser, live_server, issuer, *, sub, amr, next_url):
+    requests.post(f"{issuer}/test/next-login", json={"sub": sub, "amr": amr}, timeout=5).raise_for_status()
+    return browser.get(f"{live_server.url}/sso/login/", params={"reauth": "1", "next": next_url}, timeout=30)
+
+
+def test_an_sso_only_member_re_authenticates_at_the_provider(live_server, sso_on, make_user):
+    member = _linked(make_user, "analyst", roles.CRIME_ANALYST, sub="emp-4477")
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"])
+    assert urlsplit(page.url).path == "/"
+    # The re-authentication page offers the provider, not a password.
+    confirm = browser.get(f"{live_server.url}/reauthenticate/", params={"next": "/alpr/search/"}, timeout=10)
+    assert "Confirm with Oakland PD sign-in" in confirm.text and 'name="password"' not in confirm.text
+    page = _reauthenticate(browser, live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"], next_url="/alpr/search/")
+    assert urlsplit(page.url).path == "/alpr/search/" and page.status_code == 200
+    authorize = next(r for r in page.history if r.url.startswith(f"{sso_on}/auth?"))
+    assert parse_qs(urlsplit(authorize.url).query)["prompt"] == ["login"]  # the provider asks again
+    assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LOGIN, user=member).count() == 2
+
+
+def test_re_authenticating_without_the_providers_second_factor_asks_the_local_code(live_server, sso_on, make_user):
+    from tests.factories import authenticator
+
+    member = _linked(make_user, "analyst", roles.CRIME_ANALYST, sub="emp-4478")
+    authenticator(member)
+    browser, page = _sign_in(live_server, sso_on, sub="emp-4478", amr=["pwd", "mfa"])
+    assert urlsplit(page.url).path == "/"
+    page = _reauthenticate(browser, live_server, sso_on, sub="emp-4478", amr=["pwd"], next_url="/alpr/search/")
+    assert urlsplit(page.url).path == "/mfa/verify/"
