@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -235,6 +236,11 @@ def search_package(request, pk: int):
     schema, a PDF summary with each read's images for court, the images and a manifest of
     SHA-256. The same checks and the same access-log entry as the CSV export."""
     search_obj, reads = _search_for_export(request, pk)
+    if len(reads) > settings.ALPR_EVIDENCE_PACKAGE_MAX_READS:
+        messages.error(request, f"An evidence package holds at most {settings.ALPR_EVIDENCE_PACKAGE_MAX_READS} reads "
+                                f"with their images; this search found {len(reads)}. Narrow the search, or export "
+                                "the CSV.")
+        return redirect("alpr:search_results", pk=search_obj.pk)
     package = evidence.build(
         reads=reads, prepared_by=request.user, title=f"ALPR search {search_obj.pk}: results",
         details=[("Purpose", search_obj.get_purpose_display()), ("Case number", search_obj.case_number),

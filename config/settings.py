@@ -211,6 +211,8 @@ if any((ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)) and not
         (ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)):
     raise ImproperlyConfigured("Single sign-on needs ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID and "
                                "ALPR_OIDC_CLIENT_SECRET together")
+if PRODUCTION and ALPR_OIDC_ISSUER and not ALPR_OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("ALPR_OIDC_ISSUER must be an https:// URL in production")
 # mozilla-django-oidc reads these; the client id, secret and algorithm it reads from the
 # ALPR_OIDC_* settings above, and the provider's endpoints from its discovery document
 # (accounts.sso.get_setting), so only the issuer is configured.
@@ -355,6 +357,9 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
+# Issue 22: a search's evidence package (images and a PDF page per read) is built in memory;
+# larger result sets are narrowed first (the CSV export still takes up to 10,000 rows).
+ALPR_EVIDENCE_PACKAGE_MAX_READS = env_int("ALPR_EVIDENCE_PACKAGE_MAX_READS", 500, minimum=1)
 ALPR_SHARING_PACKAGE_DAYS = env_int("ALPR_SHARING_PACKAGE_DAYS", 14, minimum=1)  # SH-5: packages expire
 # Issue 19: each investigative search names its offence category from this list (Q-1: only
 # the permitted purposes' offences; California Penal/Vehicle Code sections by default).

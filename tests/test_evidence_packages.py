@@ -108,6 +108,19 @@ def test_a_search_downloads_as_an_evidence_package_with_the_same_checks_and_log(
     assert AccessEvent.objects.filter(action="search.export").count() == 1
 
 
+def test_a_search_too_large_for_a_package_is_sent_back_unexported(personas, home_agency, client, settings):
+    settings.ALPR_EVIDENCE_PACKAGE_MAX_READS = 1
+    cam = factories.camera(home_agency)
+    factories.read(cam, "7ABC123", minutes_ago=120)
+    factories.read(cam, "7ABD123", minutes_ago=60)
+    client.force_login(personas["analyst"])
+    _post_search(client)
+    search = Search.objects.get()
+    answer = client.get(reverse("alpr:search_package", args=[search.pk]))
+    assert answer.status_code == 302 and answer["Location"] == reverse("alpr:search_results", args=[search.pk])
+    assert not AccessEvent.objects.filter(action="search.export").exists()
+
+
 def test_the_sharing_package_carries_the_pdf_json_and_schema(personas, home_agency):
     from sharing.packages import package_build
 
