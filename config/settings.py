@@ -468,6 +468,9 @@ def _origin(url: str) -> str:
 
 
 _TILE_ORIGIN = _origin(ALPR_MAP_TILES_URL)
+# Issue 22: browsers apply form-action to the redirects that follow a form, so the "Sign in
+# with ..." form and the sign-out form may go on to the identity provider.
+_IDP_ORIGIN = _origin(ALPR_OIDC_ISSUER)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -479,7 +482,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF] + ([_IDP_ORIGIN] if _IDP_ORIGIN else []),
         "frame-ancestors": [NONE],
     },
 }

@@ -126,6 +126,20 @@ def test_a_partial_configuration_is_refused_at_start_up():
     assert done.returncode != 0 and "ALPR_OIDC_CLIENT_ID" in done.stderr
 
 
+def test_the_sign_in_and_sign_out_forms_may_go_on_to_the_provider():
+    """Browsers check CSP form-action on the redirects after a form: the provider's origin
+    is allowed there when SSO is configured, and only then."""
+    import subprocess
+    import sys
+
+    code = "import config.settings as s; print(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    base = {"DJANGO_ENV": "test", "PATH": "/usr/bin:/bin"}
+    on = dict(base, ALPR_OIDC_ISSUER=ISSUER + "/realms/opd", ALPR_OIDC_CLIENT_ID="alpr", ALPR_OIDC_CLIENT_SECRET="x")
+    results = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,  # noqa: S603
+                              timeout=60, check=True).stdout.strip() for env in (base, on)]
+    assert results == ["[\"'self'\"]", f"[\"'self'\", '{ISSUER}']"]
+
+
 def test_an_sso_only_account_refuses_the_local_password(client, make_user, settings):
     settings.ALPR_OIDC_ISSUER = ISSUER
     member = make_user("officer", roles.OFFICER, oidc_subject="emp-5", sso_only=True)
