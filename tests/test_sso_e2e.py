@@ -4,7 +4,7 @@ The provider is the `oidc-provider` npm package (tests/oidc_provider/, version p
 its package.json and package-lock.json), started on a free 127.0.0.1 port; Django answers
 from pytest-django's live server. The browser is a `requests` session that follows every
 redirect: Django -> provider /auth -> its interaction (signs in the account the test
-chose) -> Django's callback -> the page the member lands on.
+chose) -> Django's callback -> the landed the member lands on.
 
 Skipped, with the reason, where Node.js or npm is missing or the package cannot be
 installed (`npm ci` runs once when node_modules is absent)."""
@@ -25,6 +25,7 @@ import requests
 from accounts import roles, sso
 from audits import actions
 from audits.models import AccessEvent
+from tests.browser import page  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -94,8 +95,8 @@ def _sign_in(live_server, issuer, *, sub, amr, acr=None, email=None):
     requests.post(f"{issuer}/test/next-login", json={"sub": sub, "amr": amr, "acr": acr, "email": email},
                   timeout=5).raise_for_status()
     browser = requests.Session()
-    page = browser.get(f"{live_server.url}/sso/login/", params={"acknowledge": "1"}, timeout=30)
-    return browser, page
+    landed = browser.get(f"{live_server.url}/sso/login/", params={"acknowledge": "1"}, timeout=30)
+    return browser, landed
 
 
 def _linked(make_user, username, role, *, sub, **extra):
@@ -116,35 +117,35 @@ def test_it_shows_the_button_only_when_configured(live_server, settings, sso_on)
 def test_it_signs_in_a_linked_member_with_the_providers_second_factor(live_server, sso_on, make_user):
     # The Coordinator's role requires two-factor sign-in; the provider's `amr` gives it.
     member = _linked(make_user, "coord", roles.COORDINATOR, sub="emp-4471")
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4471", amr=["pwd", "mfa"])
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4471", amr=["pwd", "mfa"])
     sso_login = AccessEvent.objects.get(action=actions.AUTH_SSO_LOGIN, user=member)
     assert "amr mfa" in sso_login.detail
-    assert page.status_code == 200
-    assert urlsplit(page.url).path == "/"
+    assert landed.status_code == 200
+    assert urlsplit(landed.url).path == "/"
     assert AccessEvent.objects.filter(action=actions.AUTH_LOGIN, user=member).exists()
-    # The training page, a gated area, opens as for any trained coordinator.
+    # The training landed, a gated area, opens as for any trained coordinator.
     assert browser.get(f"{live_server.url}/training/", timeout=10).status_code == 200
 
 
 def test_without_the_providers_second_factor_the_local_one_is_asked(live_server, sso_on, make_user):
     _linked(make_user, "coord2", roles.COORDINATOR, sub="emp-4472")
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4472", amr=["pwd"])
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4472", amr=["pwd"])
     # The role requires two-factor: with no app enrolled yet the member is sent to enrol one.
-    assert urlsplit(page.url).path == "/mfa/setup/"
+    assert urlsplit(landed.url).path == "/mfa/setup/"
     assert urlsplit(browser.get(f"{live_server.url}/training/", timeout=10).url).path == "/mfa/setup/"
 
 
 def test_an_acr_at_the_configured_level_counts_as_the_second_factor(live_server, sso_on, make_user, settings):
     settings.ALPR_OIDC_MFA_ACR = ["urn:agency:loa:2fa"]
     _linked(make_user, "audit2", roles.AUDITOR, sub="emp-4473")
-    _, page = _sign_in(live_server, sso_on, sub="emp-4473", amr=["pwd"], acr="urn:agency:loa:2fa")
-    assert urlsplit(page.url).path == "/"
+    _, landed = _sign_in(live_server, sso_on, sub="emp-4473", amr=["pwd"], acr="urn:agency:loa:2fa")
+    assert urlsplit(landed.url).path == "/"
 
 
 def test_the_training_gate_still_applies(live_server, sso_on, make_user):
     _linked(make_user, "lapsed", roles.OFFICER, sub="emp-4474", trained_days_ago=400)
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4474", amr=["pwd", "otp"])
-    assert page.status_code == 403  # the dashboard is ALPR: training lapsed (ID-4)
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4474", amr=["pwd", "otp"])
+    assert landed.status_code == 403  # the dashboard is ALPR: training lapsed (ID-4)
     assert browser.get(f"{live_server.url}/alpr/alerts/", timeout=10).status_code == 403
 
 
@@ -153,21 +154,21 @@ def test_an_unknown_subject_is_refused_and_no_account_is_created(live_server, ss
 
     make_user("officer", roles.OFFICER, email="stranger@oaklandca.gov")
     before = User.objects.count()
-    browser, page = _sign_in(live_server, sso_on, sub="emp-9999", amr=["pwd", "mfa"], email="stranger@oaklandca.gov")
-    assert page.status_code == 403
-    assert "no account here is linked" in page.text
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-9999", amr=["pwd", "mfa"], email="stranger@oaklandca.gov")
+    assert landed.status_code == 403
+    assert "no account here is linked" in landed.text
     assert User.objects.count() == before
     refused = AccessEvent.objects.get(action=actions.AUTH_SSO_REFUSED)
     assert refused.outcome == AccessEvent.Outcome.DENIED and "emp-9999" in refused.detail
-    # Not signed in: the dashboard sends the browser to the sign-in page.
+    # Not signed in: the dashboard sends the browser to the sign-in landed.
     assert urlsplit(browser.get(f"{live_server.url}/", timeout=10).url).path == "/login/"
 
 
 def test_a_verified_email_links_only_when_the_setting_allows(live_server, sso_on, make_user, settings):
     member = make_user("officer", roles.OFFICER, email="k.ng@oaklandca.gov")
     settings.ALPR_OIDC_LINK_BY_VERIFIED_EMAIL = True
-    _, page = _sign_in(live_server, sso_on, sub="emp-5001", amr=["pwd", "mfa"], email="K.Ng@oaklandca.gov")
-    assert urlsplit(page.url).path == "/"
+    _, landed = _sign_in(live_server, sso_on, sub="emp-5001", amr=["pwd", "mfa"], email="K.Ng@oaklandca.gov")
+    assert urlsplit(landed.url).path == "/"
     member.refresh_from_db()
     assert (member.oidc_issuer, member.oidc_subject, member.sso_only) == (sso_on, "emp-5001", True)
     assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LINKED, user=member).exists()
@@ -177,16 +178,16 @@ def test_an_sso_only_member_cannot_use_a_local_password(live_server, sso_on, mak
     _linked(make_user, "officer", roles.OFFICER, sub="emp-4475")
     browser = requests.Session()
     browser.get(f"{live_server.url}/login/", timeout=10)
-    page = browser.post(f"{live_server.url}/login/", timeout=10, data={
+    landed = browser.post(f"{live_server.url}/login/", timeout=10, data={
         "username": "officer", "password": PASSWORD, "acknowledge": "on",
         "csrfmiddlewaretoken": browser.cookies["csrftoken"]})
-    assert urlsplit(page.url).path == "/login/" and "Please enter a correct username" in page.text
+    assert urlsplit(landed.url).path == "/login/" and "Please enter a correct username" in landed.text
 
 
 def test_sign_out_ends_both_sessions(live_server, sso_on, make_user):
     member = _linked(make_user, "officer", roles.OFFICER, sub="emp-4476")
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4476", amr=["pwd", "hwk"])
-    assert urlsplit(page.url).path == "/"
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4476", amr=["pwd", "hwk"])
+    assert urlsplit(landed.url).path == "/"
     csrf = browser.cookies.get("csrftoken", domain="localhost.local") or browser.cookies["csrftoken"]
     answer = browser.post(f"{live_server.url}/logout/", data={"csrfmiddlewaretoken": csrf},
                           headers={"Referer": f"{live_server.url}/"}, allow_redirects=False, timeout=10)
@@ -211,14 +212,14 @@ def _reauthenticate(browser, live_server, issuer, *, sub, amr, next_url):
 
 def test_an_sso_only_member_re_authenticates_at_the_provider(live_server, sso_on, make_user):
     member = _linked(make_user, "analyst", roles.CRIME_ANALYST, sub="emp-4477")
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"])
-    assert urlsplit(page.url).path == "/"
-    # The re-authentication page offers the provider, not a password.
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"])
+    assert urlsplit(landed.url).path == "/"
+    # The re-authentication landed offers the provider, not a password.
     confirm = browser.get(f"{live_server.url}/reauthenticate/", params={"next": "/alpr/search/"}, timeout=10)
     assert "Confirm with Oakland PD sign-in" in confirm.text and 'name="password"' not in confirm.text
-    page = _reauthenticate(browser, live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"], next_url="/alpr/search/")
-    assert urlsplit(page.url).path == "/alpr/search/" and page.status_code == 200
-    authorize = next(r for r in page.history if r.url.startswith(f"{sso_on}/auth?"))
+    landed = _reauthenticate(browser, live_server, sso_on, sub="emp-4477", amr=["pwd", "mfa"], next_url="/alpr/search/")
+    assert urlsplit(landed.url).path == "/alpr/search/" and landed.status_code == 200
+    authorize = next(r for r in landed.history if r.url.startswith(f"{sso_on}/auth?"))
     assert parse_qs(urlsplit(authorize.url).query)["prompt"] == ["login"]  # the provider asks again
     assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LOGIN, user=member).count() == 2
 
@@ -228,7 +229,27 @@ def test_re_authenticating_without_the_providers_second_factor_asks_the_local_co
 
     member = _linked(make_user, "analyst", roles.CRIME_ANALYST, sub="emp-4478")
     authenticator(member)
-    browser, page = _sign_in(live_server, sso_on, sub="emp-4478", amr=["pwd", "mfa"])
-    assert urlsplit(page.url).path == "/"
-    page = _reauthenticate(browser, live_server, sso_on, sub="emp-4478", amr=["pwd"], next_url="/alpr/search/")
-    assert urlsplit(page.url).path == "/mfa/verify/"
+    browser, landed = _sign_in(live_server, sso_on, sub="emp-4478", amr=["pwd", "mfa"])
+    assert urlsplit(landed.url).path == "/"
+    landed = _reauthenticate(browser, live_server, sso_on, sub="emp-4478", amr=["pwd"], next_url="/alpr/search/")
+    assert urlsplit(landed.url).path == "/mfa/verify/"
+
+
+@pytest.mark.browser
+def test_in_a_real_browser_sign_in_and_sign_out_go_through_the_provider(page, sso_on, make_user, settings):  # noqa: F811
+    """Chromium applies the CSP (form-action is checked on the redirects after a form), the
+    cookies and the redirects as a member's browser would."""
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**policy["DIRECTIVES"], "form-action": ["'self'", sso_on]}}
+    _linked(make_user, "officer", roles.OFFICER, sub="emp-4479")
+    requests.post(f"{sso_on}/test/next-login", json={"sub": "emp-4479", "amr": ["pwd", "mfa"]}, timeout=5)
+    page.goto(page.base_url + "/login/")
+    page.check("form.sso input[name=acknowledge]")
+    page.click("form.sso button")
+    page.wait_for_url(page.base_url + "/")
+    assert "Sign out" in page.content()
+    page.click("text=Sign out")
+    page.wait_for_url(f"{sso_on}/session/end**")
+    # The provider asks to confirm ending its session; confirming returns to our sign-in page.
+    page.click("button[autofocus], button[type=submit]")
+    page.wait_for_url(page.base_url + "/login/**")
