@@ -198,3 +198,21 @@ def test_an_sso_only_member_re_authenticates_at_the_provider(client, make_user, 
     request = RequestFactory().post("/reauthenticate/")
     request.user, request.session = member, client.session
     assert not mfa.reauthenticate(request=request, password=PASSWORD, token="")
+
+
+def test_an_administrator_links_a_subject_in_the_admin(client, make_user, sso_settings):
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    member = make_user("officer", roles.OFFICER)
+    client.force_login(admin)
+    page = client.get(f"/admin/accounts/user/{member.pk}/change/")
+    assert page.status_code == 200
+    for field in ("oidc_issuer", "oidc_subject", "sso_only"):
+        assert f'name="{field}"'.encode() in page.content
+    # The pair is unique: a subject already linked cannot be given to a second account.
+    member.oidc_subject = "emp-10"
+    member.full_clean()
+    member.save()
+    other = make_user("pst", roles.PST)
+    other.oidc_subject = "emp-10"
+    with pytest.raises(ValidationError):
+        other.full_clean()
