@@ -73,8 +73,8 @@ def user_access_widens(before: dict, after: dict) -> bool:
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "get_full_name", "serial_number", "rank", "agency", "unit", "member_kind", "is_active"]
-    list_filter = ["member_kind", "agency", "groups", "is_active", "is_staff"]
-    search_fields = ["username", "first_name", "last_name", "serial_number", "email"]
+    list_filter = ["member_kind", "agency", "groups", "is_active", "is_staff", "sso_only"]
+    search_fields = ["username", "first_name", "last_name", "serial_number", "email", "oidc_subject"]
     # ID-1 (issue 18): a new account names its person from the start.
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "first_name", "last_name", "serial_number", "agency",
@@ -90,6 +90,13 @@ class UserAdmin(BaseUserAdmin):
                     "disabled_at", "disabled_reason", "reenabled_at",
                 )
             },
+        ),
+        (
+            # Issue 22: an administrator links the person's identity at the agency provider.
+            "Single sign-on",
+            {"fields": ("oidc_issuer", "oidc_subject", "sso_only"),
+             "description": "Paste the subject (`sub`) the identity provider gives this person; the issuer "
+                            "defaults to the configured provider. Tick the last box to turn the local password off."},
         ),
     )
     raw_id_fields = ["supervisor", "alpr_designated_by"]

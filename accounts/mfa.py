@@ -46,6 +46,9 @@ RECOVERY_CODE_COUNT = 10
 # The session key holding when the member last proved who they are (password at sign-in,
 # the second factor, or the re-authentication page).
 AUTHENTICATED_RECENTLY_AT = "alpr_reauthenticated_at"
+# The session key set when the identity provider's ID token showed a second factor
+# (accounts.sso); holds the member's pk so it never verifies another account.
+SSO_SECOND_FACTOR = "alpr_sso_second_factor"
 
 
 # --- Policy -------------------------------------------------------------------------------
@@ -75,7 +78,13 @@ def has_second_factor(user: User) -> bool:
 
 
 def is_verified(request) -> bool:
-    check = getattr(request.user, "is_verified", None)
+    """The second factor was given this session: a local device (django-otp), or the
+    agency identity provider's own second factor as its ID token said (accounts.sso)."""
+    session = getattr(request, "session", None)
+    user = request.user
+    if session is not None and user.is_authenticated and session.get(SSO_SECOND_FACTOR) == user.pk:
+        return True
+    check = getattr(user, "is_verified", None)
     return bool(check and check())
 
 
@@ -188,7 +197,9 @@ def reauthenticate(*, request, password: str, token: str) -> bool:
     if AxesProxyHandler.is_locked(request, credentials):
         logout(request)
         return False
-    ok = user.check_password(password or "")
+    # An SSO-only member has no local password (issue 22): they re-authenticate at the
+    # identity provider (accounts.views.reauthenticate sends them there).
+    ok = not user.sso_only and user.check_password(password or "")
     if ok and has_second_factor(user):
         ok = second_factor_verify(request=request, token=token) is not None
     if ok:

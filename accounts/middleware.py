@@ -107,6 +107,7 @@ class SessionLifetimeMiddleware:
 # the second-factor pages themselves, and pages that hold no data.
 TWO_FACTOR_OPEN_URL_NAMES = frozenset({
     "accounts:login", "accounts:logout", "accounts:mfa_verify", "accounts:mfa_setup",
+    "accounts:oidc_login", "accounts:oidc_callback",
     "health", "transparency", "admin:login", "admin:logout", "admin:jsi18n",
 })
 

@@ -87,11 +87,28 @@ class User(AbstractUser):
     disabled_reason = models.CharField(max_length=200, blank=True)
     reenabled_at = models.DateTimeField(null=True, blank=True)
 
+    # Single sign-on (issue 22): the identity provider's stable subject, matched on every
+    # SSO sign-in. Linked by an administrator (or, where allowed, by a verified email).
+    oidc_issuer = models.CharField("identity provider (issuer)", max_length=255, blank=True)
+    oidc_subject = models.CharField(
+        "identity provider subject", max_length=255, blank=True,
+        help_text="The `sub` claim the agency identity provider gives this person; links the account for sign-on.",
+    )
+    sso_only = models.BooleanField(
+        "signs in only through the identity provider", default=False,
+        help_text="Refuses the local password (sign-in page and admin); the provider's sign-in is the only way in.",
+    )
+
     # ID-1: createsuperuser asks for the person too (the first administrator is a person).
     REQUIRED_FIELDS = ["email", "first_name", "last_name", "serial_number"]
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            # One account per person at the provider (accounts.sso matches on this pair).
+            models.UniqueConstraint(fields=["oidc_issuer", "oidc_subject"], condition=~Q(oidc_subject=""),
+                                    name="one_account_per_oidc_subject"),
+        ]
 
     def __str__(self):
         full = self.get_full_name()
@@ -106,6 +123,14 @@ class User(AbstractUser):
                    if not (getattr(self, field) or "").strip()}
         if missing:
             raise ValidationError(missing)
+        self.oidc_subject = (self.oidc_subject or "").strip()
+        if self.oidc_subject and not self.oidc_issuer:
+            self.oidc_issuer = settings.ALPR_OIDC_ISSUER
+        if self.oidc_subject and not self.oidc_issuer:
+            raise ValidationError({"oidc_issuer": "Name the identity provider (single sign-on is not configured)."})
+        if self.sso_only and not self.oidc_subject:
+            raise ValidationError({"sso_only": "Link the identity provider subject first, or the member cannot "
+                                               "sign in at all."})
         if self.needs_designation and not self.designation_recorded:
             raise ValidationError(
                 "Members other than sworn officers and PSTs need a recorded designation "

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from accounts import views
+from accounts import sso, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("sso/login/", sso.SSOLoginView.as_view(), name="oidc_login"),
+    path("sso/callback/", sso.SSOCallbackView.as_view(), name="oidc_callback"),
     path("", views.dashboard, name="dashboard"),
     path("mfa/verify/", views.mfa_verify, name="mfa_verify"),
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),

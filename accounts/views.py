@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts import mfa, roles, services
+from accounts import mfa, roles, services, sso
 from accounts.forms import (
     LOGIN_BANNER,
     BannerAuthenticationForm,
@@ -27,11 +27,21 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = BannerAuthenticationForm
     redirect_authenticated_user = True
-    extra_context = {"banner": LOGIN_BANNER}
+
+    def get_context_data(self, **kwargs):
+        # The "Sign in with <agency IdP>" button shows only when single sign-on is configured.
+        return super().get_context_data(banner=LOGIN_BANNER, sso_enabled=sso.configured(),
+                                        sso_provider=sso.provider_name(), **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """Ends the Django session; after a single sign-on it also sends the browser to the
+    provider's end-session endpoint with id_token_hint, so that session ends too."""
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(sso.ID_TOKEN_SESSION) if request.session.get(sso.SSO_SESSION) else None
+        response = super().post(request, *args, **kwargs)
+        return sso.logout_redirect(request, id_token) or response
 
 
 @login_required
@@ -167,7 +177,13 @@ def mfa_manage(request):
 
 @login_required
 def reauthenticate(request):
-    """Confirm password (and code) before a privileged action; see accounts.mfa."""
+    """Confirm password (and code) before a privileged action; see accounts.mfa. A member
+    who signs in only through the identity provider confirms there (prompt=login)."""
+    if request.user.sso_only:
+        sso_url = (f"{reverse('accounts:oidc_login')}?{urlencode({'next': _next_url(request), 'reauth': 1})}"
+                   if sso.configured() else None)
+        return render(request, "accounts/reauthenticate.html",
+                      {"sso_only": True, "sso_url": sso_url, "sso_provider": sso.provider_name()})
     form = ReauthenticateForm(request.POST or None)
     needs_code = mfa.has_second_factor(request.user)
     if request.method == "POST" and form.is_valid():

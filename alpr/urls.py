@@ -14,6 +14,7 @@ urlpatterns = [
     path("searches/", views.searches, name="searches"),
     path("searches/<int:pk>/", views.search_results, name="search_results"),
     path("searches/<int:pk>/export.csv", views.search_export, name="search_export"),
+    path("searches/<int:pk>/package.zip", views.search_package, name="search_package"),
     path("reads/<int:pk>/", views.read_detail, name="read_detail"),
     path("images/<str:token>/", views.read_image, name="read_image"),
     path("retention/", retention_views.index, name="retention"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.middleware import background_poll
+from alpr import evidence, selectors
 from alpr import hits as hit_service
-from alpr import selectors
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
 from alpr.models import Hit, Search
@@ -193,19 +194,31 @@ def search_results(request, pk: int):
                   {"search": search_obj, "page": page, "points": points, "criteria": criteria})
 
 
-@login_required
-def search_export(request, pk: int):
-    """CSV of a search's results; an export is an access of its own (logged)."""
+def _search_for_export(request, pk: int):
+    """The checks every export of a search's results passes: a searching role, the
+    member's own search (404 otherwise), one that ran; then its reads, re-selected
+    through the same selector as the results page (retention, agency, covert rules)."""
     _require_role(request.user, *roles.SEARCH_ROLES)
     search_obj = selectors.search_for_user(user=request.user, pk=pk)
     if search_obj.status != Search.Status.RUN:
         raise Http404
     criteria = Criteria.from_json(search_obj.criteria)
-    reads = list(selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
-                 [:EXPORT_LIMIT])
+    reads = list(selectors.reads_for_query(user=request.user, criteria=criteria)
+                 .select_related("camera", "agency")[:EXPORT_LIMIT])
+    return search_obj, reads
+
+
+def _record_export(request, search_obj, data_elements: dict) -> None:
     record_access(action="search.export", user=request.user, request=request, object_type="search",
-                  object_id=search_obj.pk, data_elements={"rows": len(reads)}, purpose=search_obj.purpose,
+                  object_id=search_obj.pk, data_elements=data_elements, purpose=search_obj.purpose,
                   case_number=search_obj.case_number)
+
+
+@login_required
+def search_export(request, pk: int):
+    """CSV of a search's results; an export is an access of its own (logged)."""
+    search_obj, reads = _search_for_export(request, pk)
+    _record_export(request, search_obj, {"rows": len(reads)})
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="search-{search_obj.pk}.csv"'
     writer = csvsafe.writer(response)
@@ -214,6 +227,32 @@ def search_export(request, pk: int):
     for r in reads:
         writer.writerow([r.pk, r.plate, r.state, timezone.localtime(r.captured_at).isoformat(), r.camera.name,
                          r.latitude, r.longitude, r.confidence, r.vehicle_color, r.vehicle_make, r.vehicle_type])
+    return response
+
+
+@login_required
+def search_package(request, pk: int):
+    """The search's results as an evidence package (issue 22): CSV, reads.json with its
+    schema, a PDF summary with each read's images for court, the images and a manifest of
+    SHA-256. The same checks and the same access-log entry as the CSV export."""
+    search_obj, reads = _search_for_export(request, pk)
+    if len(reads) > settings.ALPR_EVIDENCE_PACKAGE_MAX_READS:
+        messages.error(request, f"An evidence package holds at most {settings.ALPR_EVIDENCE_PACKAGE_MAX_READS} reads "
+                                f"with their images; this search found {len(reads)}. Narrow the search, or export "
+                                "the CSV.")
+        return redirect("alpr:search_results", pk=search_obj.pk)
+    package = evidence.build(
+        reads=reads, prepared_by=request.user, title=f"ALPR search {search_obj.pk}: results",
+        details=[("Purpose", search_obj.get_purpose_display()), ("Case number", search_obj.case_number),
+                 ("Searched by", request.user.display_name),
+                 ("Searched at", f"{timezone.localtime(search_obj.created_at):%Y-%m-%d %H:%M %Z}")],
+        manifest={"search": search_obj.pk, "purpose": search_obj.purpose, "case_number": search_obj.case_number,
+                  "criteria": search_obj.criteria},
+    )
+    _record_export(request, search_obj, {"rows": package.reads, "format": "evidence package",
+                                         "images": package.images, "sha256": package.sha256})
+    response = HttpResponse(package.data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="search-{search_obj.pk}-evidence.zip"'
     return response
 
 

@@ -13,6 +13,10 @@ AUTH_MFA_RESET = "auth.mfa_reset"
 AUTH_REAUTHENTICATED = "auth.reauthenticated"
 AUTH_REAUTH_FAILED = "auth.reauth_failed"
 AUTH_REAUTH_REQUIRED = "auth.reauth_required"
+AUTH_SSO_LOGIN = "auth.sso_login"
+AUTH_SSO_REFUSED = "auth.sso_refused"
+AUTH_SSO_FAILED = "auth.sso_failed"
+AUTH_SSO_LINKED = "auth.sso_linked"
 
 TRAINING_GATE_REFUSED = "training.gate_refused"
 OBJECT_REFUSED = "access.refused"  # a 404 answered to a signed-in member (audits.refusals)

@@ -135,7 +135,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out account before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Local passwords; refuses accounts that sign in only through the identity provider.
+    "accounts.backends.LocalPasswordBackend",
+    # OpenID Connect (inert unless ALPR_OIDC_* are set; only the callback view calls it).
+    "accounts.sso.AgencyOIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,6 +189,40 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # Privileged actions (approving entries and shares, placing or releasing holds,
 # finalising audits) need an authentication no older than this (issue 8).
 ALPR_REAUTH_SECONDS = env_int("ALPR_REAUTH_SECONDS", 15 * 60, minimum=30)
+
+# Single sign-on with the agency's identity provider (OpenID Connect; issue 22 part 3).
+# Off unless the issuer, client id and secret are all set. Accounts are matched by the
+# provider's stable subject (issuer + sub) stored on the user; nobody is created here (the
+# Coordinator still records training and designations). The provider's second factor
+# counts when the ID token's `amr` names one of ALPR_OIDC_MFA_AMR or its `acr` is one of
+# ALPR_OIDC_MFA_ACR; otherwise the member gives the local second factor as before.
+ALPR_OIDC_ISSUER = env_str("ALPR_OIDC_ISSUER", "").rstrip("/")
+ALPR_OIDC_CLIENT_ID = env_str("ALPR_OIDC_CLIENT_ID", "")
+ALPR_OIDC_CLIENT_SECRET = env_str("ALPR_OIDC_CLIENT_SECRET", "")
+ALPR_OIDC_PROVIDER_NAME = env_str("ALPR_OIDC_PROVIDER_NAME", "the agency sign-in")
+ALPR_OIDC_SIGN_ALGO = env_choice("ALPR_OIDC_SIGN_ALGO", "RS256", ("RS256", "RS384", "RS512", "ES256", "ES384",
+                                                                   "PS256"))
+ALPR_OIDC_MFA_AMR = env_list("ALPR_OIDC_MFA_AMR", ["mfa", "otp", "hwk", "swk", "sc", "fpt", "face", "iris"])
+ALPR_OIDC_MFA_ACR = env_list("ALPR_OIDC_MFA_ACR", [])
+# Off: an administrator links each subject. On: a first sign-in whose *verified* email
+# claim names exactly one active account without a subject links that account (logged).
+ALPR_OIDC_LINK_BY_VERIFIED_EMAIL = env_bool("ALPR_OIDC_LINK_BY_VERIFIED_EMAIL", False)
+if any((ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)) and not all(
+        (ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID, ALPR_OIDC_CLIENT_SECRET)):
+    raise ImproperlyConfigured("Single sign-on needs ALPR_OIDC_ISSUER, ALPR_OIDC_CLIENT_ID and "
+                               "ALPR_OIDC_CLIENT_SECRET together")
+if PRODUCTION and ALPR_OIDC_ISSUER and not ALPR_OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("ALPR_OIDC_ISSUER must be an https:// URL in production")
+# mozilla-django-oidc reads these; the client id, secret and algorithm it reads from the
+# ALPR_OIDC_* settings above, and the provider's endpoints from its discovery document
+# (accounts.sso.get_setting), so only the issuer is configured.
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of RP-initiated sign-out
+OIDC_TIMEOUT = env_int("ALPR_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_REDIRECT_ALLOWED_HOSTS = []
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -324,6 +361,9 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
+# Issue 22: a search's evidence package (images and a PDF page per read) is built in memory;
+# larger result sets are narrowed first (the CSV export still takes up to 10,000 rows).
+ALPR_EVIDENCE_PACKAGE_MAX_READS = env_int("ALPR_EVIDENCE_PACKAGE_MAX_READS", 500, minimum=1)
 ALPR_SHARING_PACKAGE_DAYS = env_int("ALPR_SHARING_PACKAGE_DAYS", 14, minimum=1)  # SH-5: packages expire
 # Issue 19: each investigative search names its offence category from this list (Q-1: only
 # the permitted purposes' offences; California Penal/Vehicle Code sections by default).
@@ -456,6 +496,9 @@ def _origin(url: str) -> str:
 
 
 _TILE_ORIGIN = _origin(ALPR_MAP_TILES_URL)
+# Issue 22: browsers apply form-action to the redirects that follow a form, so the "Sign in
+# with ..." form and the sign-out form may go on to the identity provider.
+_IDP_ORIGIN = _origin(ALPR_OIDC_ISSUER)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -467,7 +510,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF] + ([_IDP_ORIGIN] if _IDP_ORIGIN else []),
         "frame-ancestors": [NONE],
     },
 }

@@ -4,10 +4,6 @@ made the package (or the ALPR Administrator) downloads it, until it expires."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import json
-import zipfile
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,9 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
+from alpr import evidence
 from alpr.models import Read
 from audits.services import record_access
-from lib import csvsafe
 from lib.errors import DomainError, NotPermitted
 from sharing.models import SharingPackage, SharingRequest
 
@@ -48,42 +44,23 @@ def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
         raise DomainError("Only an honoured request is fulfilled.")
     if SharingPackage.objects.filter(request=req).exists():
         raise DomainError("This request already has its package.")
-    reads = list(scope_reads(req))
-    buffer = io.BytesIO()
-    files: dict[str, str] = {}
-    images = 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        table = io.StringIO()
-        writer = csvsafe.writer(table)
-        writer.writerow(["read_id", "plate", "state", "captured_at", "camera", "latitude", "longitude",
-                         "frame_file", "crop_file"])
-        for read in reads:
-            names = {}
-            for kind in ("frame", "crop"):
-                field = getattr(read, kind)
-                if field:
-                    with field.open("rb") as fh:
-                        data = fh.read()
-                    name = f"images/{read.pk}-{kind}.{field.name.rsplit('.', 1)[-1]}"
-                    archive.writestr(name, data)
-                    files[name] = hashlib.sha256(data).hexdigest()
-                    names[kind] = name
-                    images += 1
-            writer.writerow([read.pk, read.plate, read.state, read.captured_at.isoformat(), read.camera.name,
-                             read.latitude, read.longitude, names.get("frame", ""), names.get("crop", "")])
-        reads_csv = table.getvalue().encode()
-        archive.writestr("reads.csv", reads_csv)
-        files["reads.csv"] = hashlib.sha256(reads_csv).hexdigest()
-        manifest = {
+    reads = list(scope_reads(req).select_related("agency"))
+    # Issue 22: the package is an evidence package (CSV, reads.json with its schema, a PDF
+    # summary with the images for court, the images, a manifest of SHA-256).
+    built = evidence.build(
+        reads=reads, prepared_by=by, title=f"ALPR data shared under request {req.pk}",
+        details=[("Requesting agency", req.agency.name), ("Case number", req.case_number or ""),
+                 ("Plates", ", ".join(req.plate_list) or "(none)"),
+                 ("Cameras", ", ".join(req.cameras.values_list("name", flat=True)) or "(none)"),
+                 ("Window", f"{timezone.localtime(req.window_from):%Y-%m-%d %H:%M} to "
+                            f"{timezone.localtime(req.window_to):%Y-%m-%d %H:%M}")],
+        manifest={
             "request": req.pk, "agency": req.agency.name, "case_number": req.case_number,
             "scope": {"plates": req.plate_list, "cameras": list(req.cameras.values_list("name", flat=True)),
                       "from": req.window_from.isoformat(), "to": req.window_to.isoformat()},
-            "reads": len(reads), "images": images, "created_at": timezone.now().isoformat(),
-            "created_by": by.username, "sha256": files,
-        }
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-    data = buffer.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
+        },
+    )
+    data, digest, manifest, images = built.data, built.sha256, built.manifest, built.images
     package = SharingPackage(request=req, created_by=by, reads_count=len(reads), images_count=images,
                              manifest=manifest, sha256=digest,
                              expires_at=timezone.now() + timedelta(days=settings.ALPR_SHARING_PACKAGE_DAYS))

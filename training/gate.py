@@ -11,6 +11,8 @@ from __future__ import annotations
 EXEMPT_URL_NAMES: dict[str, str] = {
     "accounts:login": "signing in",
     "accounts:logout": "signing out",
+    "accounts:oidc_login": "signing in through the agency identity provider",
+    "accounts:oidc_callback": "the identity provider's answer to a sign-in",
     "accounts:mfa_verify": "the second step of signing in",
     "accounts:mfa_setup": "enrolling the second factor (no ALPR data)",
     "accounts:mfa_manage": "the member's own two-factor settings",
