@@ -3,10 +3,8 @@ from django.contrib import admin
 from audits.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from hotlists.sources.models import HotlistSource, PullRecord
+from hotlists.sources.services import SOURCE_FIELDS
 
-SOURCE_FIELDS = ["hotlist", "kind", "enabled", "interval_hours", "layout", "url", "token_env", "client_cert_path",
-                 "client_key_path", "ca_bundle_path", "host", "port", "path", "username", "private_key_path",
-                 "private_key_passphrase_env", "host_key_fingerprint"]
 # Where the list comes from and who vouches for the server: a change there can hand the
 # department another list (or an impostor's), so it alarms like a widened permission.
 _TRUST_FIELDS = ("kind", "url", "ca_bundle_path", "host", "port", "path", "host_key_fingerprint", "hotlist")

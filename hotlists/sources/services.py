@@ -30,7 +30,28 @@ from hotlists.sources.transport import Download, PullError
 
 logger = logging.getLogger(__name__)
 
+# What a configuration change record shows of a source (issue 19 §6).
+SOURCE_FIELDS = ["hotlist", "kind", "enabled", "interval_hours", "layout", "url", "token_env", "client_cert_path",
+                 "client_key_path", "ca_bundle_path", "host", "port", "path", "username", "private_key_path",
+                 "private_key_passphrase_env", "host_key_fingerprint"]
 TRANSPORTS = {HotlistSource.Kind.HTTPS: https.download, HotlistSource.Kind.SFTP: sftp.download}
+
+
+def source_create(*, hotlist, kind: str, by=None, request=None, **fields) -> HotlistSource:
+    """Configure where a downloaded list is pulled from (HL-2). A recorded configuration
+    change (issue 19 §6), alarmed like a new subscription: it decides what the list holds."""
+    from audits.configuration import change_record, snapshot
+    from audits.models import ConfigurationChange
+
+    source = HotlistSource(hotlist=hotlist, kind=kind, **fields)
+    source.full_clean()
+    with transaction.atomic():
+        source.save()
+        origin = ConfigurationChange.Source.WEB if request else ConfigurationChange.Source.SYSTEM
+        change_record(kind=ConfigurationChange.Kind.HOTLIST, summary=f"Hot-list source {source} added", before={},
+                      after=snapshot(source, SOURCE_FIELDS), weakens=True, source=origin, by=by, request=request,
+                      obj=source)
+    return source
 
 
 def retry_delay(*, attempt: int, source: HotlistSource) -> timedelta:

@@ -28,7 +28,7 @@ def _private_key(source) -> paramiko.PKey:
     passphrase = (secret_from_env(source.private_key_passphrase_env, "key passphrase")
                   if source.private_key_passphrase_env else None)
     try:
-        return paramiko.PKey.from_path(source.private_key_path, passphrase=passphrase)
+        return paramiko.PKey.from_path(source.private_key_path, passphrase)  # positional: renamed across versions
     except (OSError, paramiko.SSHException, ValueError) as exc:
         raise PullError(f"The private key {source.private_key_path} cannot be read: {exc}") from exc
 
