@@ -199,11 +199,18 @@ def test_the_beat_tasks_run_the_services(https_source, svs, settings):
     assert tasks.mark_stale_sources.delay().get() == []
 
 
-def test_a_pull_already_claimed_is_not_run_twice(https_source):
+def test_a_pull_already_claimed_is_not_run_twice(https_source, settings):
     now = timezone.now()
     assert services.claim(source_id=https_source.pk, now=now) is not None
-    assert services.claim(source_id=https_source.pk, now=now) is None  # leased to the first
+    assert services.claim(source_id=https_source.pk, now=now) is None  # taken by the first
     assert services.pull_due_sources(now=now) == []
+    assert services.pull_now(source=https_source, now=now) is None
+    # A worker that died mid-pull holds the source only until the lease runs out.
+    later = now + timedelta(seconds=settings.ALPR_HOTLIST_PULL_LEASE_SECONDS + 1)
+    [record] = services.pull_due_sources(now=later)
+    assert record.outcome == PullRecord.Outcome.APPLIED
+    https_source.refresh_from_db()
+    assert https_source.pulling_since is None
 
 
 # --- SFTP ----------------------------------------------------------------------------------
@@ -303,3 +310,27 @@ def test_it_records_the_configuration_change(svs):
     source = services.source_create(hotlist=svs, kind="https", url="https://x.example.org/a", token_env="T")
     change = ConfigurationChange.objects.get(object_type="hotlistsource")
     assert change.object_id == str(source.pk) and change.after["url"] == "https://x.example.org/a"
+
+
+def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django_user_model, course, personas):
+    from audits.models import ConfigurationChange
+    from training.models import TrainingRecord
+
+    root = django_user_model.objects.create_superuser("root", "root@example.invalid", "x" * 16)
+    TrainingRecord.objects.create(member=root, course=course, completed_on=timezone.localdate(), trainer="x")
+    client.force_login(root)
+    form = {"hotlist": svs.pk, "kind": "https", "enabled": "on", "interval_hours": 4, "layout": "csv",
+            "url": "https://lists.example.org/svs.csv", "token_env": "SVS_TOKEN", "port": 22}
+    response = client.post(reverse("admin:hotlist_sources_hotlistsource_add"), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    source = HotlistSource.objects.get()
+    form["url"] = "https://elsewhere.example.org/svs.csv"
+    client.post(reverse("admin:hotlist_sources_hotlistsource_change", args=[source.pk]), form)
+    changes = ConfigurationChange.objects.filter(object_type="hotlistsource").order_by("pk")
+    assert [c.weakens for c in changes] == [True, True] and changes.last().after["url"].startswith("https://else")
+    # Where the list comes from is an alarm for the administrators.
+    assert Notification.objects.filter(user=personas["administrator"], key=f"configuration-change-{changes.last().pk}")
+    # A secret typed where the variable's name belongs is refused.
+    form["token_env"] = "Bearer abc.def"
+    page = client.post(reverse("admin:hotlist_sources_hotlistsource_change", args=[source.pk]), form)
+    assert page.status_code == 200 and "not the secret itself" in page.content.decode()

@@ -39,9 +39,9 @@ def download(source) -> Download:
                 if size > limit:
                     raise too_large(limit)
                 chunks.append(chunk)
+            # A body shorter than its Content-Length raises (urllib3 enforces it): a
+            # transfer cut short is a failed pull, never a short list.
             data = b"".join(chunks)
-            if declared and declared.isdigit() and int(declared) != len(data):
-                raise PullError(f"The connection closed after {len(data):,} of {int(declared):,} bytes.")
     except requests.exceptions.SSLError as exc:
         raise PullError(f"TLS failed (server certificate not trusted, or client certificate refused): {exc}") from exc
     except requests.exceptions.RequestException as exc:

@@ -63,6 +63,8 @@ class HotlistSource(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now, editable=False)
     failed_attempts = models.PositiveSmallIntegerField(default=0, editable=False,
                                                        help_text="Consecutive failed pulls since the last success.")
+    pulling_since = models.DateTimeField(null=True, blank=True, editable=False,
+                                         help_text="Set while a pull runs (services.claim); cleared when it ends.")
     last_attempt_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
     stale_since = models.DateTimeField(null=True, blank=True, editable=False,

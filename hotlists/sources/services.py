@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audits import actions
@@ -62,14 +63,17 @@ def retry_delay(*, attempt: int, source: HotlistSource) -> timedelta:
     return timedelta(seconds=min(seconds, source.interval_hours * 3600))
 
 
-def claim(*, source_id: int, now: datetime) -> HotlistSource | None:
-    """Take a due source for one pull. Race: two beat ticks (or two workers given the same
-    task) find the same source due; the compare-and-swap on next_attempt_at lets one win.
-    The winner's lease (ALPR_HOTLIST_PULL_LEASE_SECONDS) frees the source again if its
-    worker dies mid-pull; a pull that finishes sets the real next attempt."""
-    lease = now + timedelta(seconds=settings.ALPR_HOTLIST_PULL_LEASE_SECONDS)
-    won = HotlistSource.objects.filter(pk=source_id, enabled=True, next_attempt_at__lte=now).update(
-        next_attempt_at=lease)
+def claim(*, source_id: int, now: datetime, due_only: bool = True) -> HotlistSource | None:
+    """Take a source for one pull. Race: two beat ticks (or two workers given the same
+    task, or a pull by hand) reach the same source; the compare-and-swap on pulling_since
+    lets one win. A pull whose worker died is taken over after
+    ALPR_HOTLIST_PULL_LEASE_SECONDS; a pull that finishes clears the mark."""
+    lease_expired = now - timedelta(seconds=settings.ALPR_HOTLIST_PULL_LEASE_SECONDS)
+    free = HotlistSource.objects.filter(pk=source_id, enabled=True).filter(
+        Q(pulling_since__isnull=True) | Q(pulling_since__lt=lease_expired))
+    if due_only:
+        free = free.filter(next_attempt_at__lte=now)
+    won = free.update(pulling_since=now)
     return HotlistSource.objects.select_related("hotlist").get(pk=source_id) if won else None
 
 
@@ -119,7 +123,7 @@ def _record(*, source: HotlistSource, record: PullRecord, now: datetime) -> Pull
             record.next_attempt_at = now + retry_delay(attempt=record.attempt, source=source)
             changes = {"failed_attempts": record.attempt}
         record.save()
-        changes.update(next_attempt_at=record.next_attempt_at, last_attempt_at=now)
+        changes.update(next_attempt_at=record.next_attempt_at, last_attempt_at=now, pulling_since=None)
         HotlistSource.objects.filter(pk=source.pk).update(**changes)
         for name, value in changes.items():
             setattr(source, name, value)
@@ -149,11 +153,10 @@ def pull_due_sources(*, now: datetime | None = None) -> list[PullRecord]:
 
 
 def pull_now(*, source: HotlistSource, now: datetime | None = None) -> PullRecord | None:
-    """A pull outside the schedule (manage.py pull_hotlists --now): claimed like any other,
-    so it never runs beside a scheduled pull of the same source."""
+    """A pull outside the schedule (manage.py pull_hotlists --list NAME): claimed like any
+    other, so it never runs beside another pull of the same source (None: one is running)."""
     now = now or timezone.now()
-    HotlistSource.objects.filter(pk=source.pk).update(next_attempt_at=now)
-    claimed = claim(source_id=source.pk, now=now)
+    claimed = claim(source_id=source.pk, now=now, due_only=False)
     return pull_source(source=claimed, now=now) if claimed is not None else None
 
 
