@@ -334,3 +334,16 @@ def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django
     form["token_env"] = "Bearer abc.def"
     page = client.post(reverse("admin:hotlist_sources_hotlistsource_change", args=[source.pk]), form)
     assert page.status_code == 200 and "not the secret itself" in page.content.decode()
+
+
+def test_the_pull_hotlists_command(https_source, svs):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("pull_hotlists", "--list", "SVS", stdout=out)
+    assert "SVS: Imported" in out.getvalue() and "rows=2 added=2" in out.getvalue()
+    out = StringIO()
+    call_command("pull_hotlists", stdout=out)  # nothing due: the next pull is 4 hours away
+    assert out.getvalue() == ""
