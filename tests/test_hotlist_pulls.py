@@ -330,6 +330,12 @@ def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django
     assert [c.weakens for c in changes] == [True, True] and changes.last().after["url"].startswith("https://else")
     # Where the list comes from is an alarm for the administrators.
     assert Notification.objects.filter(user=personas["administrator"], key=f"configuration-change-{changes.last().pk}")
+    # "Pull soon" makes the source due at the next beat tick.
+    HotlistSource.objects.filter(pk=source.pk).update(next_attempt_at=timezone.now() + timedelta(hours=3))
+    client.post(reverse("admin:hotlist_sources_hotlistsource_changelist"),
+                {"action": "pull_soon", "_selected_action": [source.pk]})
+    source.refresh_from_db()
+    assert source.next_attempt_at <= timezone.now()
     # A secret typed where the variable's name belongs is refused.
     form["token_env"] = "Bearer abc.def"
     page = client.post(reverse("admin:hotlist_sources_hotlistsource_change", args=[source.pk]), form)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from audits.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from hotlists.sources.models import HotlistSource, PullRecord
-from hotlists.sources.services import SOURCE_FIELDS
+from hotlists.sources.services import SOURCE_FIELDS, source_pull_soon
 
 # Where the list comes from and who vouches for the server: a change there can hand the
 # department another list (or an impostor's), so it alarms like a widened permission.
@@ -22,6 +22,13 @@ class HotlistSourceAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     readonly_fields = ["next_attempt_at", "failed_attempts", "last_attempt_at", "last_success_at", "stale_since",
                        "created_at"]
     alarm_kind, alarm_fields, alarm_what = ConfigurationChange.Kind.HOTLIST, SOURCE_FIELDS, "Hot-list source"
+    actions = ["pull_soon"]
+
+    @admin.action(description="Pull at the next check (within 5 minutes)", permissions=["change"])
+    def pull_soon(self, request, queryset):
+        for source in queryset.select_related("hotlist"):
+            source_pull_soon(source=source, by=request.user, request=request)
+        self.message_user(request, f"{queryset.count()} source(s) will be pulled within 5 minutes; see Pull records.")
 
     @admin.display(description="Stale (HL-2)", boolean=False)
     def stale(self, obj):

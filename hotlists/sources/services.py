@@ -160,6 +160,14 @@ def pull_now(*, source: HotlistSource, now: datetime | None = None) -> PullRecor
     return pull_source(source=claimed, now=now) if claimed is not None else None
 
 
+def source_pull_soon(*, source: HotlistSource, by=None, request=None) -> None:
+    """Ask for a pull at the next beat tick (within 5 minutes), outside the schedule, and
+    without making the person wait for the download."""
+    HotlistSource.objects.filter(pk=source.pk).update(next_attempt_at=timezone.now())
+    record_access(action=actions.HOTLIST_PULL, user=by, request=request, object_type="hotlist_source",
+                  object_id=source.pk, data_elements={"list": source.hotlist.name, "requested": "pull soon"})
+
+
 def mark_stale_sources(*, now: datetime | None = None) -> list[HotlistSource]:
     """HL-2: a list not refreshed for ALPR_HOTLIST_STALE_HOURS is marked stale, written
     to the access log, and the ALPR Administrator(s) told, once per stale period: the
