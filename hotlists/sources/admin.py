@@ -24,6 +24,11 @@ class HotlistSourceAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     alarm_kind, alarm_fields, alarm_what = ConfigurationChange.Kind.HOTLIST, SOURCE_FIELDS, "Hot-list source"
     actions = ["pull_soon"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a list is never fetched in the clear
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.action(description="Pull at the next check (within 5 minutes)", permissions=["change"])
     def pull_soon(self, request, queryset):
         for source in queryset.select_related("hotlist"):
