@@ -58,6 +58,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Issue 19: what the category screen dropped, and the configuration history.
         "hotlists.view_feedimport",
         "audits.view_configurationchange",
+        # HL-2 (issue 22): where the lists are pulled from, and each pull (a superuser
+        # configures the sources, as the lists themselves).
+        "hotlist_sources.view_hotlistsource",
+        "hotlist_sources.view_pullrecord",
     ],
     COORDINATOR: [
         "accounts.view_agency",

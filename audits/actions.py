@@ -48,3 +48,9 @@ ANNUAL_REPORT_DOWNLOAD = "annual_report.download"
 # Issue 19 §6: configuration changes and their history page.
 CONFIGURATION_CHANGE = "configuration.change"
 CONFIGURATION_HISTORY_VIEW = "configuration.history_view"
+
+# HL-2 (issue 22): pulled hot lists (hotlists/sources): each pull, a list gone stale, and
+# a stale list current again.
+HOTLIST_PULL = "hotlist.pull"
+HOTLIST_STALE = "hotlist.stale"
+HOTLIST_CURRENT_AGAIN = "hotlist.current_again"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audits",
     "alpr",
     "hotlists",
+    "hotlists.sources",
     "sharing",
     "ingest",
 ]
@@ -331,6 +332,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # HL-2: general lists at least daily; the drop folder is checked every hour.
     "hotlists-import-feeds": {"task": "hotlists.tasks.import_feeds", "schedule": 3600.0},
+    # HL-2 (issue 22): pull the lists whose source is due (schedule and retries live on
+    # the source row, so a worker restart loses nothing), then mark lists gone stale.
+    "hotlists-pull-due-sources": {"task": "hotlists.sources.tasks.pull_due_sources", "schedule": 300.0},
+    "hotlists-check-stale-sources": {"task": "hotlists.sources.tasks.mark_stale_sources", "schedule": 900.0},
     # HL-5: entries expire at their deadline (matching checks the deadline itself too).
     "hotlists-expire-entries": {"task": "hotlists.tasks.expire_entries", "schedule": 300.0},
     # Ingest: re-queue frames whose task was lost (broker down at enqueue, worker killed).
@@ -410,6 +415,16 @@ ALPR_MATCH_REQUIRE_STATE = env_bool("ALPR_MATCH_REQUIRE_STATE", True)
 ALPR_MATCHER_REFRESH_SECONDS = env_int("ALPR_MATCHER_REFRESH_SECONDS", 2, minimum=0)
 ALPR_HOTLIST_DROP_DIR = Path(env_str("ALPR_HOTLIST_DROP_DIR", str(VAR_DIR / "hotlist-drop")))
 ALPR_HOTLIST_MAX_FILE_BYTES = env_int("ALPR_HOTLIST_MAX_FILE_BYTES", 200 * 1024 * 1024, minimum=1024)
+# HL-2 (issue 22): lists pulled from their source (hotlists/sources). A failed pull is
+# retried after ALPR_HOTLIST_PULL_RETRY_SECONDS, doubling each time (at most the source's
+# interval); a list with no successful pull for ALPR_HOTLIST_STALE_HOURS is marked stale and
+# the administrators are told. Timeouts are per network operation, in seconds.
+ALPR_HOTLIST_STALE_HOURS = env_int("ALPR_HOTLIST_STALE_HOURS", 24, minimum=1)
+ALPR_HOTLIST_PULL_RETRY_SECONDS = env_int("ALPR_HOTLIST_PULL_RETRY_SECONDS", 300, minimum=1)
+ALPR_HOTLIST_PULL_CONNECT_TIMEOUT = env_int("ALPR_HOTLIST_PULL_CONNECT_TIMEOUT", 15, minimum=1)
+ALPR_HOTLIST_PULL_TIMEOUT = env_int("ALPR_HOTLIST_PULL_TIMEOUT", 120, minimum=1)
+# A claimed pull holds its source this long; a worker that died mid-pull frees it then.
+ALPR_HOTLIST_PULL_LEASE_SECONDS = env_int("ALPR_HOTLIST_PULL_LEASE_SECONDS", 3600, minimum=60)
 # A downloaded list that would remove more than this share of the current entries is
 # refused as truncated or wrong unless imported with force.
 ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION", "0.5"))

@@ -14,6 +14,7 @@ import hashlib
 import io
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -95,6 +96,29 @@ def _parse_date(value: str) -> date | None:
     return None
 
 
+def add_row(result: ParsedFeed, *, line: int, raw: str, plate: str, state: str = "", reason: str = "",
+            reference: str = "", entered: str = "", category: str = "") -> bool:
+    """Check and normalize one row's cells and keep it, or reject it with its reason.
+    Shared by every layout (hotlists/sources/layouts.py), so a plate is judged the same
+    whichever file it came in."""
+    plate = re.sub(r"[\s\-]", "", plate).upper()
+    if not plate:
+        result.reject(line, "no plate", raw)
+        return False
+    if not _PLATE_OK.match(plate):
+        result.reject(line, "plate has characters other than letters and digits, or is too long", raw)
+        return False
+    state = state.strip().upper()
+    if state and not re.fullmatch(r"[A-Z]{2}", state):
+        result.reject(line, f"state {state!r} is not a two-letter code", raw)
+        return False
+    entered, category = entered.strip(), category.strip()[:80]
+    result.rows.append(FeedRow(line=line, plate=plate, state=state, reason=(reason.strip() or category)[:200],
+                               reference=reference.strip()[:60], entered_on=_parse_date(entered) if entered else None,
+                               category=category))
+    return True
+
+
 def parse_feed(data: bytes) -> ParsedFeed:
     result = ParsedFeed()
     if not data.strip():
@@ -136,22 +160,8 @@ def parse_feed(data: bytes) -> ParsedFeed:
             idx = _columns.get(name)
             return _record[idx].strip() if idx is not None and idx < len(_record) else ""
 
-        plate = re.sub(r"[\s\-]", "", cell("plate")).upper()
-        if not plate:
-            result.reject(line, "no plate", raw)
-            continue
-        if not _PLATE_OK.match(plate):
-            result.reject(line, "plate has characters other than letters and digits, or is too long", raw)
-            continue
-        state = cell("state").upper()
-        if state and not re.fullmatch(r"[A-Z]{2}", state):
-            result.reject(line, f"state {state!r} is not a two-letter code", raw)
-            continue
-        entered = cell("entered_on")
-        category = cell("category")[:80]
-        result.rows.append(FeedRow(line=line, plate=plate, state=state, reason=(cell("reason") or category)[:200],
-                                   reference=cell("reference")[:60], entered_on=_parse_date(entered) if entered
-                                   else None, category=category))
+        add_row(result, line=line, raw=raw, plate=cell("plate"), state=cell("state"), reason=cell("reason"),
+                reference=cell("reference"), entered=cell("entered_on"), category=cell("category"))
     if columns is None:
         result.error = "The file has no header row."
     elif not result.rows:
@@ -160,8 +170,9 @@ def parse_feed(data: bytes) -> ParsedFeed:
 
 
 def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force: bool = False,
-                request=None) -> FeedImport:
-    """Replace an external list with the file's contents, atomically (HL-2)."""
+                request=None, parse: Callable[[bytes], ParsedFeed] | None = None) -> FeedImport:
+    """Replace an external list with the file's contents, atomically (HL-2). `parse` reads
+    a layout other than the header-named CSV (hotlists/sources/layouts.py)."""
     record = FeedImport(hotlist=hotlist, file_name=file_name[:255], sha256=hashlib.sha256(data).hexdigest(),
                         uploaded_by=by, status=FeedImport.Status.REJECTED)
     if not hotlist.is_external:
@@ -172,7 +183,7 @@ def import_feed(*, hotlist: Hotlist, data: bytes, file_name: str, by=None, force
         record.error = f"{hotlist.get_source_display()} is not a list the policy permits (HL-1); nothing imported."
     elif len(data) > settings.ALPR_HOTLIST_MAX_FILE_BYTES:
         record.error = f"The file is larger than {settings.ALPR_HOTLIST_MAX_FILE_BYTES:,} bytes."
-    parsed = None if record.error else parse_feed(data)
+    parsed = None if record.error else (parse or parse_feed)(data)
     if parsed is not None:
         record.rows_read, record.rejected_rows, record.rejected_count = (
             parsed.rows_read, parsed.rejected, parsed.rejected_count)

@@ -65,7 +65,8 @@ def lists_overview(user):
     # business; another agency's member sees none of them.
     if not user.is_home_member:
         return []
-    lists = Hotlist.objects.annotate(
+    # HL-2 (issue 22): each pulled list's source, for its schedule and staleness.
+    lists = Hotlist.objects.select_related("pull_source").annotate(
         active_entries=Count("entries", filter=Q(entries__status=HotlistEntry.Status.ACTIVE)))
     if not user.has_role(roles.ADMINISTRATOR, roles.INVESTIGATOR):
         lists = lists.filter(kind=Hotlist.Kind.ALERT)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -32,6 +33,7 @@ def index(request):
         "queue_count": selectors.approval_queue().count(),
         "can_request": user.has_role(*services.REQUESTERS),
         "can_import": user.has_role(roles.ADMINISTRATOR),
+        "stale_hours": settings.ALPR_HOTLIST_STALE_HOURS,
     }
     return render(request, "hotlists/index.html", context)
 

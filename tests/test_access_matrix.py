@@ -301,6 +301,11 @@ EXPECTED_ADMIN: dict[str, tuple[str, str]] = {
                                      "302 302 302 302 302 403 403 403 302 403 302"),
     "hotlists.feedimport": ("302 302 302 302 302 200 403 403 302 403 302",
                             "302 302 302 302 302 403 403 403 302 403 302"),
+    # HL-2 (issue 22): the administrator sees where lists are pulled from and each pull.
+    "hotlist_sources.hotlistsource": ("302 302 302 302 302 200 403 403 302 403 302",
+                                      "302 302 302 302 302 403 403 403 302 403 302"),
+    "hotlist_sources.pullrecord": ("302 302 302 302 302 200 403 403 302 403 302",
+                                   "302 302 302 302 302 403 403 403 302 403 302"),
     "hotlists.matcherversion": ("302 302 302 302 302 403 403 403 302 403 302",
                                 "302 302 302 302 302 403 403 403 302 403 302"),
     "hotlists.hotlistentryuserobjectpermission": ("302 302 302 302 302 403 403 403 302 403 302",

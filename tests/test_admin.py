@@ -7,7 +7,7 @@ from django.contrib import admin
 from alpr.models import Camera
 from tests import factories
 
-OUR_APPS = {"accounts", "training", "audits", "alpr", "hotlists", "sharing", "ingest"}
+OUR_APPS = {"accounts", "training", "audits", "alpr", "hotlists", "hotlist_sources", "sharing", "ingest"}
 
 
 def test_every_model_is_registered():
