@@ -31,6 +31,7 @@ _VIEW_ONLY_OVERSIGHT = [
     "training.view_trainingrecord",
     "audits.view_accessevent",
     "audits.view_accesslogverification",
+    "audits.view_accesslogdigest",  # issue 19: the signed digests (also public)
     "audits.view_audit",
     "audits.view_datacorrection",
     "audits.view_breachrecord",
@@ -75,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.change_trainingrecord",
         "audits.view_accessevent",
         "audits.view_accesslogverification",
+        "audits.view_accesslogdigest",
         "audits.view_audit",
         "audits.view_datacorrection",
         # AU-4: the Coordinator keeps the breach and complaint logs and generates the report.

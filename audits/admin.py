@@ -10,6 +10,7 @@ from accounts import roles
 from audits import actions, redaction
 from audits.models import (
     AccessEvent,
+    AccessLogDigest,
     AccessLogVerification,
     AnnualReport,
     Audit,
@@ -63,6 +64,19 @@ class RedactedChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         self.result_list = redaction.redact(self.result_list, request.user)
+
+
+@admin.register(AccessLogDigest)
+class AccessLogDigestAdmin(RecordAdmin):
+    """The signed daily digests (issue 19): read-only, append-only."""
+
+    list_display = ["as_of", "last_sequence", "head_hash", "published_at", "triggered_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AccessLogVerification)

@@ -415,11 +415,13 @@ class EnvironmentFingerprint(models.Model):
     def __str__(self):
         return f"settings fingerprint {self.digest[:12]} ({self.recorded_at:%Y-%m-%d %H:%M})"
 
-class AccessLogDigest(models.Model):
+class AccessLogDigest(AppendOnlyModel):
     """The head of the access log's chain at a moment, signed with the agency's Ed25519 key
     (AU-1, AU-4; issue 19 part 4). Published daily on the public transparency page and in
     the annual report: anyone who keeps a copy can later show that the log up to
     `last_sequence` was rewritten, even by someone who recomputed every later hash."""
+
+    append_only_name = "A published digest"
 
     as_of = models.DateTimeField(unique=True, help_text="The digest covers the entries written before this moment.")
     last_sequence = models.BigIntegerField(help_text="0 when the log was empty.")
