@@ -158,8 +158,9 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        # A view that says how it may be cached keeps its word: only the public
-        # transparency page does (public aggregates, ID-6).
-        if not response.has_header("Cache-Control"):
+        # Only a public page keeps its own caching (the transparency page: aggregates and
+        # the policy, ID-6); anything else, a view's "private, max-age" included (images),
+        # is never stored.
+        if "public" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
         return response

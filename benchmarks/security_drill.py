@@ -427,7 +427,7 @@ class Drill:
 
     def _search(self, who: str, plate: str, **extra) -> requests.Response:
         now = datetime.now(UTC)
-        body = {"purpose": "violent_crime", "case_number": "26-DRILL-01",
+        body = {"purpose": "violent_crime", "offence_category": "PC211", "case_number": "26-DRILL-01",
                 "justification": "Security drill: robbery series vehicle", "attest": True, "plate": plate,
                 "captured_from": (now - timedelta(days=29)).isoformat(), "captured_to": now.isoformat(), **extra}
         return self.token(who).post("/api/searches/", json=body)

@@ -58,7 +58,7 @@ def drill(personas, home_agency, live_server, settings, tmp_path):
     factories.read(camera, "4TUV771", minutes_ago=20, images=True)  # a covert hit
     now = timezone.now()
     for user in (personas["analyst"], investigator):
-        search_run(user=user, purpose="violent_crime", case_number="26-004512",
+        search_run(user=user, purpose="violent_crime", offence_category="PC211", case_number="26-004512",
                    justification="Robbery series suspect vehicle", attested=True,
                    criteria=build_criteria(captured_from=now - timedelta(days=2), captured_to=now, plate="6LMN903"))
     world = security_drill.mint(password=PASSWORD, camera_id=camera.pk)
