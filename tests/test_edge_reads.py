@@ -123,7 +123,7 @@ def test_it_refuses_a_bad_read_with_a_reason_and_keeps_it(camera, client, change
     assert not Read.objects.exists()
 
 
-def test_one_bad_read_does_not_refuse_the_others(camera, client):
+def test_it_refuses_one_bad_read_and_keeps_the_others(camera, client):
     _, token = camera
     response = _post(client, token, {"reads": [_read("7ABC123"), _read("??")]})
     assert response.status_code == 201
@@ -183,14 +183,14 @@ def test_it_takes_images_as_multipart_files(camera, client):
     assert read.frame.read() == frame and read.crop.read() == crop
 
 
-def test_a_mobile_unit_sends_its_coordinates(personas, home_agency, client):
+def test_it_wants_coordinates_from_a_mobile_unit(personas, home_agency, client):
     unit = factories.camera(home_agency, "Patrol unit 2A12", kind="mobile")
     token = camera_issue_token(camera=unit, by=personas["administrator"])
     response = _post(client, token, _read(latitude=None, longitude=None))
     assert response.status_code == 400 and "coordinates" in response.json()["reads"][0]["reason"]
 
 
-def test_a_search_by_colour_finds_an_edge_read(camera, client, personas):
+def test_it_finds_an_edge_read_by_colour_and_body_type(camera, client, personas):
     _, token = camera
     _post(client, token, {"reads": [_read("7ABC123", vehicle={"color": "silver-gray", "body_type": "SUV"}),
                                     _read("6DEF456", vehicle={"color": "white"})]})
@@ -202,7 +202,7 @@ def test_a_search_by_colour_finds_an_edge_read(camera, client, personas):
     assert [r.plate for r in reads_for_query(user=personas["analyst"], criteria=criteria)] == ["7ABC123"]
 
 
-def test_the_purge_removes_edge_events_with_their_reads(camera, client):
+def test_it_purges_edge_events_with_their_reads(camera, client):
     from alpr.retention import purge
 
     _, token = camera
