@@ -211,3 +211,9 @@ def test_it_purges_edge_events_with_their_reads(camera, client):
     run = purge(now=later)
     assert run.reads_deleted == 1 and run.edge_events_deleted == 2
     assert not EdgeEvent.objects.exists()
+
+
+def test_it_keeps_nothing_of_an_empty_request_without_a_token(client):
+    assert client.post(URL, {}).status_code == 401
+    assert not EdgeEvent.objects.exists()
+    assert AccessEvent.objects.filter(action="ingest.edge_reads", outcome="denied").count() == 1

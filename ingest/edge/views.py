@@ -17,6 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from alpr.devices import camera_from_request
+from audits.models import AccessEvent
+from audits.services import record_access
 from ingest.edge import native, openalpr, platerecognizer
 from ingest.edge.common import EdgePayloadError, edge_payload_refuse, edge_reads_receive
 from ingest.models import EdgeEvent
@@ -51,6 +53,13 @@ def _receive(request, source: str, parse, form_field: str):
                                       reason="request body too large for a JSON payload")
         return JsonResponse({**error_body("request_too_large", outcome.event.reason),
                              "reads": [outcome.to_json()]}, status=413)
+    if camera is None and not raw and not request.POST and not request.FILES:
+        # Nothing was sent: nothing to keep (as a frame request without frames); the
+        # refusal is logged. Whatever is sent without a valid token is kept below, so a
+        # camera whose token was revoked or mistyped loses no read.
+        record_access(action="ingest.edge_reads", request=request, outcome=AccessEvent.Outcome.DENIED,
+                      data_elements={"source": source}, detail=CAMERA_ERROR + "; empty request")
+        return JsonResponse(error_body("not_authenticated", "Send a valid camera token."), status=401)
     try:
         payload, files, raw = _decoded(request, form_field)
         reads = parse(payload, files)
