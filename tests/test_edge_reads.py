@@ -217,3 +217,38 @@ def test_it_keeps_nothing_of_an_empty_request_without_a_token(client):
     assert client.post(URL, {}).status_code == 401
     assert not EdgeEvent.objects.exists()
     assert AccessEvent.objects.filter(action="ingest.edge_reads", outcome="denied").count() == 1
+
+
+def test_it_tells_a_read_the_service_refuses_from_the_others_in_a_batch(camera, client, monkeypatch):
+    from ingest.edge import common
+
+    _, token = camera
+    monkeypatch.setattr(common, "_judge", lambda camera, read, now: "")  # let the read service judge the plate
+    response = _post(client, token, {"reads": [_read("7ABC123"), _read("!!")]})
+    assert response.status_code == 201
+    assert [r["status"] for r in response.json()["reads"]] == ["accepted", "rejected"]
+    assert "is not a plate" in response.json()["reads"][1]["reason"]
+    assert list(Read.objects.values_list("plate", flat=True)) == ["7ABC123"]
+
+
+def test_it_answers_a_concurrent_delivery_of_the_same_read_as_a_duplicate(camera, client, monkeypatch):
+    """The race: another delivery of a read stores it between this one's duplicate check
+    and its insert; the unique constraint catches it and the camera hears 'duplicate'."""
+    from ingest.edge import common
+
+    cam, token = camera
+    judge, raced = common._judge, []
+
+    def judge_while_another_delivery_commits(camera, read, now):
+        if read.event_id == "cam-race" and not raced:
+            raced.append(EdgeEvent.objects.create(camera=cam, source="native", event_key="cam-race",
+                                                  status="accepted"))
+        return judge(camera, read, now)
+
+    monkeypatch.setattr(common, "_judge", judge_while_another_delivery_commits)
+    response = _post(client, token, {"reads": [_read("7ABC123", event_id="cam-race"), _read("6DEF456")]})
+    assert response.status_code == 201
+    first, second = response.json()["reads"]
+    assert first["duplicate"] is True and first["id"] == raced[0].pk
+    assert second["status"] == "accepted" and second["duplicate"] is False
+    assert list(Read.objects.values_list("plate", flat=True)) == ["6DEF456"]
