@@ -88,8 +88,10 @@ class EdgeEvent(models.Model):
         PLATERECOGNIZER = "platerecognizer", "Plate Recognizer"
         FRIGATE = "frigate", "Frigate (MQTT)"
 
+    # No separate FK index: one_accepted_edge_event (camera, source, event_key) serves
+    # camera lookups of accepted events, and every index costs the intake (issue 22).
     camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="edge_events")
+                               related_name="edge_events", db_index=False)
     source = models.CharField(max_length=16, choices=Source.choices)
     event_key = models.CharField(max_length=120, blank=True,
                                  help_text="The vendor's event id, or sha256:<hash of the normalised read>.")
@@ -113,8 +115,9 @@ class EdgeEvent(models.Model):
         indexes = [
             # The retention purge: WHERE received_at < cutoff (RT-1).
             models.Index(fields=["received_at"], name="edge_event_received"),
-            # Review of refused payloads: WHERE status = 'rejected' ORDER BY received_at DESC.
-            models.Index(fields=["status", "received_at"], name="edge_event_status_time"),
+            # Review of refused payloads: WHERE status = 'rejected' ORDER BY received_at DESC;
+            # partial, so accepted reads (nearly all) do not pay for it.
+            models.Index(fields=["received_at"], condition=models.Q(status="rejected"), name="edge_event_rejected"),
         ]
 
     def __str__(self):

@@ -27,11 +27,11 @@ class Migration(migrations.Migration):
                 ('payload', models.TextField(blank=True, help_text='What was sent (images of accepted reads left out).')),
                 ('payload_sha256', models.CharField(blank=True, max_length=64)),
                 ('payload_bytes', models.PositiveBigIntegerField(default=0)),
-                ('camera', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='edge_events', to='alpr.camera')),
+                ('camera', models.ForeignKey(blank=True, null=True, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='edge_events', to='alpr.camera')),
             ],
             options={
                 'ordering': ['-received_at'],
-                'indexes': [models.Index(fields=['received_at'], name='edge_event_received'), models.Index(fields=['status', 'received_at'], name='edge_event_status_time')],
+                'indexes': [models.Index(fields=['received_at'], name='edge_event_received'), models.Index(condition=models.Q(('status', 'rejected')), fields=['received_at'], name='edge_event_rejected')],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'accepted')), fields=('camera', 'source', 'event_key'), name='one_accepted_edge_event')],
             },
         ),
