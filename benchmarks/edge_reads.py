@@ -69,6 +69,7 @@ def main() -> None:
     parser.add_argument("--listed", type=float, default=0.01, help="share of reads that are listed plates")
     parser.add_argument("--crop", action="store_true", help="send a base64 plate crop with each read")
     parser.add_argument("--warmup", type=int, default=20, help="requests before the timed run")
+    parser.add_argument("--clients", type=int, default=1, help="concurrent senders (threads)")
     args = parser.parse_args()
 
     setup_django(args.database_url)
@@ -145,17 +146,45 @@ def main() -> None:
         reads_before = Read.objects.filter(camera=camera).count()
         hits_before = Hit.objects.filter(camera=camera).count()
         expected_hits = 0
-        started = time.perf_counter()
+        batches = []
         while sent < args.reads:
-            items = batch_of(min(args.batch, args.reads - sent), str(sent))
-            t = time.perf_counter()
-            post(items)
-            latencies.append(time.perf_counter() - t)
-            sent += len(items)
+            batches.append(batch_of(min(args.batch, args.reads - sent), str(sent)))
+            sent += len(batches[-1])
+        started = time.perf_counter()
+        if args.clients == 1:
+            for items in batches:
+                t = time.perf_counter()
+                post(items)
+                latencies.append(time.perf_counter() - t)
+        else:
+            # Several cameras at once, as gunicorn threads would serve them: each thread has
+            # its own client and database connection.
+            from concurrent.futures import ThreadPoolExecutor
+
+            from django.db import connections
+
+            def camera_thread(share: list[list[dict]]) -> list[float]:
+                own = Client()
+                times = []
+                try:
+                    for items in share:
+                        t = time.perf_counter()
+                        response = own.post("/api/cameras/reads/", json.dumps({"reads": items}),
+                                            content_type="application/json", HTTP_AUTHORIZATION=f"Camera {token}")
+                        assert response.status_code == 201, response.content[:500]
+                        times.append(time.perf_counter() - t)
+                finally:
+                    connections.close_all()
+                return times
+
+            with ThreadPoolExecutor(args.clients) as pool:
+                for times in pool.map(camera_thread, [batches[i::args.clients] for i in range(args.clients)]):
+                    latencies.extend(times)
         elapsed = time.perf_counter() - started
     reads = Read.objects.filter(camera=camera).count() - reads_before
     hits = Hit.objects.filter(camera=camera).count() - hits_before
     print(f"entries: {args.entries:,}  reads posted: {sent:,} in {len(latencies):,} requests of {args.batch}"
+          f" from {args.clients} client(s)"
           f"{' (with plate crop)' if crop else ''}")
     print(f"stored reads: {reads:,}  edge events in all: {EdgeEvent.objects.filter(camera=camera).count():,}  "
           f"hits: {hits:,} (expected >= {expected_hits:,})")
