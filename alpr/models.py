@@ -96,6 +96,13 @@ class Read(models.Model):
     vehicle_color = models.CharField(max_length=30, blank=True)
     vehicle_make = models.CharField(max_length=40, blank=True)
     vehicle_type = models.CharField("body type", max_length=30, blank=True)
+    # RD-1 / issue 22: edge cameras say how sure they are of each attribute.
+    vehicle_color_confidence = models.FloatField(null=True, blank=True)
+    vehicle_make_confidence = models.FloatField(null=True, blank=True)
+    vehicle_type_confidence = models.FloatField("body type confidence", null=True, blank=True)
+    # Issue 22: the edge camera's event this read came from (reads made elsewhere).
+    edge_event = models.ForeignKey("ingest.EdgeEvent", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="reads", db_index=False)
     ingest_job = models.ForeignKey("ingest.FrameJob", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="reads", db_index=False)
 
@@ -363,6 +370,7 @@ class PurgeRun(models.Model):
     reads_deleted = models.PositiveBigIntegerField(default=0)
     images_deleted = models.PositiveBigIntegerField(default=0)
     frames_deleted = models.PositiveBigIntegerField(default=0, help_text="Ingest jobs and their stored frames.")
+    edge_events_deleted = models.PositiveBigIntegerField(default=0, help_text="Edge camera events (issue 22).")
     held_reads_kept = models.PositiveBigIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 

@@ -31,7 +31,7 @@ from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
 from audits.populations import period_bounds
 from audits.services import record_access
-from ingest.models import FrameJob
+from ingest.models import EdgeEvent, FrameJob
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from training.gate import refuse_unless_operator
@@ -192,6 +192,16 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
                 except OSError as exc:
                     run.errors.append(f"{name}: {exc}")
         run.frames_deleted += len(jobs)
+    # Issue 22: edge-camera events (the payloads as sent, refused ones too) go with their
+    # reads; an event whose read is held stays with it (RT-1, RT-2).
+    while True:
+        with transaction.atomic():
+            events = list(EdgeEvent.objects.filter(received_at__lt=cutoff).exclude(
+                Exists(Read.objects.filter(edge_event=OuterRef("pk")))).values_list("pk", flat=True)[:batch])
+            if not events:
+                break
+            EdgeEvent.objects.filter(pk__in=events).delete()
+        run.edge_events_deleted += len(events)
     return _close(run)
 
 
@@ -217,7 +227,8 @@ def _close(run: PurgeRun) -> PurgeRun:
     run.save()
     record_access(action="retention.purge", object_type="purge_run", object_id=run.pk,
                   data_elements={"cutoff": run.cutoff.isoformat(), "reads": run.reads_deleted,
-                                 "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run})
+                                 "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run,
+                                 "edge_events": run.edge_events_deleted})
     logger.info("purge run=%s dry_run=%s reads=%s images=%s frames=%s held=%s errors=%s", run.pk, run.dry_run,
                 run.reads_deleted, run.images_deleted, run.frames_deleted, run.held_reads_kept, len(run.errors))
     return run

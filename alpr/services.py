@@ -38,8 +38,7 @@ def _image_extension(data: bytes) -> str:
         raise DomainError("Read images must be JPEG or PNG.") from None
 
 
-@transaction.atomic
-def read_record(
+def _read_build(
     *,
     camera: Camera,
     plate_text: str,
@@ -58,9 +57,8 @@ def read_record(
     uploaded_at: datetime | None = None,
     plate_raw: str | None = None,
     **extra,
-) -> tuple[Read, list[Hit]]:
-    """Store one read with its images and SHA-256 sums (RD-1, RD-3), then compare it
-    with every active hot list at once (HT-1). Returns the read and its hits."""
+) -> Read:
+    """An unsaved read with its images stored (RD-1, RD-3); DomainError if it is not one."""
     plate = normalize_plate(plate_text)
     if not 1 <= len(plate) <= 10:
         raise DomainError(f"{plate_text!r} is not a plate.")
@@ -91,5 +89,28 @@ def read_record(
             digest = hashlib.sha256(data).hexdigest()
             setattr(read, f"{field}_sha256", digest)
             getattr(read, field).save(f"{digest}.{_image_extension(data)}", ContentFile(data), save=False)
+    return read
+
+
+@transaction.atomic
+def read_record(*, camera: Camera, plate_text: str, captured_at: datetime, **fields) -> tuple[Read, list[Hit]]:
+    """Store one read with its images and SHA-256 sums (RD-1, RD-3), then compare it
+    with every active hot list at once (HT-1). Returns the read and its hits.
+
+    Fields: camera, plate_text, captured_at (aware), and optionally frame_bytes,
+    crop_bytes, confidence, state, plate_box, frame_size, latitude, longitude,
+    vehicle_color / _make / _type and their _confidence (issue 22), uploaded_at,
+    plate_raw, and the Read's links (ingest_job, edge_event)."""
+    read = _read_build(camera=camera, plate_text=plate_text, captured_at=captured_at, **fields)
     read.save()
     return read, hits_for_read(read)
+
+
+@transaction.atomic
+def reads_record(items: list[dict]) -> list[tuple[Read, list[Hit]]]:
+    """read_record for a batch (issue 22: edge cameras send reads by the hundred): the
+    same reads, one INSERT for all of them, each matched at once (HT-1). All or none:
+    a DomainError refuses the batch, and the caller stores the reads one by one."""
+    reads = [_read_build(**fields) for fields in items]
+    Read.objects.bulk_create(reads)
+    return [(read, hits_for_read(read)) for read in reads]

@@ -461,6 +461,11 @@ ALPR_INGEST_REJECTED_PREFIX_BYTES = env_int("ALPR_INGEST_REJECTED_PREFIX_BYTES",
 ALPR_INGEST_CLOCK_SKEW_SECONDS = env_int("ALPR_INGEST_CLOCK_SKEW_SECONDS", 120, minimum=0)
 # A job still "received" or "processing" this long is re-queued by the sweeper.
 ALPR_INGEST_STUCK_SECONDS = env_int("ALPR_INGEST_STUCK_SECONDS", 300, minimum=10)
+# Issue 22: reads made by edge cameras (OpenALPR / Rekor, Plate Recognizer, Frigate, the
+# project's JSON). At most this many reads per request; of a refused payload this many
+# bytes are kept (with the SHA-256 and size of all of it).
+ALPR_EDGE_MAX_READS_PER_REQUEST = env_int("ALPR_EDGE_MAX_READS_PER_REQUEST", 200, minimum=1)
+ALPR_EDGE_PAYLOAD_KEEP_BYTES = env_int("ALPR_EDGE_PAYLOAD_KEEP_BYTES", 1024 * 1024, minimum=1024)
 ALPR_OCR_GPU = env_choice("ALPR_OCR_GPU", "auto", ("auto", "true", "false"))
 ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, divided among worker processes
 # The recogniser: the project's plate model by default (issue 10;

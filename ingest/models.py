@@ -64,3 +64,61 @@ class FrameJob(models.Model):
 
     def __str__(self):
         return f"Frame job #{self.pk} ({self.get_status_display()})"
+
+
+class EdgeEvent(models.Model):
+    """One read sent by an edge camera (a camera that reads plates itself: OpenALPR /
+    Rekor agents, Plate Recognizer, Frigate, or the project's own JSON), or one payload
+    that yielded no read, and what became of it (RD-1, RD-2; issue 22).
+
+    Every payload received is kept: an accepted read's item without its images (they are
+    on the read), a refused one whole up to ALPR_EDGE_PAYLOAD_KEEP_BYTES with the SHA-256
+    and size of all of it, and the reason. Idempotent: one accepted event per (camera,
+    source, event key), the key being the vendor's event id or the SHA-256 of the
+    normalised read. The retention purge removes events with their reads (RT-1).
+    """
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    class Source(models.TextChoices):
+        NATIVE = "native", "Project JSON"
+        OPENALPR = "openalpr", "OpenALPR / Rekor agent"
+        PLATERECOGNIZER = "platerecognizer", "Plate Recognizer"
+        FRIGATE = "frigate", "Frigate (MQTT)"
+
+    # No separate FK index: one_accepted_edge_event (camera, source, event_key) serves
+    # camera lookups of accepted events, and every index costs the intake (issue 22).
+    camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="edge_events", db_index=False)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    event_key = models.CharField(max_length=120, blank=True,
+                                 help_text="The vendor's event id, or sha256:<hash of the normalised read>.")
+    received_at = models.DateTimeField(default=timezone.now)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    plate = models.CharField(max_length=40, blank=True, help_text="As sent, for review of refused reads.")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.TextField(blank=True, help_text="Why it was refused.")
+    payload = models.TextField(blank=True, help_text="What was sent (images of accepted reads left out).")
+    payload_sha256 = models.CharField(max_length=64, blank=True)
+    payload_bytes = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            # Idempotent intake: a camera re-sending a read (vendor retries, MQTT redelivery)
+            # makes no second read. Refused attempts are all kept, hence the condition.
+            models.UniqueConstraint(fields=["camera", "source", "event_key"], condition=models.Q(status="accepted"),
+                                    name="one_accepted_edge_event"),
+        ]
+        indexes = [
+            # The retention purge: WHERE received_at < cutoff (RT-1).
+            models.Index(fields=["received_at"], name="edge_event_received"),
+            # Review of refused payloads: WHERE status = 'rejected' ORDER BY received_at DESC;
+            # partial, so accepted reads (nearly all) do not pay for it.
+            models.Index(fields=["received_at"], condition=models.Q(status="rejected"), name="edge_event_rejected"),
+        ]
+
+    def __str__(self):
+        return f"Edge event #{self.pk} {self.source} ({self.get_status_display()})"

@@ -28,8 +28,10 @@ from lib.errors import error_body
 
 logger = logging.getLogger(__name__)
 
-# The URLs that receive frames: the camera API and the browser upload page.
-FRAME_PATHS = ("/api/cameras/frames/", "/ingest/")
+# The URLs that receive frames: the camera API, the browser upload page, and the edge
+# cameras' read endpoints (issue 22: images as multipart files or base64).
+FRAME_PATHS = ("/api/cameras/frames/", "/ingest/", "/api/cameras/reads/", "/api/cameras/reads/openalpr/",
+               "/api/cameras/reads/platerecognizer/")
 
 
 def is_frame_request(request) -> bool:

@@ -130,6 +130,9 @@ EXPECTED: dict[str, str] = {
     "hotlists_api:import": "401 404 404 404 404 200 200 200 404 403 404",
     "hotlists_api:device_hotlist": "401 401 401 401 401 401 401 401 401 401 401",
     "ingest_api:camera_frames": "405 405 405 405 405 405 405 405 405 405 405",
+    "ingest_api:camera_reads": "405 405 405 405 405 405 405 405 405 405 405",
+    "ingest_api:camera_reads_openalpr": "405 405 405 405 405 405 405 405 405 405 405",
+    "ingest_api:camera_reads_platerecognizer": "405 405 405 405 405 405 405 405 405 405 405",
     "api-schema": "401 200 200 200 200 200 200 200 200 403 200",
     "health": "200 200 200 200 200 200 200 200 200 200 200",
     "transparency": "200 200 200 200 200 200 200 200 200 200 200",
@@ -209,6 +212,9 @@ EXPECTED_POST: dict[str, str] = {
     "ingest:index": "302 404 200 200 404 200 404 404 404 403 404",
     "ingest:jobs": "302 404 200 200 404 200 404 404 404 403 404",
     "ingest_api:camera_frames": "401 401 401 401 401 401 401 401 401 401 401",
+    "ingest_api:camera_reads": "401 401 401 401 401 401 401 401 401 401 401",
+    "ingest_api:camera_reads_openalpr": "401 401 401 401 401 401 401 401 401 401 401",
+    "ingest_api:camera_reads_platerecognizer": "401 401 401 401 401 401 401 401 401 401 401",
     "sharing:document": "302 404 404 404 404 200 404 200 200 403 404",
     "sharing:index": "302 404 404 404 404 200 404 200 200 403 404",
     "sharing:package_download": "302 404 404 404 404 200 404 404 200 403 404",
@@ -320,6 +326,10 @@ EXPECTED_ADMIN: dict[str, tuple[str, str]] = {
                                "302 302 302 302 302 403 403 403 302 403 302"),
     "ingest.framejob": ("302 302 302 302 302 403 403 403 302 403 302",
                         "302 302 302 302 302 403 403 403 302 403 302"),
+}
+EXPECTED_ADMIN_SITE: dict[str, str] = {
+    "ingest.edgeevent": ("302 302 302 302 302 403 403 403 302 403 302",
+                         "302 302 302 302 302 403 403 403 302 403 302"),
 }
 EXPECTED_ADMIN_SITE: dict[str, str] = {
     "app_list": "302 302 302 302 302 200 200 200 302 403 302",

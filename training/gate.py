@@ -41,6 +41,10 @@ EXEMPT_ADMIN_APPS: dict[str, str] = {
 EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {
     "hotlists_api:device_hotlist": "mobile units download the alert lists at shift start (DGO I-12 A.1)",
     "ingest_api:camera_frames": "cameras upload frames (RD-2); they receive job ids, never stored data",
+    # Issue 22: edge cameras send reads they made; they receive what became of each, never stored data.
+    "ingest_api:camera_reads": "edge cameras send reads (RD-2) in the project's JSON",
+    "ingest_api:camera_reads_openalpr": "OpenALPR / Rekor agents send reads (RD-2)",
+    "ingest_api:camera_reads_platerecognizer": "Plate Recognizer Stream / Snapshot send reads (RD-2)",
 }
 
 
