@@ -113,7 +113,8 @@ def mint(password: str = DEMO_PASSWORD, personas=PERSONAS, camera_id: int | None
     for i, purpose in enumerate(("lockout", "reauth")):
         username = f"drill-{purpose}-{stamp}"
         User.objects.create_user(username=username, password=world.throwaway_password, agency=home,
-                                 first_name="Drill", last_name=purpose.capitalize(), serial_number=f"DRILL-{stamp}-{i}")
+                                 first_name="Drill", last_name=purpose.capitalize(),
+                                 serial_number=f"DR{stamp[-12:]}{i}")  # at most 20 characters
         world.throwaway.append(username)
     world.max_frames = settings.ALPR_INGEST_MAX_FRAMES_PER_REQUEST
     world.max_request_bytes = settings.ALPR_INGEST_MAX_REQUEST_BYTES
