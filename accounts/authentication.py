@@ -11,9 +11,15 @@ from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 
 
+def is_token_request(request) -> bool:
+    """True when accounts.middleware.TokenAuthenticationMiddleware authenticated the caller
+    by an API token (not a session)."""
+    return getattr(request, "alpr_token_authenticated", False)
+
+
 class SessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request):
-        if getattr(request._request, "alpr_token_authenticated", False):
+        if is_token_request(request._request):
             return None
         return super().authenticate(request)
 

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
+from accounts.authentication import is_token_request
 from accounts.models import User
 from audits import actions
 from audits.models import AccessEvent
@@ -222,7 +223,7 @@ def _clean(token: str) -> str:
 
 def authenticated_recently(request) -> bool:
     session = getattr(request, "session", None)
-    if session is None or not session.get("_auth_user_id") or getattr(request, "alpr_token_authenticated", False):
+    if session is None or not session.get("_auth_user_id") or is_token_request(request):
         # API tokens never count, even beside someone's session cookie: a privileged
         # action needs a person signing in.
         return False

@@ -18,6 +18,7 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import mfa
+from accounts.authentication import is_token_request
 from lib.errors import error_body
 from training.gate import EXEMPT_DEVICE_URL_NAMES
 
@@ -34,11 +35,6 @@ def _token_user(request, fallback):
 
 
 API_PREFIX = "/api/"
-
-
-def is_token_request(request) -> bool:
-    """True when the caller was authenticated by an API token rather than a session."""
-    return getattr(request, "alpr_token_authenticated", False)
 
 
 class TokenAuthenticationMiddleware:

@@ -74,7 +74,9 @@ def operator_refusal(user, status=None) -> str | None:
     when an account form is saved."""
     from training.selectors import training_status
 
-    status = status or training_status(user=user)
+    # A web request's member carries the status its middleware computed (one query per
+    # request, however many services it calls); elsewhere it is read here.
+    status = status or getattr(user, "alpr_training_status", None) or training_status(user=user)
     if not status.is_current:
         return f"Training {status.label.lower()}; valid until {status.valid_until or 'never'}."
     if user.needs_designation and not user.designation_recorded:

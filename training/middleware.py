@@ -35,6 +35,9 @@ class TrainingGateMiddleware:
         if request.user.is_authenticated:
             # Computed once per request; the navigation reads it too.
             request.training_status = training_status(user=request.user)
+            # The services this request calls check the same gate (training.gate.
+            # refuse_unless_operator): they reuse this status instead of querying again.
+            request.user.alpr_training_status = request.training_status
         if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
         if is_exempt(request.resolver_match, request.path):
