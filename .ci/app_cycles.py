@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # redesign; the check fails on any cycle not listed here, and on a listed one that is gone
 # (so the list only shrinks: delete the line in the commit that breaks the cycle).
 KNOWN: set[tuple[str, str]] = {
-    ("accounts", "audits"),
+    ("accounts", "training"),
     ("accounts", "training"),
     ("alpr", "audits"),
     ("alpr", "hotlists"),
@@ -30,19 +30,10 @@ KNOWN: set[tuple[str, str]] = {
     ("alpr", "sharing"),
     ("audits", "hotlists"),
     ("audits", "sharing"),
-    ("audits", "training"),
-    ("accounts", "alpr"),
-    ("accounts", "hotlists"),
-    ("accounts", "ingest"),
-    ("accounts", "sharing"),
-    ("alpr", "training"),
     ("audits", "ingest"),
     ("hotlists", "ingest"),
     ("hotlists", "sharing"),
-    ("hotlists", "training"),
     ("ingest", "sharing"),
-    ("ingest", "training"),
-    ("sharing", "training"),
 }
 
 APPS = ["lib", "accounts", "accesslog", "training", "audits", "alpr", "hotlists", "sharing", "ingest"]

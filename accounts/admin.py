@@ -5,11 +5,11 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accesslog.configuration import admin_change
+from accesslog.models import ConfigurationChange
 from accounts import mfa, roles
 from accounts.hygiene import reenable
 from accounts.models import Agency, Designation, Notification, User
-from audits.configuration import admin_change
-from audits.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin
 
 # django-otp's own admin pages show each member's TOTP secret and recovery codes; nobody

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts.models import User
-from audits.services import record_access
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ def disable_inactive(*, now=None) -> list[str]:
 
 
 def reenable(*, user: User, by, request=None) -> User:
-    from audits.configuration import change_record
-    from audits.models import ConfigurationChange
+    from accesslog.configuration import change_record
+    from accesslog.models import ConfigurationChange
 
     was_active = user.is_active
     user.is_active = True

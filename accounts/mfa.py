@@ -35,12 +35,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts import roles
 from accounts.authentication import is_token_request
 from accounts.models import User
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
 from lib.errors import error_body
 
 RECOVERY_CODE_COUNT = 10

@@ -29,15 +29,15 @@ _VIEW_ONLY_OVERSIGHT = [
     "accounts.view_designation",
     "training.view_trainingcourse",
     "training.view_trainingrecord",
-    "audits.view_accessevent",
-    "audits.view_accesslogverification",
+    "accesslog.view_accessevent",
+    "accesslog.view_accesslogverification",
     "audits.view_accesslogdigest",  # issue 19: the signed digests (also public)
     "audits.view_audit",
     "audits.view_datacorrection",
     "audits.view_breachrecord",
     "audits.view_complaintrecord",
     "audits.view_annualreport",
-    "audits.view_configurationchange",  # issue 19 §6
+    "accesslog.view_configurationchange",  # issue 19 §6
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -55,10 +55,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_designation",
         "training.view_trainingcourse",
         "training.view_trainingrecord",
-        "audits.view_accessevent",
+        "accesslog.view_accessevent",
         # Issue 19: what the category screen dropped, and the configuration history.
         "hotlists.view_feedimport",
-        "audits.view_configurationchange",
+        "accesslog.view_configurationchange",
         # HL-2 (issue 22): where the lists are pulled from, and each pull (a superuser
         # configures the sources, as the lists themselves).
         "hotlist_sources.view_hotlistsource",
@@ -74,8 +74,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "training.view_trainingrecord",
         "training.add_trainingrecord",
         "training.change_trainingrecord",
-        "audits.view_accessevent",
-        "audits.view_accesslogverification",
+        "accesslog.view_accessevent",
+        "accesslog.view_accesslogverification",
         "audits.view_accesslogdigest",
         "audits.view_audit",
         "audits.view_datacorrection",
@@ -87,7 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audits.add_complaintrecord",
         "audits.change_complaintrecord",
         "audits.view_annualreport",
-        "audits.view_configurationchange",
+        "accesslog.view_configurationchange",
     ],
     AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
 }

@@ -10,12 +10,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accesslog import actions
+from accesslog.configuration import change_record, snapshot
+from accesslog.models import ConfigurationChange
+from accesslog.services import record_access
 from accounts import roles
 from accounts.models import Designation, Notification, User
-from audits import actions
-from audits.configuration import change_record, snapshot
-from audits.models import ConfigurationChange
-from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 
 DESIGNATION_FIELDS = ["designee", "designated_by", "scope", "starts_on", "ends_on", "written_authority", "revoked_at"]
@@ -125,3 +125,16 @@ def notify_role_holders(*, role_names: tuple[str, ...], key: str, message: str,
     """The same notice to every active member holding one of `role_names`."""
     members = User.objects.filter(is_active=True, groups__name__in=role_names).distinct()
     return sum(notify(user=member, key=key, message=message, subject=subject) for member in members)
+
+
+def configuration_alarm_notify(*, change, **kwargs) -> None:
+    """Issue 19 §6: a configuration change that weakens oversight or widens access alerts
+    the ALPR Administrator and the auditors in-app (receiver of
+    accesslog.configuration.configuration_alarm, connected in AccountsConfig.ready())."""
+    who = change.username or change.get_source_display().lower()
+    notify_role_holders(
+        role_names=(roles.ADMINISTRATOR, roles.AUDITOR), key=f"configuration-change-{change.pk}",
+        subject="ALPR configuration alarm",
+        message=f"Configuration alarm ({change.get_kind_display()}): {change.summary} — by {who} on "
+                f"{timezone.localtime(change.changed_at):%Y-%m-%d %H:%M}. This weakens oversight or widens access; "
+                "see the configuration history.")

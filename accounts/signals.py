@@ -9,11 +9,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 from accounts.middleware import AUTHENTICATED_AT
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.login_recorded")

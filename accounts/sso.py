@@ -43,10 +43,10 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts import mfa
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
 
 logger = logging.getLogger(__name__)
 

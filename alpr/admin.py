@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from accesslog.models import ConfigurationChange
 from alpr.models import (
     Camera,
     DispositionCode,
@@ -15,7 +16,6 @@ from alpr.models import (
     StopReport,
 )
 from alpr.services import camera_issue_token, camera_revoke_token
-from audits.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog.services import record_access
 from accounts import roles
 from alpr.models import DispositionCode, Hit, HitStatusChange, Read, StopReport
-from audits.services import record_access
 from hotlists.matching import find_matches
 from hotlists.models import HotlistEntry
 from lib.errors import DomainError, NotPermitted

@@ -7,9 +7,9 @@ the access log with the text typed, so the auditors see it (AU-1, AU-2)."""
 
 from __future__ import annotations
 
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from lib.screening import CATEGORY_LABELS, Outcome, ScreeningResult, screen
 
 __all__ = ["CATEGORY_LABELS", "Outcome", "ScreeningResult", "prohibited_uses_named", "screen", "screening_record"]

@@ -25,12 +25,12 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
 from audits.populations import period_bounds
-from audits.services import record_access
 from ingest.models import EdgeEvent, FrameJob
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
 from alpr import retention, selectors
 from alpr.models import LegalHold, PurgeRun
 from alpr.search import Criteria
-from audits.services import record_access
 from lib.errors import DomainError
 
 OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts import roles
 from alpr.models import Search
 from alpr.plates import is_wildcard, normalize_pattern, validate_pattern
 from alpr.prohibited import screen, screening_record
-from audits.models import AccessEvent
-from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 from lib.screening import reason_fingerprint, reason_problem
 from training.gate import refuse_unless_operator

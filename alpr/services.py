@@ -9,10 +9,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.services import record_access
 from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
-from audits.services import record_access
 from ingest.validation import EXTENSIONS, FrameRejected, sniff
 from lib.errors import DomainError
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
 from alpr import evidence, selectors
@@ -23,7 +24,6 @@ from alpr.images import image_claim
 from alpr.models import Hit, Search
 from alpr.prohibited import screen, screening_record
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
-from audits.services import record_access
 from lib import csvsafe
 from lib.errors import DomainError
 

@@ -6,24 +6,22 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from accesslog import actions
+from accesslog.models import AccessEvent, AccessLogVerification, ConfigurationChange, EnvironmentFingerprint
+from accesslog.services import record_access
 from accounts import roles
-from audits import actions, redaction
+from audits import redaction
 from audits.models import (
-    AccessEvent,
     AccessLogDigest,
-    AccessLogVerification,
     AnnualReport,
     Audit,
     AuditEvent,
     AuditItem,
     BreachRecord,
     ComplaintRecord,
-    ConfigurationChange,
     DataCorrection,
-    EnvironmentFingerprint,
 )
 from audits.report import annual_report_request
-from audits.services import record_access
 from config.admin_base import RecordAdmin
 from lib.errors import DomainError
 

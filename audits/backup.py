@@ -70,7 +70,7 @@ def _counts(using: str) -> dict[str, int]:
 
 
 def _chain_head(using: str) -> dict:
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     last = AccessEvent.objects.using(using).exclude(sequence__isnull=True).order_by("-sequence").first()
     return {"last_sequence": last.sequence if last else 0, "last_hash": last.entry_hash if last else ""}
@@ -196,7 +196,7 @@ def _create_pg_database(target) -> None:
 
 
 def restore_verify(manifest: dict, *, using: str = "default", media_root: Path | None = None) -> RestoreReport:
-    from audits.chain import verify_chain
+    from accesslog.chain import verify_chain
 
     media_root = Path(media_root or settings.MEDIA_ROOT)
     report = RestoreReport()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accesslog.services import access_log_verify
 from alpr.search import SearchRefused, build_criteria, search_run
 from audits import services
 from audits.models import Audit, ComplaintRecord
@@ -26,7 +27,7 @@ def load(ctx) -> None:
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
     _demo_configuration(ctx)
-    run = services.access_log_verify(triggered_by="demo")
+    run = access_log_verify(triggered_by="demo")
     ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
 
 
@@ -54,8 +55,8 @@ def _demo_configuration(ctx) -> None:
     services, which recorded them as configuration changes; each designation and each
     enabled list widens access, so each is an alarm the administrator and the auditor
     were alerted to."""
-    from audits.configuration import environment_check
-    from audits.models import ConfigurationChange
+    from accesslog.configuration import environment_check
+    from accesslog.models import ConfigurationChange
 
     environment_check()
     alarms = ConfigurationChange.objects.filter(weakens=True)

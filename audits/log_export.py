@@ -2,7 +2,7 @@
 part 4): an audit trail the agency holds and outsiders can verify.
 
 An export (`access_log_export_write`, `manage.py export_access_log`) is a ZIP of
-  entries.jsonl   one entry per line: every hashed field (audits/chain.py HASHED_FIELDS),
+  entries.jsonl   one entry per line: every hashed field (accesslog/chain.py HASHED_FIELDS),
                   the sequence, previous_hash and entry_hash
   manifest.json   the period, first/last sequence, the hash before the first entry, the
                   head hash, checkpoints, the file's SHA-256, the key's fingerprint
@@ -32,8 +32,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audits import chain, signing, verify_export
-from audits.models import AccessEvent, AccessLogDigest
+from accesslog import chain
+from accesslog.models import AccessEvent
+from audits import signing, verify_export
+from audits.models import AccessLogDigest
 from audits.populations import period_bounds
 from lib.errors import DomainError
 

@@ -22,9 +22,9 @@ from django.db.models import BooleanField, Count, F, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncMonth
 
+from accesslog.models import AccessEvent
 from accounts import roles
 from audits import redaction
-from audits.models import AccessEvent
 
 SEARCH_CONFIG = "english"
 # Every text field of an entry, in this order. The generated column of migration

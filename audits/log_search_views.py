@@ -14,7 +14,9 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from audits import actions, redaction
+from accesslog import actions
+from accesslog.services import record_access
+from audits import redaction
 from audits.log_search import (
     MAX_QUERY_LENGTH,
     LogSearch,
@@ -24,7 +26,6 @@ from audits.log_search import (
     may_search_access_log,
 )
 from audits.populations import period_bounds
-from audits.services import record_access
 from lib import csvsafe
 
 PAGE_SIZE = 50

@@ -13,8 +13,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from alpr.models import Search
-from audits.models import AccessEvent, Audit
+from audits.models import Audit
 from audits.sampling import POLICY_MINIMUM
 from hotlists.models import HotlistEntryRequest
 from sharing.models import SharingRequest

@@ -19,11 +19,12 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accesslog.models import ConfigurationChange
 from accounts import roles
 from accounts.models import User
 from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, Search, StopReport
 from audits import pdf
-from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord, ConfigurationChange
+from audits.models import AnnualReport, Audit, BreachRecord, ComplaintRecord
 from audits.populations import period_bounds, training_review
 from hotlists.models import FeedImport, HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
@@ -163,7 +164,7 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
 
     # Issue 19 §6: the year's configuration changes, alarms marked. The environment is
     # checked first, so a change since the last start is in the report.
-    from audits.configuration import environment_check
+    from accesslog.configuration import environment_check
 
     environment_check()
     config_changes = list(ConfigurationChange.objects.filter(changed_at__gte=since, changed_at__lt=until)
@@ -322,7 +323,7 @@ def render_csv_zip(figures: dict) -> bytes:
 
 def annual_report_request(*, user, year: int) -> AnnualReport:
     """The ALPR Coordinator asks for the report; a task generates it (in-process without a broker)."""
-    from audits.services import record_access
+    from accesslog.services import record_access
     from audits.tasks import generate_annual_report
     from lib.errors import DomainError, NotPermitted
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.models import AccessEvent
+from accesslog.models import AccessEvent
 
 
 def access_events_search(
@@ -63,7 +63,7 @@ def corrections_visible_to(user):
 
 
 def last_verification():
-    from audits.models import AccessLogVerification
+    from accesslog.models import AccessLogVerification
 
     return AccessLogVerification.objects.order_by("-id").first()
 
@@ -76,7 +76,7 @@ def may_see_configuration_history(user) -> bool:
 
 
 def configuration_changes(*, kind: str = "", weakening_only: bool = False, since=None, until=None):
-    from audits.models import ConfigurationChange
+    from accesslog.models import ConfigurationChange
 
     qs = ConfigurationChange.objects.select_related("changed_by")
     if kind:

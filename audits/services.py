@@ -1,5 +1,5 @@
-"""The one way to write the access log (AU-1, Q-2, Q-5): each entry is appended to the
-hash chain (audits/chain.py)."""
+"""Sampling audits (AU-2, AU-3): open, review, correct, finalise. The access log itself
+is written through accesslog.services.record_access (issue 17)."""
 
 from __future__ import annotations
 
@@ -8,68 +8,17 @@ import logging
 import secrets
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts import roles
-from audits import chain, sampling
-from audits.models import AccessEvent, AccessLogVerification, Audit, AuditEvent, AuditItem, DataCorrection
+from audits import sampling
+from audits.models import Audit, AuditEvent, AuditItem, DataCorrection
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 
 logger = logging.getLogger("alpr.access")
-
-
-def client_address(request) -> str | None:
-    if request is None:
-        return None
-    if settings.ALPR_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def record_access(
-    *,
-    action: str,
-    user=None,
-    request=None,
-    object_type: str = "",
-    object_id: object = "",
-    data_elements: dict | None = None,
-    purpose: str = "",
-    case_number: str = "",
-    outcome: str = AccessEvent.Outcome.ALLOWED,
-    detail: str = "",
-    username: str | None = None,
-) -> AccessEvent:
-    """Append one entry: who, when, what, with which data elements, why, and the outcome."""
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None
-    agency = getattr(user, "agency", None) if user is not None else None
-    event = AccessEvent(
-        user=user,
-        username=(user.username if user is not None else (username or ""))[:150],
-        agency=agency,
-        agency_name=agency.name if agency is not None else "",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id) if object_id not in (None, "") else "",
-        data_elements=data_elements or {},
-        purpose=(purpose or "")[:255],
-        case_number=(case_number or "")[:64],
-        client_address=client_address(request),
-        outcome=outcome,
-        detail=detail,
-    )
-    chain.append(event)
-    logger.info(
-        "access action=%s user=%s object=%s:%s outcome=%s",
-        action, event.username or "-", object_type or "-", event.object_id or "-", outcome,
-    )
-    return event
 
 
 # --- Sampling audits (AU-2, AU-3) ----------------------------------------------------------
@@ -223,25 +172,3 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
                                   by=user, note=f"Memo SHA-256 {audit.memo_sha256}")
         record_access(action="audit.finalise", user=user, request=request, object_type="audit", object_id=audit.pk)
     return audit
-
-
-# --- The access log's chain (AU-1) ----------------------------------------------------------
-
-def access_log_verify(*, triggered_by: str):
-    """Verify the whole chain against the last passing run's checkpoint and record the run."""
-
-
-    last_ok = AccessLogVerification.objects.filter(ok=True, last_sequence__isnull=False).order_by("-id").first()
-    checkpoint = (last_ok.last_sequence, last_ok.last_hash) if last_ok else None
-    run = AccessLogVerification(triggered_by=triggered_by[:64])
-    result = chain.verify_chain(checkpoint=checkpoint)
-    run.finished_at = timezone.now()
-    run.ok, run.entries_checked, run.problem = result.ok, result.entries_checked, result.problem
-    run.last_sequence, run.last_hash = result.last_sequence, result.last_hash
-    run.bad_entry_id, run.bad_sequence = result.bad_entry_id, result.bad_sequence
-    run.save()
-    if not result.ok:
-        logger.error("access log chain BROKEN: %s", result.problem)
-    else:
-        logger.info("access log chain intact: %s entries", result.entries_checked)
-    return run

@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="audits.tasks.verify_access_log")
 def verify_access_log() -> dict:
     # AU-1: nightly, so the audit dashboard always shows a recent result.
-    from audits.services import access_log_verify
+    from accesslog.services import access_log_verify
 
     run = access_log_verify(triggered_by="nightly task")
     return {"ok": run.ok, "entries": run.entries_checked, "problem": run.problem}

@@ -20,7 +20,7 @@ package is used for the signature when installed, otherwise a pure-Python Ed2551
 (RFC 8032) does the same.
 
 This file is audits/verify_export.py in the ALPR system's source, copied into every export
-as verify.py; it must compute each entry's hash exactly as audits/chain.py does.
+as verify.py; it must compute each entry's hash exactly as accesslog/chain.py does.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")  # DER header of an Ed2
 
 
 def canonical_bytes(payload: dict) -> bytes:
-    # Exactly audits/chain.py's canonical_bytes.
+    # Exactly accesslog/chain.py's canonical_bytes.
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 

@@ -13,12 +13,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from accesslog import actions
+from accesslog.configuration import environment_check
+from accesslog.models import ConfigurationChange
+from accesslog.services import access_log_verify, record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from audits import actions, redaction, services
-from audits.configuration import environment_check
+from audits import redaction, services
 from audits.forms import AuditOpenForm, ItemReviewForm
-from audits.models import Audit, AuditItem, ConfigurationChange
+from audits.models import Audit, AuditItem
 from audits.selectors import (
     access_events_search,
     audit_for_user,
@@ -29,7 +32,6 @@ from audits.selectors import (
     may_see_audits,
     may_see_configuration_history,
 )
-from audits.services import record_access
 from lib import csvsafe
 from lib.errors import DomainError
 
@@ -110,7 +112,7 @@ def verify_now(request):
     """An auditor runs the chain verification on demand (the nightly task runs it too)."""
     if not request.user.has_role(roles.AUDITOR):
         raise Http404
-    run = services.access_log_verify(triggered_by=f"user:{request.user.username}")
+    run = access_log_verify(triggered_by=f"user:{request.user.username}")
     record_access(action=actions.ACCESS_LOG_VERIFY, user=request.user, request=request, object_type="access_log",
                   outcome="allowed", detail=run.problem or f"intact, {run.entries_checked} entries")
     (messages.success if run.ok else messages.error)(
@@ -125,7 +127,7 @@ def configuration_history(request):
     if not may_see_configuration_history(request.user):
         raise Http404
     # Whoever looks sees the record current, even where no start-up ran the check
-    # (audits/configuration.py explains the other places it runs).
+    # (accesslog/configuration.py explains the other places it runs).
     environment_check()
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in ConfigurationChange.Kind.values else ""
     weakening_only = request.GET.get("weakens") == "1"

@@ -18,7 +18,7 @@ from benchmarks.common import DEFAULT_DB, percentile, setup_django
 
 def _writer(database_url: str, n: int, queue) -> None:
     setup_django(database_url)
-    from audits.services import record_access
+    from accesslog.services import record_access
 
     latencies = []
     for i in range(n):
@@ -40,9 +40,9 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from audits import chain
-    from audits.models import AccessEvent
-    from audits.services import access_log_verify
+    from accesslog import chain
+    from accesslog.models import AccessEvent
+    from accesslog.services import access_log_verify
 
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # bench reset only

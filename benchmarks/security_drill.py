@@ -127,8 +127,9 @@ def mint(password: str = DEMO_PASSWORD, personas=PERSONAS, camera_id: int | None
 
 def find_ids(world: World) -> None:
     """The ids the attacker 'guesses' (the drill knows them)."""
+    from accesslog.models import AccessEvent
     from alpr.models import Hit, LegalHold, Read, Search
-    from audits.models import AccessEvent, Audit
+    from audits.models import Audit
     from hotlists.models import Hotlist, HotlistEntryRequest
     from sharing.models import SharingRequest
 
@@ -163,7 +164,7 @@ def find_ids(world: World) -> None:
 
 def probe(what: str, pk: int):
     """Read-only checks of what an attack left (never a change)."""
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
     from hotlists.models import HotlistEntryRequest
     from ingest.models import FrameJob
 
@@ -288,9 +289,9 @@ class Drill:
             r = anon.get(path)
             if r.status_code != 302 or not location(r).startswith("/login/"):
                 bad.append(f"GET {path} -> {r.status_code} {location(r)}")
-        r = anon.get("/admin/audits/accessevent/")
+        r = anon.get("/admin/accesslog/accessevent/")
         if r.status_code != 302 or "login/" not in location(r):
-            bad.append(f"GET /admin/audits/accessevent/ -> {r.status_code}")
+            bad.append(f"GET /admin/accesslog/accessevent/ -> {r.status_code}")
         expect(not bad, "; ".join(bad))
         return f"{len(paths) + 1} pages sent an anonymous visitor to sign-in"
 
@@ -605,7 +606,7 @@ class Drill:
                     ("officer", "/reauthenticate/", {"password": self.world.password}),
                     ("auditor", "/audits/verify/", {}),
                     ("administrator", f"/hotlists/requests/{self.id('pending_request')}/approve/", {}),
-                    ("administrator", f"/admin/audits/accessevent/{self.id('event')}/change/", {}),
+                    ("administrator", f"/admin/accesslog/accessevent/{self.id('event')}/change/", {}),
                     ("analyst", "/alpr/search/", {"plate": "3DMS368"})]
         for name, path, data in attempts:
             r = self.session(name).post(path, data=data)
@@ -693,21 +694,21 @@ class Drill:
         before = self.world.probe("event_hash", pk)
         admin = self.session("administrator")
         bad = []
-        page = admin.get(f"/admin/audits/accessevent/{pk}/change/")
+        page = admin.get(f"/admin/accesslog/accessevent/{pk}/change/")
         if page.status_code != 200:
             bad.append(f"view entry -> {page.status_code}")
-        token = admin.csrf("/admin/audits/accessevent/")
-        change = admin.post(f"/admin/audits/accessevent/{pk}/change/",
+        token = admin.csrf("/admin/accesslog/accessevent/")
+        change = admin.post(f"/admin/accesslog/accessevent/{pk}/change/",
                             data={"csrfmiddlewaretoken": token, "action": "x", "outcome": "allowed",
                                   "detail": "drill-tampered"})
         if change.status_code != 403:
             bad.append(f"POST change -> {change.status_code}")
         for method in ("get", "post"):
-            r = getattr(admin, method)(f"/admin/audits/accessevent/{pk}/delete/", data={"csrfmiddlewaretoken": token,
+            r = getattr(admin, method)(f"/admin/accesslog/accessevent/{pk}/delete/", data={"csrfmiddlewaretoken": token,
                                                                                         "post": "yes"})
             if r.status_code != 403:
                 bad.append(f"{method.upper()} delete -> {r.status_code}")
-        bulk = admin.post("/admin/audits/accessevent/", data={"csrfmiddlewaretoken": token,
+        bulk = admin.post("/admin/accesslog/accessevent/", data={"csrfmiddlewaretoken": token,
                                                               "action": "delete_selected", "_selected_action": [pk],
                                                               "post": "yes"})
         if bulk.status_code not in (302, 200, 403) or bulk.status_code == 302 and "delete" in location(bulk):
@@ -828,7 +829,8 @@ class Drill:
 
     def g_defect_1_token_web(self):
         bad = []
-        for name, path in (("administrator", "/admin/audits/accessevent/"), ("administrator", "/admin/accounts/user/"),
+        for name, path in (("administrator", "/admin/accesslog/accessevent/"),
+                           ("administrator", "/admin/accounts/user/"),
                            ("administrator", "/designations/"), ("administrator", "/sharing/"),
                            ("auditor", "/audits/log.csv"), ("analyst", "/alpr/search/"), ("officer", "/alpr/alerts/")):
             r = self.token(name).get(path)
@@ -851,9 +853,9 @@ class Drill:
         bad = self._covert_log_leaks(self.session("coordinator"))
         admin = self.session("auditor")
         case = self.world.covert_case
-        listing = admin.get("/admin/audits/accessevent/", params={"action": "hotlist.request_approve"})
-        search = admin.get("/admin/audits/accessevent/", params={"q": case})
-        entry = admin.get(f"/admin/audits/accessevent/{self.id('covert_event')}/change/")
+        listing = admin.get("/admin/accesslog/accessevent/", params={"action": "hotlist.request_approve"})
+        search = admin.get("/admin/accesslog/accessevent/", params={"q": case})
+        entry = admin.get(f"/admin/accesslog/accessevent/{self.id('covert_event')}/change/")
         if listing.status_code != 200 or case in listing.text or "[covert: redacted]" not in listing.text:
             bad.append(f"auditor admin changelist ?action=hotlist.request_approve -> {listing.status_code}, case "
                        f"shown: {case in listing.text}")

@@ -18,7 +18,7 @@ class RecordAdmin(admin.ModelAdmin):
 
 class ConfigurationAlarmAdmin:
     """Issue 19 §6: an admin whose saves and deletions are configuration changes, recorded
-    with before and after (audits.configuration) and alarmed when `alarm_weakens` says the
+    with before and after (accesslog.configuration) and alarmed when `alarm_weakens` says the
     change weakens oversight or widens access. Mix in before admin.ModelAdmin."""
 
     alarm_kind: str = ""
@@ -29,12 +29,12 @@ class ConfigurationAlarmAdmin:
         return bool(after) and not before  # by default: something new
 
     def alarm_snapshot(self, obj) -> dict:
-        from audits.configuration import snapshot
+        from accesslog.configuration import snapshot
 
         return snapshot(obj, self.alarm_fields)
 
     def save_model(self, request, obj, form, change):
-        from audits.configuration import admin_change
+        from accesslog.configuration import admin_change
 
         previous = type(obj)._default_manager.filter(pk=obj.pk).first() if change and obj.pk else None
         before = self.alarm_snapshot(previous) if previous is not None else {}
@@ -44,7 +44,7 @@ class ConfigurationAlarmAdmin:
                      weakens=self.alarm_weakens(before, after), what=self.alarm_what)
 
     def delete_model(self, request, obj):
-        from audits.configuration import admin_change
+        from accesslog.configuration import admin_change
 
         before, pk = self.alarm_snapshot(obj), obj.pk
         super().delete_model(request, obj)

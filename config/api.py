@@ -16,7 +16,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from audits.refusals import record_refusal
+from accesslog.refusals import record_refusal
 from lib.errors import DomainError, error_body
 
 # The answers any operation can give besides its own: bad input, no or bad credentials,
@@ -54,7 +54,7 @@ def _flatten(detail, prefix="") -> dict[str, list[str]]:
 
 def exception_handler(exc, context):
     if isinstance(exc, (Http404, NotFound)):
-        # The API's 404s are the same access refusals as the pages' (audits.refusals).
+        # The API's 404s are the same access refusals as the pages' (accesslog.refusals).
         record_refusal(context["request"])
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message), status=exc.http_status)

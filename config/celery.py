@@ -19,7 +19,7 @@ app.autodiscover_tasks()
 @worker_ready.connect
 def _check_configuration(**kwargs):
     """Issue 19 §6: a worker restarted with changed policy settings records the change
-    (audits/configuration.py explains where else the check runs)."""
-    from audits.configuration import check_at_startup
+    (accesslog/configuration.py explains where else the check runs)."""
+    from accesslog.configuration import check_at_startup
 
     check_at_startup("worker")

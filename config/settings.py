@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "accounts",
+    "accesslog",
     "training",
     "audits",
     "alpr",
@@ -93,7 +94,7 @@ MIDDLEWARE = [
     # ID-4: one place refuses ALPR data to anyone not signed in and currently trained.
     "training.middleware.TrainingGateMiddleware",
     # Issue 8: every 404 a view answers a signed-in member is logged (IDOR attempts).
-    "audits.refusals.ObjectRefusalMiddleware",
+    "accesslog.refusals.ObjectRefusalMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

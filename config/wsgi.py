@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
 # Issue 19 §6: each web process compares the policy settings it started with against the
-# last recorded fingerprint (audits/configuration.py); never stops the start.
-from audits.configuration import check_at_startup  # noqa: E402
+# last recorded fingerprint (accesslog/configuration.py); never stops the start.
+from accesslog.configuration import check_at_startup  # noqa: E402
 
 check_at_startup("web")

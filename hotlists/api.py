@@ -13,13 +13,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.devices import camera_from_request
-from audits.models import AccessEvent
-from audits.services import record_access
 from config.api import ErrorSerializer
 from hotlists import feeds, selectors, services
 from hotlists.matching import current_version

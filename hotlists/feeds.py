@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from audits.services import record_access
+from accesslog.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
 from hotlists.screening import category_refusal, prohibited_refusal

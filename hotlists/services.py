@@ -18,14 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog.configuration import change_record, snapshot
+from accesslog.models import ConfigurationChange
+from accesslog.services import record_access
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.plates import normalize_pattern, normalize_plate, validate_pattern
 from alpr.prohibited import screen, screening_record
-from audits.configuration import change_record, snapshot
-from audits.models import ConfigurationChange
-from audits.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
 from hotlists.screening import source_permitted

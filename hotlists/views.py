@@ -5,11 +5,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from audits.services import record_access
 from hotlists import feeds, selectors, services
 from hotlists.forms import DecisionForm, EntryRequestForm, FeedUploadForm
 from hotlists.models import HotlistEntryRequest

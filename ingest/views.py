@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
-from audits.services import record_access
 from ingest.forms import UploadForm
 from ingest.models import FrameJob
 from ingest.services import frame_receive

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audits.models import ConfigurationChange
+from accesslog.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from sharing.models import MOU, SharingPackage, SharingRequest, SharingRequestEvent
 

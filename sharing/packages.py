@@ -12,10 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts import roles
 from alpr import evidence
 from alpr.models import Read
-from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 from sharing.models import SharingPackage, SharingRequest
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from accounts.models import Agency, Designation
 from accounts.selectors import approval_authority
 from alpr.prohibited import screen, screening_record
-from audits.models import AccessEvent
-from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from sharing.models import SharingRequest, SharingRequestEvent

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from audits.services import record_access
 from lib import csvsafe
 from lib.errors import DomainError
 from sharing import packages, services

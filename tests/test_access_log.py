@@ -2,9 +2,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from audits import actions
-from audits.models import AccessEvent, AppendOnlyError
-from audits.services import record_access
+from accesslog import actions
+from accesslog.models import AccessEvent, AppendOnlyError
+from accesslog.services import record_access
 
 
 def _event(user=None):

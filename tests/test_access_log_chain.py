@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from audits import chain
-from audits.models import AccessEvent, AccessLogVerification
-from audits.services import access_log_verify, record_access
+from accesslog import chain
+from accesslog.models import AccessEvent, AccessLogVerification
+from accesslog.services import access_log_verify, record_access
 
 pytestmark = pytest.mark.django_db
 

@@ -14,15 +14,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audits import chain, verify_export
+from accesslog import chain
+from accesslog.models import AccessEvent
+from accesslog.services import access_log_verify, record_access
+from audits import verify_export
 from audits.log_export import (
     access_log_digest_check,
     access_log_digest_publish,
     daily_digest_moment,
     digest_message,
 )
-from audits.models import AccessEvent, AccessLogDigest
-from audits.services import access_log_verify, record_access
+from audits.models import AccessLogDigest
 from lib.errors import DomainError
 
 pytestmark = pytest.mark.django_db

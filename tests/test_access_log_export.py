@@ -16,10 +16,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from audits import chain, signing, verify_export
+from accesslog import chain
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
+from audits import signing, verify_export
 from audits.log_export import access_log_export_write
-from audits.models import AccessEvent
-from audits.services import record_access
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_it_exports_entries_that_verify_py_accepts(personas, tmp_path):
     assert f"OK: {len(lines)} entries" in result.stdout
     # The export is itself an entry in the log (AU-1).
     assert AccessEvent.objects.filter(action="access_log.export_signed").count() == 1
-    # The verifier's hash is audits/chain.py's hash.
+    # The verifier's hash is accesslog/chain.py's hash.
     assert verify_export.entry_hash(first) == chain.entry_hash(AccessEvent.objects.get(pk=events[0].pk))
 
 

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from audits.log_search import LogSearch, access_log_counts, access_log_search, document_sql, parse_query
-from audits.models import AccessEvent
-from audits.services import record_access
 
 pytestmark = pytest.mark.django_db
 

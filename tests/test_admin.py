@@ -7,7 +7,7 @@ from django.contrib import admin
 from alpr.models import Camera
 from tests import factories
 
-OUR_APPS = {"accounts", "training", "audits", "alpr", "hotlists", "hotlist_sources", "sharing", "ingest"}
+OUR_APPS = {"accounts", "accesslog", "training", "audits", "alpr", "hotlists", "hotlist_sources", "sharing", "ingest"}
 
 
 def test_every_model_is_registered():
@@ -53,7 +53,7 @@ def test_issuing_a_camera_token_from_the_admin(client, django_user_model, home_a
 def test_records_are_shown_but_never_added_or_edited_in_the_admin(client, django_user_model, course, personas):
     from django.utils import timezone
 
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
     from config.admin_base import RecordAdmin
     from training.models import TrainingRecord
 
@@ -66,5 +66,5 @@ def test_records_are_shown_but_never_added_or_edited_in_the_admin(client, django
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/add/"
         assert client.get(url).status_code == 403, model.__name__
     event = AccessEvent.objects.filter(user=superuser).first() or AccessEvent.objects.first()
-    page = client.get(f"/admin/audits/accessevent/{event.pk}/change/")
+    page = client.get(f"/admin/accesslog/accessevent/{event.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()

@@ -7,8 +7,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accesslog.models import AccessEvent
 from alpr.models import Hit
-from audits.models import AccessEvent
 from hotlists.models import Hotlist
 from tests import factories
 

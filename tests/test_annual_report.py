@@ -143,7 +143,7 @@ def test_public_page_shows_aggregates_and_never_a_plate(personas, home_agency, c
 
 
 def test_it_reports_dropped_feed_rows_and_the_years_configuration_changes(personas, home_agency, settings):
-    from audits.configuration import environment_check
+    from accesslog.configuration import environment_check
     from hotlists import feeds
     from hotlists.models import Hotlist
     from hotlists.services import hotlist_create

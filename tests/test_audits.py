@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accesslog.models import AppendOnlyError
+from accesslog.services import record_access
 from alpr.models import Search
 from audits import sampling, services
-from audits.models import AppendOnlyError, Audit, AuditItem, DataCorrection
+from audits.models import Audit, AuditItem, DataCorrection
 from audits.populations import SPECS
-from audits.services import record_access
 from lib.errors import DomainError, NotPermitted
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from accesslog.services import record_access
 from audits import backup
-from audits.services import record_access
 from tests import factories
 
 

@@ -3,8 +3,8 @@ for the annual report and downloads the result as CSV (issue 19 part 3)."""
 
 import pytest
 
-from audits.models import AccessEvent
-from audits.services import record_access
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
 

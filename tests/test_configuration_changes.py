@@ -11,12 +11,12 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.configuration import environment_check
+from accesslog.models import AccessEvent, ConfigurationChange, EnvironmentFingerprint
 from accounts import roles
 from accounts.models import Agency, Notification
 from accounts.services import designation_create, designation_revoke
 from alpr.models import Camera
-from audits.configuration import environment_check
-from audits.models import AccessEvent, ConfigurationChange, EnvironmentFingerprint
 from hotlists import services as hotlist_services
 from hotlists.models import Hotlist
 
@@ -199,7 +199,7 @@ def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client)
     assert response.status_code == 302
     change = ConfigurationChange.objects.get(object_type="group")
     assert change.weakens and change.before["permissions"] == [] and change.after["permissions"] == [
-        "audits.view_accessevent"]
+        "accesslog.view_accessevent"]
 
 
 def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, client, other_agency):
@@ -230,7 +230,7 @@ def test_a_web_process_start_checks_and_a_failed_check_never_stops_it(personas, 
     import importlib
     import sys
 
-    from audits import configuration
+    from accesslog import configuration
 
     environment_check()
     settings.ALPR_HOTLIST_MAX_DAYS = 60
@@ -245,7 +245,7 @@ def test_a_web_process_start_checks_and_a_failed_check_never_stops_it(personas, 
 
 
 def test_the_record_is_append_only(personas):
-    from audits.models import AppendOnlyError
+    from accesslog.models import AppendOnlyError
 
     (change,) = environment_check()
     change.summary = "nothing happened"

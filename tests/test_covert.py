@@ -79,7 +79,7 @@ def _log_views(client):
 def test_it_redacts_covert_entries_in_the_access_log_for_oversight_readers(covert, personas, client, name):
     """Issue 18, defect 3: the log still records the covert work (AU-1); an auditor or the
     coordinator sees who did what and when, never the plate, list or case number."""
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     client.force_login(personas[name])
     by_plate, by_case, page, csv = _log_views(client)
@@ -101,18 +101,18 @@ def test_it_shows_covert_entries_whole_to_the_administrator(covert, personas, cl
 def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(covert, personas, client):
     from django.contrib.auth.models import Permission
 
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     auditor = personas["auditor"]
     auditor.is_staff = True
     auditor.save()
     auditor.user_permissions.add(Permission.objects.get(codename="view_accessevent"))
     client.force_login(auditor)
-    listing = client.get("/admin/audits/accessevent/").content.decode()
+    listing = client.get("/admin/accesslog/accessevent/").content.decode()
     assert "[covert: redacted]" in listing and "26-9" not in listing
-    assert "0 results" in client.get("/admin/audits/accessevent/", {"q": "26-9"}).content.decode()
+    assert "0 results" in client.get("/admin/accesslog/accessevent/", {"q": "26-9"}).content.decode()
     event = AccessEvent.objects.filter(case_number="26-9").first()
-    detail = client.get(f"/admin/audits/accessevent/{event.pk}/change/").content.decode()
+    detail = client.get(f"/admin/accesslog/accessevent/{event.pk}/change/").content.decode()
     assert "4TUV771" not in detail and "26-9" not in detail
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from audits.models import AccessLogVerification, AppendOnlyError
-from audits.services import access_log_verify, record_access
+from accesslog.models import AccessLogVerification, AppendOnlyError
+from accesslog.services import access_log_verify, record_access
 
 APP_ROLE = "alpr_app_test"
 

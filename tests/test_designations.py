@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from accounts import services
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from audits.models import AccessEvent
 from lib.errors import DomainError, NotPermitted
 
 HOTLIST = Designation.Scope.HOTLIST_APPROVAL

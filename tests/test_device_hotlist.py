@@ -2,8 +2,8 @@
 
 import pytest
 
+from accesslog.models import AccessEvent
 from alpr.services import camera_issue_token
-from audits.models import AccessEvent
 from hotlists.models import Hotlist
 from tests import factories
 

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from alpr.models import Hit, Read
 from alpr.search import build_criteria
 from alpr.selectors import reads_for_query
 from alpr.services import camera_issue_token, camera_revoke_token
-from audits.models import AccessEvent
 from ingest.models import EdgeEvent
 from ingest.synthetic import encode_jpeg, render_frame
 from tests import factories

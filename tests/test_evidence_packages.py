@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from accesslog.models import AccessEvent
 from alpr import evidence
 from alpr.models import Search
-from audits.models import AccessEvent
 from tests import factories
 from tests.test_search import _post_search
 from tests.test_sharing import _agency, _honoured

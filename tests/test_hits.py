@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from alpr import hits as hit_service
 from alpr.models import DispositionCode, Hit
 from alpr.selectors import live_alerts
-from audits.models import AccessEvent
 from hotlists.models import Hotlist
 from lib.errors import DomainError, IllegalTransition, NotPermitted
 from tests import factories

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from accounts.models import Notification
-from audits.models import AccessEvent
 from hotlists import services as hotlist_services
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
 from hotlists.sources import services
@@ -305,7 +305,7 @@ def test_it_refuses_a_source_for_an_internal_list(db):
 
 
 def test_it_records_the_configuration_change(svs):
-    from audits.models import ConfigurationChange
+    from accesslog.models import ConfigurationChange
 
     source = services.source_create(hotlist=svs, kind="https", url="https://x.example.org/a", token_env="T")
     change = ConfigurationChange.objects.get(object_type="hotlistsource")
@@ -313,7 +313,7 @@ def test_it_records_the_configuration_change(svs):
 
 
 def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django_user_model, course, personas):
-    from audits.models import ConfigurationChange
+    from accesslog.models import ConfigurationChange
     from training.models import TrainingRecord
 
     root = django_user_model.objects.create_superuser("root", "root@example.invalid", "x" * 16)

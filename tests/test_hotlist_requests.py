@@ -195,7 +195,7 @@ def test_request_pages_and_the_queue(personas, lists, client):
 # --- issue 19: Q-6 screening of hot-list requests (HL-1) -----------------------------------
 
 def test_it_refuses_a_request_whose_words_name_a_prohibited_use_and_records_it(personas, lists):
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     with pytest.raises(services.ProhibitedUse, match="First Amendment"):
         _submit(personas["investigator"], lists["alert"], justification="Alert us when mosque attendees drive by")

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from audits import actions
-from audits.models import AccessEvent
+from accesslog import actions
+from accesslog.models import AccessEvent
 from tests.conftest import PASSWORD
 
 

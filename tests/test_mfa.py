@@ -14,11 +14,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accesslog import actions
+from accesslog.models import AccessEvent
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 from accounts.models import Designation
 from accounts.services import designation_create
-from audits import actions
-from audits.models import AccessEvent
 from hotlists import services as hotlist_services
 from hotlists.models import Hotlist, HotlistEntryRequest
 from tests.conftest import PASSWORD

@@ -6,12 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
 from alpr.models import Search
 from alpr.plates import normalize_pattern, pattern_to_regex, validate_pattern
 from alpr.prohibited import prohibited_uses_named
 from alpr.search import SearchRefused, build_criteria, search_run
 from alpr.selectors import reads_for_query
-from audits.models import AccessEvent
 from lib.errors import DomainError, NotPermitted
 from tests import factories
 

@@ -8,9 +8,9 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from accesslog import actions
+from accesslog.models import AccessEvent
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
-from audits import actions
-from audits.models import AccessEvent
 
 
 def _token(user) -> str:
@@ -20,7 +20,7 @@ def _token(user) -> str:
 # --- Defect 1: a staff member's API token opened the admin and every web page ----------
 
 @pytest.mark.parametrize(("persona", "url"), [
-    ("administrator", "/admin/audits/accessevent/"),
+    ("administrator", "/admin/accesslog/accessevent/"),
     ("administrator", "/admin/accounts/user/"),
     ("administrator", "/designations/"),
     ("administrator", "/sharing/"),

@@ -174,7 +174,7 @@ def test_the_package_holds_exactly_the_approved_scope(personas, home_agency, oth
     client.force_login(personas["investigator"])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     assert AccessEvent.objects.filter(action="sharing.package_download", user=personas["investigator"]).exists()
     assert AccessEvent.objects.filter(action="sharing.package_build").exists()
@@ -250,7 +250,7 @@ def test_documents_open_only_for_the_secure_folder(personas, client):
     ({"purpose": "Locate a vehicle", "requester_title": "ICE ERO liaison"}, "immigration"),
 ])
 def test_it_refuses_paraphrased_prohibited_uses_with_the_rule(personas, overrides, rule):
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     req = _receive(personas, _agency("ACSO"), **overrides)
     assert req.status == S.REFUSED and req.refusal_rule == rule
@@ -259,7 +259,7 @@ def test_it_refuses_paraphrased_prohibited_uses_with_the_rule(personas, override
 
 
 def test_it_flags_a_suspicious_request_for_the_auditors_and_lets_it_proceed(personas):
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     req = _receive(personas, _agency("ACSO"), purpose="Vehicle of a journalist")
     assert req.status == S.RECEIVED

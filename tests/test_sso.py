@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
+from accesslog import actions
+from accesslog.models import AccessEvent
 from accounts import mfa, roles, sso
 from accounts.models import User
-from audits import actions
-from audits.models import AccessEvent
 from tests.conftest import PASSWORD
 
 ISSUER = "https://idp.oaklandca.gov"

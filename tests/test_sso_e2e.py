@@ -22,9 +22,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from accesslog import actions
+from accesslog.models import AccessEvent
 from accounts import roles, sso
-from audits import actions
-from audits.models import AccessEvent
 from tests.browser import page  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
 

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from audits import actions
-from audits.models import AccessEvent
+from accesslog import actions
+from accesslog.models import AccessEvent
 from training.gate import EXEMPT_ADMIN_APPS, EXEMPT_DEVICE_URL_NAMES, EXEMPT_URL_NAMES
 
 

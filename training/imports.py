@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts.models import User
-from audits.services import record_access
 from training.models import TrainingCourse, TrainingRecord
 
 ALIASES = {

@@ -5,9 +5,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from lib.errors import error_body
 from training.gate import is_exempt, operator_refusal
 from training.selectors import training_status

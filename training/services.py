@@ -5,8 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from audits import actions
-from audits.services import record_access
+from accesslog import actions
+from accesslog.services import record_access
 from lib.errors import DomainError
 from training.models import TrainingCourse, TrainingRecord
 

@@ -4,9 +4,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accesslog.services import record_access
 from accounts import roles
 from accounts.models import User
-from audits.services import record_access
 from lib import csvsafe
 from training import services
 from training.forms import TrainingImportForm, TrainingRecordForm

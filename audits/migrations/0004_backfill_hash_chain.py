@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    from audits import chain
+    from accesslog import chain
 
     AccessEvent = apps.get_model("audits", "AccessEvent")
     connection = schema_editor.connection

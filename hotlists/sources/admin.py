@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audits.models import ConfigurationChange
+from accesslog.models import ConfigurationChange
 from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
 from hotlists.sources.models import HotlistSource, PullRecord
 from hotlists.sources.services import SOURCE_FIELDS, source_pull_soon

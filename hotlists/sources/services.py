@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audits import actions
-from audits.services import record_access
+from accesslog import actions
+from accesslog.services import record_access
 from hotlists.feeds import import_feed
 from hotlists.models import FeedImport
 from hotlists.sources import https, selectors, sftp
@@ -41,8 +41,8 @@ TRANSPORTS = {HotlistSource.Kind.HTTPS: https.download, HotlistSource.Kind.SFTP:
 def source_create(*, hotlist, kind: str, by=None, request=None, **fields) -> HotlistSource:
     """Configure where a downloaded list is pulled from (HL-2). A recorded configuration
     change (issue 19 §6), alarmed like a new subscription: it decides what the list holds."""
-    from audits.configuration import change_record, snapshot
-    from audits.models import ConfigurationChange
+    from accesslog.configuration import change_record, snapshot
+    from accesslog.models import ConfigurationChange
 
     source = HotlistSource(hotlist=hotlist, kind=kind, **fields)
     source.full_clean()

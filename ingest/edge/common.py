@@ -28,11 +28,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from alpr.models import Camera, Read
 from alpr.plates import normalize_plate
 from alpr.services import read_record, reads_record
-from audits.models import AccessEvent
-from audits.services import record_access
 from ingest.models import EdgeEvent
 from ingest.services import _check_capture_time, _coordinate
 from ingest.validation import FrameRejected, validate_frame_bytes

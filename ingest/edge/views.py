@@ -16,9 +16,9 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 from alpr.devices import camera_from_request
-from audits.models import AccessEvent
-from audits.services import record_access
 from ingest.edge import native, openalpr, platerecognizer
 from ingest.edge.common import EdgePayloadError, edge_payload_refuse, edge_reads_receive
 from ingest.models import EdgeEvent

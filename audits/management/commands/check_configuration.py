@@ -1,10 +1,10 @@
 """Issue 19 §6: compare this process's policy settings with the fingerprint last recorded
 and record any difference as a configuration change (alerting when it weakens oversight).
-Run after `migrate` at every start (`make run` does); see audits/configuration.py."""
+Run after `migrate` at every start (`make run` does); see accesslog/configuration.py."""
 
 from django.core.management.base import BaseCommand
 
-from audits.configuration import environment_check
+from accesslog.configuration import environment_check
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits import actions
+from accesslog import actions
+from accesslog.services import record_access
 from audits.log_export import access_log_export_write
-from audits.services import record_access
 from lib.errors import DomainError
 
 

@@ -3,7 +3,7 @@ reordered. Exit status 1 when the chain is broken, so cron and CI notice."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.services import access_log_verify
+from accesslog.services import access_log_verify
 
 
 class Command(BaseCommand):

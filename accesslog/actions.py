@@ -19,7 +19,7 @@ AUTH_SSO_FAILED = "auth.sso_failed"
 AUTH_SSO_LINKED = "auth.sso_linked"
 
 TRAINING_GATE_REFUSED = "training.gate_refused"
-OBJECT_REFUSED = "access.refused"  # a 404 answered to a signed-in member (audits.refusals)
+OBJECT_REFUSED = "access.refused"  # a 404 answered to a signed-in member (accesslog.refusals)
 # Q-6 screening of a typed reason (alpr.prohibited): a refusal, or a flag for the auditors.
 SCREENING_REFUSED = "screening.refused"
 SCREENING_FLAGGED = "screening.flagged"

@@ -34,10 +34,11 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
-from audits import actions
-from audits.models import ConfigurationChange, EnvironmentFingerprint
+from accesslog import actions
+from accesslog.models import ConfigurationChange, EnvironmentFingerprint
 
 logger = logging.getLogger(__name__)
 K = ConfigurationChange.Kind
@@ -132,7 +133,7 @@ def change_record(*, kind: str, summary: str, before: dict, after: dict, weakens
                   object_repr: str = "") -> ConfigurationChange | None:
     """Record one configuration change (nothing when before equals after), log it in the
     access log, and alert the administrator(s) and auditors when it weakens oversight."""
-    from audits.services import record_access
+    from accesslog.services import record_access
 
     before, after = _json(before or {}), _json(after or {})
     if before == after:
@@ -157,17 +158,14 @@ def change_record(*, kind: str, summary: str, before: dict, after: dict, weakens
     return change
 
 
-def _alert(change: ConfigurationChange) -> None:
-    from accounts import roles
-    from accounts.services import notify_role_holders
+# Who is alerted, and how, belongs to `accounts` (roles and notifications), which itself
+# writes this log: it connects a receiver here in AccountsConfig.ready(), so the access log
+# imports no app above it (issue 17). Sent inside change_record, like the call it replaces.
+configuration_alarm = Signal()
 
-    who = change.username or change.get_source_display().lower()
-    notify_role_holders(
-        role_names=(roles.ADMINISTRATOR, roles.AUDITOR), key=f"configuration-change-{change.pk}",
-        subject="ALPR configuration alarm",
-        message=f"Configuration alarm ({change.get_kind_display()}): {change.summary} — by {who} on "
-                f"{timezone.localtime(change.changed_at):%Y-%m-%d %H:%M}. This weakens oversight or widens access; "
-                "see the configuration history.")
+
+def _alert(change: ConfigurationChange) -> None:
+    configuration_alarm.send(sender=ConfigurationChange, change=change)
 
 
 def environment_check(*, values: dict | None = None) -> list[ConfigurationChange]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from audits import actions
-from audits.models import AccessEvent
-from audits.services import record_access
+from accesslog import actions
+from accesslog.models import AccessEvent
+from accesslog.services import record_access
 
 ID_FIELDS = ("pk", "item_pk", "read_id", "search", "hotlist", "renews", "sharing_request")
 

@@ -97,7 +97,7 @@ def append(event, using: str = "default"):
     """
     from django.utils import timezone
 
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     connection = connections[using]
     with _local_lock, transaction.atomic(using=using):
@@ -135,7 +135,7 @@ def verify_chain(*, using: str = "default", checkpoint=None) -> ChainResult:
     `checkpoint` (sequence, hash) from an earlier passing run: that entry must still be
     there, unchanged, or the log lost entries since (e.g. its tail was cut off).
     """
-    from audits.models import AccessEvent
+    from accesslog.models import AccessEvent
 
     unplaced = AccessEvent.objects.using(using).filter(sequence__isnull=True).order_by("id").first()
     if unplaced is not None:
