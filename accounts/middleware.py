@@ -18,9 +18,8 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 from rest_framework.exceptions import AuthenticationFailed
 
 from accounts import mfa
-from accounts.authentication import is_token_request
+from accounts.authentication import EXEMPT_DEVICE_URL_NAMES, is_token_request
 from lib.errors import error_body
-from training.gate import EXEMPT_DEVICE_URL_NAMES
 
 
 def _token_user(request, fallback):

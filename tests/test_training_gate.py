@@ -7,7 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accesslog import actions
 from accesslog.models import AccessEvent
-from training.gate import EXEMPT_ADMIN_APPS, EXEMPT_DEVICE_URL_NAMES, EXEMPT_URL_NAMES
+from accounts.authentication import EXEMPT_DEVICE_URL_NAMES
+from training.gate import EXEMPT_ADMIN_APPS, EXEMPT_URL_NAMES
 
 
 def _walk(patterns, prefix="", namespace=None):

@@ -7,6 +7,8 @@ when a URL escapes.
 
 from __future__ import annotations
 
+from accounts.authentication import EXEMPT_DEVICE_URL_NAMES
+
 # url name (with namespace) -> why it is open to a member without current training.
 EXEMPT_URL_NAMES: dict[str, str] = {
     "accounts:login": "signing in",
@@ -35,18 +37,6 @@ EXEMPT_ADMIN_APPS: dict[str, str] = {
     "axes": "sign-in lockouts (an administrator releases them)",
     "authtoken": "API tokens",
 }
-
-# Device-authenticated endpoints: cameras are not members and never see stored data; each
-# of these checks the camera token itself (alpr/devices.py) and logs the call.
-EXEMPT_DEVICE_URL_NAMES: dict[str, str] = {
-    "hotlists_api:device_hotlist": "mobile units download the alert lists at shift start (DGO I-12 A.1)",
-    "ingest_api:camera_frames": "cameras upload frames (RD-2); they receive job ids, never stored data",
-    # Issue 22: edge cameras send reads they made; they receive what became of each, never stored data.
-    "ingest_api:camera_reads": "edge cameras send reads (RD-2) in the project's JSON",
-    "ingest_api:camera_reads_openalpr": "OpenALPR / Rekor agents send reads (RD-2)",
-    "ingest_api:camera_reads_platerecognizer": "Plate Recognizer Stream / Snapshot send reads (RD-2)",
-}
-
 
 def is_exempt(resolver_match, path: str) -> bool:
     if resolver_match is None:
