@@ -46,6 +46,8 @@ class FrameJob(models.Model):
     reads_count = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The delivery (Celery task id) that claimed the job (ingest.services.frame_claim).
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True)
     processing_seconds = models.FloatField(null=True, blank=True)
 

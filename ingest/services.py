@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from alpr.models import Camera
@@ -127,34 +128,60 @@ def enqueue(job_id: int) -> None:
         logger.exception("could not queue frame job %s; the sweeper will retry", job_id)
 
 
-def frame_process(job_id: int) -> FrameJob | None:
+def frame_claim(job_id: int, *, claim: str, now=None) -> bool:
+    """Claim a job for one delivery: a compare-and-swap UPDATE whose row count says who won.
+
+    The race (issue 17): a redelivered task (acks_late) and the sweeper's re-queued one can
+    both reach a job; reading the status and then setting PROCESSING let both run OCR on
+    the frame. The UPDATE takes a job that nobody holds (received, or failed and retried)
+    or that this same delivery already holds (Celery's retry and a killed worker's
+    redelivery keep the task id), or one whose holder has gone quiet for
+    ALPR_INGEST_STUCK_SECONDS (the sweeper's own threshold: that worker is taken for dead)."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.ALPR_INGEST_STUCK_SECONDS)
+    S = FrameJob.Status
+    claimable = (Q(status__in=(S.RECEIVED, S.FAILED))
+                 | Q(status=S.PROCESSING, claimed_by=claim)
+                 | Q(status=S.PROCESSING, started_at__lt=stale)
+                 | Q(status=S.PROCESSING, started_at__isnull=True))
+    won = FrameJob.objects.filter(claimable, pk=job_id).update(
+        status=S.PROCESSING, started_at=now, claimed_by=claim[:64], attempts=F("attempts") + 1)
+    return won == 1
+
+
+def frame_process(job_id: int, *, claim: str | None = None) -> FrameJob | None:
+    """Read the plates of one frame job, once. `claim` names the delivery (the task id);
+    a call without one is a delivery of its own."""
+    claim = claim or f"call-{uuid.uuid4().hex}"
     job = FrameJob.objects.select_related("camera").filter(pk=job_id).first()
     if job is None:
         logger.warning("frame job %s does not exist", job_id)
         return None
-    if job.status in (FrameJob.Status.DONE, FrameJob.Status.REJECTED):
-        return job  # already handled: a redelivered task does nothing
-    FrameJob.objects.filter(pk=job.pk).update(status=FrameJob.Status.PROCESSING, started_at=timezone.now(),
-                                              attempts=F("attempts") + 1)
+    if not frame_claim(job.pk, claim=claim):
+        # Done, rejected, or held by another live delivery: this one does nothing.
+        logger.info("frame job=%s not claimed by %s: status %s", job.pk, claim, job.status)
+        job.refresh_from_db()
+        return job
     started = time.perf_counter()
     try:
         with job.frame.open("rb") as fh:
             image = decode(fh.read())
     except FrameRejected as exc:
-        return _finish(job.pk, FrameJob.Status.REJECTED, exc.reason)
+        return _finish(job.pk, FrameJob.Status.REJECTED, exc.reason, claim=claim)
     from ingest.pipeline import read_plates
 
     try:
         plates = read_plates(image)
     except Exception as exc:
         logger.exception("frame job %s: the OCR pipeline failed", job.pk)
-        return _finish(job.pk, FrameJob.Status.FAILED, f"OCR pipeline error: {type(exc).__name__}: {exc}")
+        return _finish(job.pk, FrameJob.Status.FAILED, f"OCR pipeline error: {type(exc).__name__}: {exc}",
+                       claim=claim)
     height, width = image.shape[:2]
     with transaction.atomic():
         # Lock the job row only (the camera join is nullable: PostgreSQL refuses FOR UPDATE on it).
         job = FrameJob.objects.select_for_update(of=("self",)).select_related("camera").get(pk=job.pk)
-        if job.status == FrameJob.Status.DONE:
-            return job  # another delivery finished first
+        if job.status == FrameJob.Status.DONE or job.claimed_by != claim[:64]:
+            return job  # another delivery finished first, or took the job over as stale
         with job.frame.open("rb") as fh:
             frame_bytes = fh.read()
         for plate in plates:
@@ -173,8 +200,10 @@ def frame_process(job_id: int) -> FrameJob | None:
     return job
 
 
-def _finish(job_id: int, status: str, reason: str) -> FrameJob:
-    FrameJob.objects.filter(pk=job_id).update(status=status, reason=reason, finished_at=timezone.now())
+def _finish(job_id: int, status: str, reason: str, *, claim: str) -> FrameJob:
+    # Only while this delivery still holds the job (a stale takeover's result stands).
+    FrameJob.objects.filter(pk=job_id, claimed_by=claim[:64]).update(status=status, reason=reason,
+                                                                     finished_at=timezone.now())
     logger.warning("frame job=%s %s: %s", job_id, status, reason)
     return FrameJob.objects.get(pk=job_id)
 

@@ -8,6 +8,7 @@ from ingest import services
 
 
 @shared_task(
+    bind=True,
     name="ingest.tasks.process_frame",
     acks_late=True,
     reject_on_worker_lost=True,  # a killed worker's frame goes back to the queue
@@ -19,8 +20,10 @@ from ingest import services
     soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.CELERY_TASK_TIME_LIMIT,
 )
-def process_frame(job_id: int) -> str | None:
-    job = services.frame_process(job_id)
+def process_frame(self, job_id: int) -> str | None:
+    # The task id names this delivery: its retries and a killed worker's redelivery keep
+    # it, so they may continue the job; any other delivery's claim does nothing (issue 17).
+    job = services.frame_process(job_id, claim=self.request.id)
     return job.status if job else None
 
 

@@ -199,6 +199,43 @@ def test_the_sweeper_requeues_lost_jobs_and_processing_is_idempotent(camera, dja
     assert Read.objects.filter(ingest_job=job).count() == reads
 
 
+def test_a_second_delivery_cannot_claim_a_job_another_delivery_holds(camera, monkeypatch):
+    # Issue 17: a redelivered task and the sweeper's re-queued one both reached a job and
+    # both ran OCR on the frame. The claim is a compare-and-swap: the loser does nothing.
+    cam, _ = camera
+    job, _ = services.frame_receive(camera=cam, data=_frame(), source=FrameJob.Source.CAMERA,
+                                    captured_at=timezone.now())  # on_commit never ran: nobody holds it
+    assert services.frame_claim(job.pk, claim="delivery-1") is True
+    assert services.frame_claim(job.pk, claim="delivery-2") is False
+
+    ocr_runs = []
+    monkeypatch.setattr("ingest.pipeline.read_plates", lambda image: ocr_runs.append(image) or [])
+    services.frame_process(job.pk, claim="delivery-2")
+    job.refresh_from_db()
+    assert ocr_runs == []
+    assert (job.status, job.claimed_by, job.attempts) == (FrameJob.Status.PROCESSING, "delivery-1", 1)
+    assert not Read.objects.filter(ingest_job=job).exists()
+
+
+def test_the_same_delivery_continues_its_job_and_a_stale_one_is_taken_over(camera, settings):
+    cam, _ = camera
+    job, _ = services.frame_receive(camera=cam, data=_frame(), source=FrameJob.Source.CAMERA,
+                                    captured_at=timezone.now())
+    assert services.frame_claim(job.pk, claim="task-1")
+    # A retry or a killed worker's redelivery keeps the task id: it may go on.
+    assert services.frame_claim(job.pk, claim="task-1")
+    # The holder has been quiet for longer than the sweeper waits: another delivery wins once.
+    later = timezone.now() + timedelta(seconds=settings.ALPR_INGEST_STUCK_SECONDS + 1)
+    assert services.frame_claim(job.pk, claim="sweeper-task", now=later)
+    assert not services.frame_claim(job.pk, claim="task-1", now=later)
+    services.frame_process(job.pk, claim="sweeper-task")
+    job.refresh_from_db()
+    assert job.status == FrameJob.Status.DONE and job.attempts == 4
+    assert Read.objects.filter(ingest_job=job).count() == job.reads_count >= 1
+    services.frame_process(job.pk, claim="task-1")  # the old holder comes back: nothing happens
+    assert Read.objects.filter(ingest_job=job).count() == job.reads_count
+
+
 def test_the_upload_page(personas, camera, client, django_capture_on_commit_callbacks):
     cam, _ = camera
     client.force_login(personas["officer"])
