@@ -37,7 +37,7 @@ from django.db import DatabaseError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import ConfigurationChange, EnvironmentFingerprint
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def change_record(*, kind: str, summary: str, before: dict, after: dict, weakens
         changed_by=by, username=by.username if by is not None else "", kind=kind, source=source,
         object_type=object_type[:40], object_id=str(object_id or "")[:64], object_repr=object_repr[:200],
         summary=summary[:300], before=before, after=after, weakens=weakens)
-    record_access(action=actions.CONFIGURATION_CHANGE, user=by, request=request, object_type="configuration_change",
+    record_access(action=Action.CONFIGURATION_CHANGE, user=by, request=request, object_type="configuration_change",
                   object_id=change.pk, data_elements={"kind": kind, "object": change.object_repr,
                                                       "weakens": weakens, "source": source}, detail=summary[:500])
     if weakens:

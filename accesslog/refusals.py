@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 
@@ -28,7 +28,7 @@ def record_refusal(request) -> None:
     except Exception:  # noqa: BLE001 - an unparsable body (DRF: unsupported media type) names no id
         data = {}
     asked.update({f"param:{k}": str(data.get(k))[:64] for k in ID_FIELDS if data.get(k)})
-    record_access(action=actions.OBJECT_REFUSED, user=user, request=request,
+    record_access(action=Action.OBJECT_REFUSED, user=user, request=request,
                   object_type=(match.view_name if match else "url")[:64],
                   object_id=str(kwargs.get("pk", ""))[:64], data_elements=asked,
                   outcome=AccessEvent.Outcome.DENIED, detail=f"404 for {request.method} {request.path[:200]}")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts.models import User
 
@@ -34,7 +35,7 @@ def disable_inactive(*, now=None) -> list[str]:
         user.disabled_reason = f"Not used for {settings.ALPR_ACCOUNT_INACTIVE_DAYS} days"
         # Saving is_active=False also removes the API tokens (accounts.signals).
         user.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-        record_access(action="account.disabled", object_type="user", object_id=user.pk,
+        record_access(action=Action.ACCOUNT_DISABLED, object_type="user", object_id=user.pk,
                       data_elements={"username": user.username}, detail=user.disabled_reason)
         disabled.append(user.username)
     if disabled:
@@ -52,7 +53,7 @@ def reenable(*, user: User, by, request=None) -> User:
     user.disabled_at = None
     user.disabled_reason = ""
     user.save(update_fields=["is_active", "reenabled_at", "disabled_at", "disabled_reason"])
-    record_access(action="account.reenabled", user=by, request=request, object_type="user", object_id=user.pk,
+    record_access(action=Action.ACCOUNT_REENABLED, user=by, request=request, object_type="user", object_id=user.pk,
                   data_elements={"username": user.username})
     # Issue 19 §6: an account back in use widens access.
     change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Member {user} re-enabled",

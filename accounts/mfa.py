@@ -35,7 +35,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts import roles
@@ -118,14 +118,14 @@ def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] 
     user = request.user
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
     if not device.verify_token(_clean(token)):
-        record_access(action=actions.AUTH_MFA_FAILED, user=user, request=request,
+        record_access(action=Action.AUTH_MFA_FAILED, user=user, request=request,
                       outcome=AccessEvent.Outcome.DENIED, detail="Wrong code while enrolling an authenticator app.")
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     codes = recovery_codes_replace(user)
-    record_access(action=actions.AUTH_MFA_ENROLLED, user=user, request=request, object_type="user",
+    record_access(action=Action.AUTH_MFA_ENROLLED, user=user, request=request, object_type="user",
                   object_id=str(user.pk), detail="Authenticator app enrolled; recovery codes issued.")
     second_factor_login(request=request, device=device, enrolment=True)
     return codes
@@ -134,7 +134,7 @@ def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] 
 @transaction.atomic
 def recovery_codes_issue(*, request) -> list[str]:
     codes = recovery_codes_replace(request.user)
-    record_access(action=actions.AUTH_MFA_RECOVERY_CODES, user=request.user, request=request, object_type="user",
+    record_access(action=Action.AUTH_MFA_RECOVERY_CODES, user=request.user, request=request, object_type="user",
                   object_id=str(request.user.pk), detail="New recovery codes issued; the old ones no longer work.")
     return codes
 
@@ -161,7 +161,7 @@ def second_factor_verify(*, request, token: str):
                     device = candidate
                     break
     if device is None:
-        record_access(action=actions.AUTH_MFA_FAILED, user=user, request=request,
+        record_access(action=Action.AUTH_MFA_FAILED, user=user, request=request,
                       outcome=AccessEvent.Outcome.DENIED, detail="Wrong or throttled second-factor code.")
         return None
     second_factor_login(request=request, device=device)
@@ -173,7 +173,7 @@ def second_factor_login(*, request, device, enrolment: bool = False) -> None:
     request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
     if not enrolment:
         kind = "recovery code" if isinstance(device, StaticDevice) else "authenticator app"
-        record_access(action=actions.AUTH_MFA_VERIFIED, user=request.user, request=request,
+        record_access(action=Action.AUTH_MFA_VERIFIED, user=request.user, request=request,
                       detail=f"Second factor given ({kind}).")
 
 
@@ -183,7 +183,7 @@ def second_factor_reset(*, user: User, by: User, request=None) -> None:
     again at the next sign-in. Their open sessions lose their verification with the device."""
     for model in (TOTPDevice, StaticDevice):
         model.objects.filter(user=user).delete()
-    record_access(action=actions.AUTH_MFA_RESET, user=by, request=request, object_type="user", object_id=str(user.pk),
+    record_access(action=Action.AUTH_MFA_RESET, user=by, request=request, object_type="user", object_id=str(user.pk),
                   detail=f"Second factor of {user.username} removed; they enrol again at next sign-in.")
 
 
@@ -205,9 +205,9 @@ def reauthenticate(*, request, password: str, token: str) -> bool:
         ok = second_factor_verify(request=request, token=token) is not None
     if ok:
         request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
-        record_access(action=actions.AUTH_REAUTHENTICATED, user=user, request=request)
+        record_access(action=Action.AUTH_REAUTHENTICATED, user=user, request=request)
         return True
-    record_access(action=actions.AUTH_REAUTH_FAILED, user=user, request=request,
+    record_access(action=Action.AUTH_REAUTH_FAILED, user=user, request=request,
                   outcome=AccessEvent.Outcome.DENIED)
     user_login_failed.send(sender=__name__, credentials=credentials, request=request, reauthentication=True)
     if AxesProxyHandler.is_locked(request, credentials):
@@ -236,7 +236,7 @@ def reauthentication_response(request):
     member to confirm who they are (or, for the API, a 403 that says so)."""
     if authenticated_recently(request):
         return None
-    record_access(action=actions.AUTH_REAUTH_REQUIRED, user=request.user, request=request,
+    record_access(action=Action.AUTH_REAUTH_REQUIRED, user=request.user, request=request,
                   object_type="url", object_id=request.path[:64], outcome=AccessEvent.Outcome.DENIED)
     message = (f"This action needs a sign-in from the last {settings.ALPR_REAUTH_SECONDS // 60} minutes. "
                "Confirm your password and code, then submit again.")

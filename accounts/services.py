@@ -10,7 +10,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.configuration import change_record, snapshot
 from accesslog.models import ConfigurationChange
 from accesslog.services import record_access
@@ -55,7 +55,7 @@ def designation_create(
     designation.full_clean()
     designation.save()
     record_access(
-        action=actions.DESIGNATION_CREATE,
+        action=Action.DESIGNATION_CREATE,
         user=administrator,
         request=request,
         object_type="designation",
@@ -86,7 +86,7 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
     designation.revocation_reason = reason.strip()
     designation.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     record_access(
-        action=actions.DESIGNATION_REVOKE,
+        action=Action.DESIGNATION_REVOKE,
         user=by,
         request=request,
         object_type="designation",

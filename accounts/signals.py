@@ -9,7 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
@@ -23,7 +23,7 @@ def _logged_in(sender, request, user, **kwargs):
         request.session[AUTHENTICATED_AT] = int(time.time())
         # ... and the 15-minute window of privileged actions (accounts.mfa).
         request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
-    record_access(action=actions.AUTH_LOGIN, user=user, request=request)
+    record_access(action=Action.AUTH_LOGIN, user=user, request=request)
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.disabled_loses_tokens")
@@ -39,7 +39,7 @@ def _disabled_loses_tokens(sender, instance, **kwargs):
 @receiver(user_logged_out, dispatch_uid="accounts.logout_recorded")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record_access(action=actions.AUTH_LOGOUT, user=user, request=request)
+        record_access(action=Action.AUTH_LOGOUT, user=user, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.login_failure_recorded")
@@ -49,7 +49,7 @@ def _login_failed(sender, credentials, request=None, reauthentication=False, **k
     username = (credentials or {}).get("username", "") or ""
     user = get_user_model().objects.filter(username=username).first()
     record_access(
-        action=actions.AUTH_LOGIN_FAILED,
+        action=Action.AUTH_LOGIN_FAILED,
         user=user,
         username=username[:150],
         request=request,
@@ -61,7 +61,7 @@ def _login_failed(sender, credentials, request=None, reauthentication=False, **k
 def _locked_out(sender, request, username, ip_address, **kwargs):
     user = get_user_model().objects.filter(username=username).first()
     record_access(
-        action=actions.AUTH_LOCKOUT,
+        action=Action.AUTH_LOCKOUT,
         user=user,
         username=(username or "")[:150],
         request=request,

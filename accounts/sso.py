@@ -43,7 +43,7 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts import mfa
@@ -162,13 +162,13 @@ def account_for_claims(*, claims: dict, request=None):
             except IntegrityError:
                 linked = 0
             if linked:
-                record_access(action=actions.AUTH_SSO_LINKED, user=user, request=request, object_type="user",
+                record_access(action=Action.AUTH_SSO_LINKED, user=user, request=request, object_type="user",
                               object_id=str(user.pk),
                               detail=f"Linked to subject {subject} at {issuer} by its verified email claim.")
                 user.refresh_from_db()
                 return user
     record_access(
-        action=actions.AUTH_SSO_REFUSED, user=None, username=f"sso:{subject}"[:150], request=request,
+        action=Action.AUTH_SSO_REFUSED, user=None, username=f"sso:{subject}"[:150], request=request,
         outcome=AccessEvent.Outcome.DENIED,
         detail=(f"No account is linked to subject {subject} at {issuer} (email claim: {email or 'none'}); "
                 "none was created. An administrator links the subject to the person's account."),
@@ -236,7 +236,7 @@ class AgencyOIDCBackend(OIDCAuthenticationBackend):
 
 def _unavailable(request, exc):
     logger.warning("Single sign-on unavailable: %s", exc)
-    record_access(action=actions.AUTH_SSO_FAILED, user=None, request=request, outcome=AccessEvent.Outcome.DENIED,
+    record_access(action=Action.AUTH_SSO_FAILED, user=None, request=request, outcome=AccessEvent.Outcome.DENIED,
                   detail=f"Identity provider unavailable: {exc}"[:500])
     return render(request, "accounts/sso_refused.html",
                   {"reason": "unavailable", "provider": provider_name()}, status=503)
@@ -287,7 +287,7 @@ class SSOCallbackView(oidc_views.OIDCAuthenticationCallbackView):
             return _unavailable(request, exc)
         except (requests.RequestException, SuspiciousOperation) as exc:
             logger.warning("Single sign-on refused: %s", exc)
-            record_access(action=actions.AUTH_SSO_FAILED, user=None, request=request,
+            record_access(action=Action.AUTH_SSO_FAILED, user=None, request=request,
                           outcome=AccessEvent.Outcome.DENIED, detail=f"Sign-in response refused: {exc}"[:500])
             return render(request, "accounts/sso_refused.html", {"reason": "invalid", "provider": provider_name()},
                           status=403)
@@ -296,12 +296,12 @@ class SSOCallbackView(oidc_views.OIDCAuthenticationCallbackView):
         reason = getattr(self.request, "alpr_sso_refusal", None)
         if reason is None:
             # Cancelled at the provider, an error answer, or a stale or replayed state.
-            record_access(action=actions.AUTH_SSO_FAILED, user=None, request=self.request,
+            record_access(action=Action.AUTH_SSO_FAILED, user=None, request=self.request,
                           outcome=AccessEvent.Outcome.DENIED,
                           detail=f"Sign-in not completed: {self.request.GET.get('error', 'no valid response')}"[:500])
             reason = "failed"
         elif reason == "disabled":
-            record_access(action=actions.AUTH_SSO_FAILED, user=self.user, request=self.request,
+            record_access(action=Action.AUTH_SSO_FAILED, user=self.user, request=self.request,
                           outcome=AccessEvent.Outcome.DENIED, detail="The account is disabled.")
         return render(self.request, "accounts/sso_refused.html",
                       {"reason": reason, "provider": provider_name()}, status=403)
@@ -327,7 +327,7 @@ class SSOCallbackView(oidc_views.OIDCAuthenticationCallbackView):
             else:
                 session[mfa.AUTHENTICATED_RECENTLY_AT] = now
         record_access(
-            action=actions.AUTH_SSO_LOGIN, user=self.user, request=self.request,
+            action=Action.AUTH_SSO_LOGIN, user=self.user, request=self.request,
             detail=(f"Signed in through {settings.ALPR_OIDC_ISSUER} as subject {claims.get('sub')}; "
                     + (f"second factor given at the provider ({via})." if via
                        else "no second factor from the provider (local second factor applies).")),

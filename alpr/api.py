@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr import hits as hit_service
@@ -108,7 +109,7 @@ class HitListApi(APIView):
             qs = qs.filter(status=status_filter)
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(qs.order_by("-created_at"), request, view=self)
-        record_access(action="hit.list", user=request.user, request=request, object_type="hit",
+        record_access(action=Action.HIT_LIST, user=request.user, request=request, object_type="hit",
                       data_elements={"ids": [h.pk for h in page]})
         return paginator.get_paginated_response(HitOutput(page, many=True, context=_ctx(request)).data)
 
@@ -117,7 +118,7 @@ class HitDetailApi(APIView):
     @extend_schema(responses={200: HitDetailOutput, 404: ErrorSerializer})
     def get(self, request, pk: int):
         hit = selectors.hit_for_user(user=request.user, pk=pk)
-        record_access(action="hit.view", user=request.user, request=request, object_type="hit", object_id=hit.pk,
+        record_access(action=Action.HIT_VIEW, user=request.user, request=request, object_type="hit", object_id=hit.pk,
                       data_elements={"plate": hit.plate}, case_number=hit.entry.case_number)
         return Response(HitDetailOutput(hit, context=_ctx(request)).data)
 
@@ -243,7 +244,7 @@ class SearchReadsApi(APIView):
         qs = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        record_access(action="search.results", user=request.user, request=request, object_type="search",
+        record_access(action=Action.SEARCH_RESULTS, user=request.user, request=request, object_type="search",
                       object_id=search.pk, data_elements={"reads": [r.pk for r in page]}, purpose=search.purpose,
                       case_number=search.case_number)
         return paginator.get_paginated_response(ReadOutput(page, many=True, context=_ctx(request)).data)
@@ -257,7 +258,8 @@ class SearchReadDetailApi(APIView):
             raise Http404
         search = selectors.search_for_user(user=request.user, pk=pk)
         read = selectors.read_in_search(user=request.user, search=search, read_id=read_id)
-        record_access(action="read.view", user=request.user, request=request, object_type="read", object_id=read.pk,
+        record_access(action=Action.READ_VIEW, user=request.user, request=request, object_type="read",
+                      object_id=read.pk,
                       data_elements={"plate": read.plate, "search": search.pk}, purpose=search.purpose,
                       case_number=search.case_number)
         return Response(ReadOutput(read, context=_ctx(request)).data)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr.models import DispositionCode, Hit, HitStatusChange, Read, StopReport
@@ -131,7 +132,7 @@ def hit_transition(
     hit.save(update_fields=["status", "reject_reason", "status_changed_at"])
     HitStatusChange.objects.create(hit=hit, transition=name, from_status=previous, to_status=step.target,
                                    by=by, note=note.strip(), details=details)
-    record_access(action="hit.transition", user=by, request=request, object_type="hit", object_id=hit.pk,
+    record_access(action=Action.HIT_TRANSITION, user=by, request=request, object_type="hit", object_id=hit.pk,
                   data_elements={"plate": hit.plate, "from": previous, "to": step.target, **details})
     return hit
 
@@ -166,7 +167,7 @@ def stop_report_create(
     )
     HitStatusChange.objects.create(hit=hit, transition="document_stop", from_status=hit.status,
                                    to_status=hit.status, by=by, note=f"Stop documented: {disposition.code}")
-    record_access(action="hit.stop_documented", user=by, request=request, object_type="hit", object_id=hit.pk,
+    record_access(action=Action.HIT_STOP_DOCUMENTED, user=by, request=request, object_type="hit", object_id=hit.pk,
                   data_elements={"plate": hit.plate, "disposition": disposition.code},
                   case_number=case_number.strip())
     return report

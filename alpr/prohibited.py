@@ -7,7 +7,7 @@ the access log with the text typed, so the auditors see it (AU-1, AU-2)."""
 
 from __future__ import annotations
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from lib.screening import CATEGORY_LABELS, Outcome, ScreeningResult, screen
@@ -37,7 +37,7 @@ def screening_record(*, result: ScreeningResult, where: str, text: str, user=Non
         return None
     refused = result.refused
     return record_access(
-        action=actions.SCREENING_REFUSED if refused else actions.SCREENING_FLAGGED, user=user, request=request,
+        action=Action.SCREENING_REFUSED if refused else Action.SCREENING_FLAGGED, user=user, request=request,
         object_type=object_type, object_id=object_id, case_number=case_number, purpose=purpose,
         data_elements={"where": where, "category": result.category, "rule": result.rule,
                        "terms": sorted({h.phrase for h in result.hits})[:10],

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.models import Designation
@@ -98,7 +99,7 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
                                     review_on=review_on, sharing_request=sharing_request)
     hold.reads.add(*ids)
     _event(hold, "place", "", by, note=f"{len(ids)} reads")
-    record_access(action="retention.hold_place", user=by, request=request, object_type="legal_hold",
+    record_access(action=Action.RETENTION_HOLD_PLACE, user=by, request=request, object_type="legal_hold",
                   object_id=hold.pk, data_elements={"reads": len(ids), "plate": plate, "reason": reason},
                   case_number=hold.case_number)
     return hold
@@ -120,7 +121,8 @@ def hold_decide(*, hold: LegalHold, by, approve: bool, note: str = "", request=N
     hold.approved_by, hold.designation = by, authority[0]
     hold.save(update_fields=["status", "approved_by", "designation"])
     _event(hold, name, previous, by, note=f"{authority[1]}. {note}".strip())
-    record_access(action=f"retention.hold_{name}", user=by, request=request, object_type="legal_hold",
+    record_access(action=Action.RETENTION_HOLD_APPROVE if approve else Action.RETENTION_HOLD_DENY, user=by,
+                  request=request, object_type="legal_hold",
                   object_id=hold.pk, case_number=hold.case_number)
     return hold
 
@@ -138,7 +140,7 @@ def hold_release(*, hold: LegalHold, by, note: str, request=None) -> LegalHold:
     previous, hold.status, hold.released_at = hold.status, step.target, timezone.now()
     hold.save(update_fields=["status", "released_at"])
     _event(hold, "release", previous, by, note=note.strip())
-    record_access(action="retention.hold_release", user=by, request=request, object_type="legal_hold",
+    record_access(action=Action.RETENTION_HOLD_RELEASE, user=by, request=request, object_type="legal_hold",
                   object_id=hold.pk, case_number=hold.case_number)
     return hold
 
@@ -225,7 +227,7 @@ def _delete_unreferenced(names: set[str], run: PurgeRun) -> int:
 def _close(run: PurgeRun) -> PurgeRun:
     run.finished_at = timezone.now()
     run.save()
-    record_access(action="retention.purge", object_type="purge_run", object_id=run.pk,
+    record_access(action=Action.RETENTION_PURGE, object_type="purge_run", object_id=run.pk,
                   data_elements={"cutoff": run.cutoff.isoformat(), "reads": run.reads_deleted,
                                  "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run,
                                  "edge_events": run.edge_events_deleted})

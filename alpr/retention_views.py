@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
@@ -98,7 +99,7 @@ def hold_detail(request, pk: int):
     hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
     if hold is None:
         raise Http404
-    record_access(action="retention.hold_view", user=request.user, request=request, object_type="legal_hold",
+    record_access(action=Action.RETENTION_HOLD_VIEW, user=request.user, request=request, object_type="legal_hold",
                   object_id=hold.pk, case_number=hold.case_number)
     can_decide = hold.status == LegalHold.Status.REQUESTED and retention.retention_authority(request.user) \
         and hold.placed_by_id != request.user.pk

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts import roles
@@ -134,7 +135,7 @@ def _refuse(*, user, request, reason: str, flagged: bool, purpose: str, case_num
         offence_category=offence_category[:32], reason_fingerprint=fingerprint,
     )
     record_access(
-        action="search.refused", user=user, request=request, object_type="search", object_id=search.pk,
+        action=Action.SEARCH_REFUSED, user=user, request=request, object_type="search", object_id=search.pk,
         data_elements=criteria.data_elements(), purpose=purpose, case_number=case_number,
         outcome=AccessEvent.Outcome.DENIED,
         # Issue 19: the stated reason goes in the log too, so auditors can search it (AU-1).
@@ -225,7 +226,7 @@ def search_run(
         flagged_for_audit=bool(flags), flag_reason=" ".join(flags),
     )
     record_access(
-        action="search.run", user=user, request=request, object_type="search", object_id=search.pk,
+        action=Action.SEARCH_RUN, user=user, request=request, object_type="search", object_id=search.pk,
         data_elements={**criteria.data_elements(), "results": count, "offence_category": offence_category},
         purpose=purpose, case_number=case_number,
         # Issue 19: the reason typed is searchable by auditors (AU-1); flags come first.

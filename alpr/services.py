@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
@@ -21,14 +22,16 @@ def camera_issue_token(*, camera: Camera, by, request=None) -> str:
     """Issue or rotate a camera's device credential; the raw token is shown once."""
     raw = camera.issue_token()
     camera.save(update_fields=["token_sha256", "token_prefix", "token_issued_at", "token_revoked_at"])
-    record_access(action="camera.token_issued", user=by, request=request, object_type="camera", object_id=camera.pk)
+    record_access(action=Action.CAMERA_TOKEN_ISSUED, user=by, request=request, object_type="camera",
+                  object_id=camera.pk)
     return raw
 
 
 def camera_revoke_token(*, camera: Camera, by, request=None) -> None:
     camera.revoke_token()
     camera.save(update_fields=["token_sha256", "token_revoked_at"])
-    record_access(action="camera.token_revoked", user=by, request=request, object_type="camera", object_id=camera.pk)
+    record_access(action=Action.CAMERA_TOKEN_REVOKED, user=by, request=request, object_type="camera",
+                  object_id=camera.pk)
 
 
 def _image_extension(data: bytes) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
@@ -73,7 +74,7 @@ def _alerts_context(request):
 @login_required
 def hit_detail(request, pk: int):
     hit = selectors.hit_for_user(user=request.user, pk=pk)
-    record_access(action="hit.view", user=request.user, request=request, object_type="hit", object_id=hit.pk,
+    record_access(action=Action.HIT_VIEW, user=request.user, request=request, object_type="hit", object_id=hit.pk,
                   data_elements={"plate": hit.plate}, case_number=hit.entry.case_number)
     return render(request, "alpr/hit_detail.html", _hit_context(request, hit))
 
@@ -181,7 +182,7 @@ def search_results(request, pk: int):
     criteria = Criteria.from_json(search_obj.criteria)
     reads = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
     page = Paginator(reads, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    record_access(action="search.results", user=request.user, request=request, object_type="search",
+    record_access(action=Action.SEARCH_RESULTS, user=request.user, request=request, object_type="search",
                   object_id=search_obj.pk, data_elements={"page": page.number, "reads": [r.pk for r in page]},
                   purpose=search_obj.purpose, case_number=search_obj.case_number)
     points = [
@@ -209,7 +210,7 @@ def _search_for_export(request, pk: int):
 
 
 def _record_export(request, search_obj, data_elements: dict) -> None:
-    record_access(action="search.export", user=request.user, request=request, object_type="search",
+    record_access(action=Action.SEARCH_EXPORT, user=request.user, request=request, object_type="search",
                   object_id=search_obj.pk, data_elements=data_elements, purpose=search_obj.purpose,
                   case_number=search_obj.case_number)
 
@@ -266,7 +267,7 @@ def searches(request):
         qs = qs.filter(user=user)
     else:
         qs = qs.filter(user__agency_id=user.agency_id)
-        record_access(action="search.records_view", user=user, request=request, object_type="search")
+        record_access(action=Action.SEARCH_RECORDS_VIEW, user=user, request=request, object_type="search")
     if request.GET.get("flagged"):
         qs = qs.filter(flagged_for_audit=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -304,7 +305,7 @@ def read_detail(request, pk: int):
             form.add_error(None, f"Refused: {screening.message()} This attempt has been recorded.")
             return render(request, "alpr/read_access.html", {"form": form, "read_id": pk}, status=403)
         flag_detail = f"[flagged for audit] {screening.message()}" if screening.flagged else ""
-    record_access(action="read.view", user=user, request=request, object_type="read", object_id=read.pk,
+    record_access(action=Action.READ_VIEW, user=user, request=request, object_type="read", object_id=read.pk,
                   data_elements={"plate": read.plate, "search": search_obj.pk if search_obj else None},
                   purpose=purpose or reason, case_number=case_number, detail=flag_detail)
     visible_hits = selectors.hits_visible_to(user).filter(read=read).select_related("entry__hotlist")

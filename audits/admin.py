@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent, AccessLogVerification, ConfigurationChange, EnvironmentFingerprint
 from accesslog.services import record_access
 from accounts import roles
@@ -215,7 +215,7 @@ class AnnualReportAdmin(RecordAdmin):
         report = AnnualReport.objects.filter(pk=pk, status=AnnualReport.Status.DONE).first()
         if report is None or fmt not in ("pdf", "html", "zip"):
             raise Http404
-        record_access(action=actions.ANNUAL_REPORT_DOWNLOAD, user=request.user, request=request,
+        record_access(action=Action.ANNUAL_REPORT_DOWNLOAD, user=request.user, request=request,
                       object_type="annual_report", object_id=report.pk, data_elements={"format": fmt})
         if fmt == "html":
             return TemplateResponse(request, "audits/annual_report_page.html", {"report": report})

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from alpr.models import Search
 from audits.models import Audit
@@ -22,9 +23,9 @@ from sharing.models import SharingRequest
 
 P = Audit.Population
 
-DETECTION_VIEW_ACTIONS = ("read.view",)
+DETECTION_VIEW_ACTIONS = (Action.READ_VIEW,)
 # AU-3 (San Leandro): "downloaded images": result exports and sharing package downloads.
-IMAGE_DOWNLOAD_ACTIONS = ("search.export", "sharing.package_download")
+IMAGE_DOWNLOAD_ACTIONS = (Action.SEARCH_EXPORT, Action.SHARING_PACKAGE_DOWNLOAD)
 # Actions that touch ALPR data, for the training review (AU-3): who accessed data.
 DATA_ACTION_PREFIXES = ("search.", "read.", "hit.", "hotlist.", "sharing.", "retention.", "ingest.")
 

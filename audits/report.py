@@ -19,6 +19,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.models import ConfigurationChange
 from accounts import roles
 from accounts.models import User
@@ -332,7 +333,7 @@ def annual_report_request(*, user, year: int) -> AnnualReport:
     if not 2000 <= year <= timezone.localdate().year:
         raise DomainError("Choose a year up to the current one.")
     report = AnnualReport.objects.create(year=year, requested_by=user)
-    record_access(action="annual_report.generate", user=user, object_type="annual_report", object_id=report.pk,
+    record_access(action=Action.ANNUAL_REPORT_GENERATE, user=user, object_type="annual_report", object_id=report.pk,
                   data_elements={"year": year})
     generate_annual_report.delay(report.pk)
     return report

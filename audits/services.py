@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from audits import sampling
@@ -84,7 +85,7 @@ def audit_open(*, user, title: str, period_start, period_end, populations, confi
         AuditEvent.objects.create(audit=audit, transition="open", to_status=audit.status, by=user,
                                   note=f"Seed {seed}; samples: " + ", ".join(
                                       f"{k} {v['sample']} of {v['population']}" for k, v in sampling_record.items()))
-        record_access(action="audit.open", user=user, request=request, object_type="audit", object_id=audit.pk,
+        record_access(action=Action.AUDIT_OPEN, user=user, request=request, object_type="audit", object_id=audit.pk,
                       data_elements={"period": [str(period_start), str(period_end)], "populations": audit.populations})
     return audit
 
@@ -121,7 +122,7 @@ def audit_item_review(*, user, item, finding: str, checklist: dict, notes: str =
         if finding == F.DATA_ERROR:
             DataCorrection.objects.create(item=item, description=correction_description.strip(),
                                           owner=correction_owner)
-        record_access(action="audit.item_review", user=user, request=request, object_type="audit_item",
+        record_access(action=Action.AUDIT_ITEM_REVIEW, user=user, request=request, object_type="audit_item",
                       object_id=item.pk, data_elements={"audit": item.audit_id, "finding": finding})
     return item
 
@@ -139,7 +140,7 @@ def correction_close(*, user, correction, note: str, request=None):
     correction.status, correction.corrected_at, correction.correction_note = (
         DataCorrection.Status.CORRECTED, timezone.now(), note.strip())
     correction.save()
-    record_access(action="audit.correction_close", user=user, request=request, object_type="data_correction",
+    record_access(action=Action.AUDIT_CORRECTION_CLOSE, user=user, request=request, object_type="data_correction",
                   object_id=correction.pk)
     return correction
 
@@ -170,5 +171,5 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
         audit.save()
         AuditEvent.objects.create(audit=audit, transition="finalise", from_status=previous, to_status=audit.status,
                                   by=user, note=f"Memo SHA-256 {audit.memo_sha256}")
-        record_access(action="audit.finalise", user=user, request=request, object_type="audit", object_id=audit.pk)
+        record_access(action=Action.AUDIT_FINALISE, user=user, request=request, object_type="audit", object_id=audit.pk)
     return audit

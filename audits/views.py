@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.configuration import environment_check
 from accesslog.models import ConfigurationChange
 from accesslog.services import access_log_verify, record_access
@@ -68,7 +68,7 @@ def index(request):
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     page.object_list = redaction.redact(page.object_list, request.user)
     record_access(
-        action=actions.ACCESS_LOG_VIEW, user=request.user, request=request, object_type="access_log",
+        action=Action.ACCESS_LOG_VIEW, user=request.user, request=request, object_type="access_log",
         data_elements={k: v for k, v in filters.items() if v},
     )
     return render(request, "audits/index.html", {
@@ -88,7 +88,7 @@ def access_log_export(request):
     if not _may_read_log(request.user):
         raise Http404
     filters, events = _log_query(request)
-    record_access(action=actions.ACCESS_LOG_EXPORT, user=request.user, request=request, object_type="access_log",
+    record_access(action=Action.ACCESS_LOG_EXPORT, user=request.user, request=request, object_type="access_log",
                   data_elements={k: v for k, v in filters.items() if v})
     writer = csvsafe.writer(_Echo())
 
@@ -113,7 +113,7 @@ def verify_now(request):
     if not request.user.has_role(roles.AUDITOR):
         raise Http404
     run = access_log_verify(triggered_by=f"user:{request.user.username}")
-    record_access(action=actions.ACCESS_LOG_VERIFY, user=request.user, request=request, object_type="access_log",
+    record_access(action=Action.ACCESS_LOG_VERIFY, user=request.user, request=request, object_type="access_log",
                   outcome="allowed", detail=run.problem or f"intact, {run.entries_checked} entries")
     (messages.success if run.ok else messages.error)(
         request, f"Access log intact: {run.entries_checked} entries verified." if run.ok else run.problem)
@@ -135,7 +135,7 @@ def configuration_history(request):
                                     since=_day_start(request.GET.get("since")),
                                     until=_day_start(request.GET.get("until")))
     page = Paginator(changes, 50).get_page(request.GET.get("page"))
-    record_access(action=actions.CONFIGURATION_HISTORY_VIEW, user=request.user, request=request,
+    record_access(action=Action.CONFIGURATION_HISTORY_VIEW, user=request.user, request=request,
                   object_type="configuration_history",
                   data_elements={k: v for k, v in {"kind": kind, "weakens": weakening_only}.items() if v})
     return render(request, "audits/configuration_history.html", {
@@ -184,7 +184,7 @@ def audit_new(request):
 @login_required
 def audit_detail(request, pk: int):
     audit = audit_for_user(user=request.user, pk=pk)
-    record_access(action=actions.AUDIT_VIEW, user=request.user, request=request, object_type="audit",
+    record_access(action=Action.AUDIT_VIEW, user=request.user, request=request, object_type="audit",
                   object_id=audit.pk)
     items = audit.items.select_related("reviewed_by").order_by("population", "position")
     population = request.GET.get("population", "")
@@ -252,7 +252,7 @@ def audit_memo(request, pk: int, fmt: str):
     audit = audit_for_user(user=request.user, pk=pk)
     if audit.status != Audit.Status.FINALISED or fmt not in ("html", "pdf"):
         raise Http404
-    record_access(action=actions.AUDIT_MEMO_DOWNLOAD, user=request.user, request=request, object_type="audit",
+    record_access(action=Action.AUDIT_MEMO_DOWNLOAD, user=request.user, request=request, object_type="audit",
                   object_id=audit.pk, data_elements={"format": fmt})
     if fmt == "pdf":
         response = HttpResponse(bytes(audit.memo_pdf), content_type="application/pdf")

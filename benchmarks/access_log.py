@@ -13,6 +13,7 @@ import argparse
 import multiprocessing as mp
 import time
 
+from accesslog.actions import Action
 from benchmarks.common import DEFAULT_DB, percentile, setup_django
 
 
@@ -23,7 +24,7 @@ def _writer(database_url: str, n: int, queue) -> None:
     latencies = []
     for i in range(n):
         t = time.perf_counter()
-        record_access(action="search.run", object_type="search", object_id=i, username="bench",
+        record_access(action=Action.SEARCH_RUN, object_type="search", object_id=i, username="bench",
                       data_elements={"plate": f"7ABC{i % 1000:03d}"}, purpose="burglary", case_number=f"26-{i}")
         latencies.append((time.perf_counter() - t) * 1000)
     queue.put(latencies)
@@ -53,7 +54,8 @@ def main() -> None:
     prev, batch = chain.GENESIS, []
     now = timezone.now()
     for seq in range(1, args.entries + 1):
-        event = AccessEvent(sequence=seq, previous_hash=prev, occurred_at=now, username="bench", action="read.view",
+        event = AccessEvent(sequence=seq, previous_hash=prev, occurred_at=now, username="bench",
+                            action=Action.READ_VIEW,
                             object_type="read", object_id=str(seq), data_elements={"plate": f"7ABC{seq % 1000:03d}"},
                             purpose="burglary", case_number="26-1")
         event.entry_hash = chain.entry_hash(event)

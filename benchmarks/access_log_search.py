@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import time
 
+from accesslog.actions import Action
 from benchmarks.common import DEFAULT_DB, percentile, setup_django
 
 REASONS = [
@@ -40,14 +41,15 @@ AGENCIES = ["Oakland Police Department", "Alameda County Sheriff's Office", "Ber
             "San Leandro Police Department", "Hayward Police Department", "Fremont Police Department",
             "Emeryville Police Department", "Piedmont Police Department", "BART Police Department",
             "California Highway Patrol", "Alameda Police Department", "Union City Police Department"]
-ACTIONS = ["search.run", "search.results", "read.view", "hit.view", "hit.transition", "hotlist.request_view",
-           "sharing.request_view", "search.refused", "auth.login", "read.view"]
+ACTIONS = [Action.SEARCH_RUN, Action.SEARCH_RESULTS, Action.READ_VIEW, Action.HIT_VIEW, Action.HIT_TRANSITION,
+           Action.HOTLIST_REQUEST_VIEW, Action.SHARING_REQUEST_VIEW, Action.SEARCH_REFUSED, Action.AUTH_LOGIN,
+           Action.READ_VIEW]
 PURPOSES = ["burglary", "violent_crime", "stolen_vehicle", "missing_person", "amber_alert", "homicide",
             "robbery", "hit_and_run", "", ""]
 
 QUERIES = [
     ("issue example: ICE OR CBP OR abortion, search.run, 2026",
-     {"text": "ICE OR CBP OR abortion", "action": "search.run", "year": 2026}),
+     {"text": "ICE OR CBP OR abortion", "action": Action.SEARCH_RUN, "year": 2026}),
     ("rare word, all years: ICE", {"text": "ICE"}),
     ('phrase: "white van"', {"text": '"white van"'}),
     ("case number: 26-01234", {"text": "26-01234"}),

@@ -39,6 +39,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from accesslog.actions import Action
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - the demo's published password (README)
 PERSONAS = ("officer", "pst", "analyst", "investigator", "administrator", "coordinator", "auditor", "outsider",
@@ -853,7 +855,7 @@ class Drill:
         bad = self._covert_log_leaks(self.session("coordinator"))
         admin = self.session("auditor")
         case = self.world.covert_case
-        listing = admin.get("/admin/accesslog/accessevent/", params={"action": "hotlist.request_approve"})
+        listing = admin.get("/admin/accesslog/accessevent/", params={"action": Action.HOTLIST_REQUEST_APPROVE})
         search = admin.get("/admin/accesslog/accessevent/", params={"q": case})
         entry = admin.get(f"/admin/accesslog/accessevent/{self.id('covert_event')}/change/")
         if listing.status_code != 200 or case in listing.text or "[covert: redacted]" not in listing.text:

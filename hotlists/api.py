@@ -13,6 +13,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts import roles
@@ -108,7 +109,7 @@ class RequestDetailApi(APIView):
     @extend_schema(responses={200: RequestOutput, 404: ErrorSerializer})
     def get(self, request, pk: int):
         req = selectors.request_for_user(user=request.user, pk=pk)
-        record_access(action="hotlist.request_view", user=request.user, request=request,
+        record_access(action=Action.HOTLIST_REQUEST_VIEW, user=request.user, request=request,
                       object_type="hotlist_request", object_id=req.pk, case_number=req.case_number)
         return Response(RequestOutput(req).data)
 
@@ -174,7 +175,7 @@ def device_hotlist(request):
     so an unchanged list costs a 304. Every download is logged."""
     camera = camera_from_request(request)
     if camera is None:
-        record_access(action="hotlist.device_download", request=request, outcome=AccessEvent.Outcome.DENIED,
+        record_access(action=Action.HOTLIST_DEVICE_DOWNLOAD, request=request, outcome=AccessEvent.Outcome.DENIED,
                       detail="missing, unknown or revoked camera token")
         return JsonResponse(error_body("not_authenticated", "Send a valid camera token."), status=401)
     version = current_version()
@@ -183,7 +184,7 @@ def device_hotlist(request):
     policy = hashlib.sha256(",".join(sorted(permitted_sources())).encode()).hexdigest()[:8]
     etag = f'"hotlists-{version}-{policy}"'
     if request.META.get("HTTP_IF_NONE_MATCH") == etag:
-        record_access(action="hotlist.device_download", request=request, object_type="camera", object_id=camera.pk,
+        record_access(action=Action.HOTLIST_DEVICE_DOWNLOAD, request=request, object_type="camera", object_id=camera.pk,
                       data_elements={"version": version, "not_modified": True}, username=f"camera:{camera.name}")
         response = HttpResponse(status=304)
         response["ETag"] = etag
@@ -197,7 +198,7 @@ def device_hotlist(request):
     for plate, pattern, state, source, expires in rows.iterator(chunk_size=20_000):
         item = [plate or pattern, state, source, int(expires.timestamp()) if expires else None]
         (patterns if pattern else entries).append(item)
-    record_access(action="hotlist.device_download", request=request, object_type="camera", object_id=camera.pk,
+    record_access(action=Action.HOTLIST_DEVICE_DOWNLOAD, request=request, object_type="camera", object_id=camera.pk,
                   data_elements={"version": version, "entries": len(entries), "patterns": len(patterns)},
                   username=f"camera:{camera.name}")
     response = JsonResponse({"version": version, "generated_at": now.isoformat(),

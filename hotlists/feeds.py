@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from hotlists.matching import bump_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
@@ -262,7 +263,8 @@ def _finish(record: FeedImport, by, request) -> FeedImport:
     logger.log(level, "hotlist import list=%s file=%s status=%s added=%s removed=%s rejected=%s error=%s",
                record.hotlist_id, record.file_name, record.status, record.added, record.removed,
                record.rejected_count, record.error)
-    record_access(action="hotlist.import", user=by, request=request, object_type="feed_import", object_id=record.pk,
+    record_access(action=Action.HOTLIST_IMPORT, user=by, request=request, object_type="feed_import",
+                  object_id=record.pk,
                   data_elements={"list": record.hotlist.name, "file": record.file_name, "sha256": record.sha256,
                                  "status": record.status, "added": record.added, "removed": record.removed,
                                  "dropped": record.dropped_count},

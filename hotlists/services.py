@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog.actions import Action
 from accesslog.configuration import change_record, snapshot
 from accesslog.models import ConfigurationChange
 from accesslog.services import record_access
@@ -81,7 +82,7 @@ def hotlist_create(*, name: str, source: str, kind: str = Hotlist.Kind.ALERT, pu
     hotlist.full_clean()
     hotlist.save()
     bump_version(external=hotlist.is_external)
-    record_access(action="hotlist.create", user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
+    record_access(action=Action.HOTLIST_CREATE, user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
                   data_elements={"name": hotlist.name, "source": source, "kind": kind, "purpose": purpose})
     after = snapshot(hotlist, HOTLIST_FIELDS)
     change_record(kind=ConfigurationChange.Kind.HOTLIST, summary=f"Hot list {hotlist} added"
@@ -105,7 +106,8 @@ def hotlist_set_active(*, hotlist: Hotlist, active: bool, by, request=None) -> H
     hotlist.save(update_fields=["active"])
     bump_version(external=hotlist.is_external)
     after = snapshot(hotlist, HOTLIST_FIELDS)
-    record_access(action="hotlist.set_active", user=by, request=request, object_type="hotlist", object_id=hotlist.pk,
+    record_access(action=Action.HOTLIST_SET_ACTIVE, user=by, request=request, object_type="hotlist",
+                  object_id=hotlist.pk,
                   data_elements={"name": hotlist.name, "active": active})
     change_record(kind=ConfigurationChange.Kind.HOTLIST,
                   summary=f"Hot list {hotlist} {'enabled' if active else 'disabled'}", before=before, after=after,
@@ -212,7 +214,7 @@ def _request_submit(
     req.full_clean()
     req.save()
     _event(req, "submit", "", requester, note=f"Renewal of request #{renews.pk}" if renews else "")
-    record_access(action="hotlist.request_submit", user=requester, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_SUBMIT, user=requester, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": plate or pattern, "list": hotlist.name},
                   case_number=req.case_number)
     return req
@@ -256,7 +258,7 @@ def request_approve(*, req: HotlistEntryRequest, by, note: str = "", request=Non
             old.save(update_fields=["status"])
             _close_entry(old.entry, HotlistEntry.Status.EXPIRED)
             _event(old, "renew", old_previous, by, note=f"Replaced by request #{req.pk}")
-    record_access(action="hotlist.request_approve", user=by, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_APPROVE, user=by, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": req.plate or req.pattern, "expires": expires.isoformat(),
                                                     "designation": authority.designation.pk if authority.designation
                                                     else None}, case_number=req.case_number)
@@ -276,7 +278,7 @@ def request_disapprove(*, req: HotlistEntryRequest, by, reason: str, request=Non
     req.designation = authority.designation
     req.save()
     _event(req, "disapprove", previous, by, note=reason.strip(), designation=authority.designation)
-    record_access(action="hotlist.request_disapprove", user=by, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_DISAPPROVE, user=by, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number,
                   detail=reason.strip())
     return req
@@ -294,7 +296,7 @@ def request_ask_removal(*, req: HotlistEntryRequest, by, reason: str, request=No
     previous = _move(req, "ask_removal")
     req.save(update_fields=["status"])
     _event(req, "ask_removal", previous, by, note=reason.strip())
-    record_access(action="hotlist.request_ask_removal", user=by, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_ASK_REMOVAL, user=by, request=request, object_type="hotlist_request",
                   object_id=req.pk, case_number=req.case_number)
     return req
 
@@ -311,7 +313,7 @@ def request_confirm_removal(*, req: HotlistEntryRequest, by, note: str = "", req
     _close_entry(req.entry, HotlistEntry.Status.REMOVED)
     _event(req, "confirm_removal", previous, by, note=f"Removed by {authority.description}. {note}".strip(),
            designation=authority.designation)
-    record_access(action="hotlist.request_remove", user=by, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_REMOVE, user=by, request=request, object_type="hotlist_request",
                   object_id=req.pk, case_number=req.case_number)
     return req
 
@@ -341,7 +343,7 @@ def expire_due(*, now=None) -> list[int]:
             _close_entry(req.entry, HotlistEntry.Status.EXPIRED)
             _event(req, "expire", previous, None,
                    note=f"Expired automatically after {settings.ALPR_HOTLIST_MAX_DAYS} days (HL-5).")
-            record_access(action="hotlist.entry_expired", object_type="hotlist_request", object_id=req.pk,
+            record_access(action=Action.HOTLIST_ENTRY_EXPIRED, object_type="hotlist_request", object_id=req.pk,
                           data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number)
             expired.append(pk)
     return expired

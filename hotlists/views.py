@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
@@ -85,7 +86,7 @@ def queue(request):
 def request_detail(request, pk: int):
     user = request.user
     req = selectors.request_for_user(user=user, pk=pk)
-    record_access(action="hotlist.request_view", user=user, request=request, object_type="hotlist_request",
+    record_access(action=Action.HOTLIST_REQUEST_VIEW, user=user, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number)
     actions = [t.name for t in services.WORKFLOW.available(req.status)]
     is_approver = _is_approver(user) and req.requester_id != user.pk
@@ -149,6 +150,6 @@ def import_upload(request):
 @login_required
 def import_detail(request, pk: int):
     imp = selectors.import_for_user(user=request.user, pk=pk)
-    record_access(action="hotlist.import_view", user=request.user, request=request, object_type="feed_import",
+    record_access(action=Action.HOTLIST_IMPORT_VIEW, user=request.user, request=request, object_type="feed_import",
                   object_id=imp.pk, data_elements={"list": imp.hotlist.name, "dropped": imp.dropped_count})
     return render(request, "hotlists/import_detail.html", {"imp": imp})

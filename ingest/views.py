@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
@@ -36,7 +37,7 @@ def index(request):
                                       longitude=data["longitude"], submitted_by=user,
                                       size=f.size, sha256=getattr(f, "sha256", None))
                         for f in data["frames"]]
-            record_access(action="ingest.upload", user=user, request=request, object_type="camera",
+            record_access(action=Action.INGEST_UPLOAD, user=user, request=request, object_type="camera",
                           object_id=data["camera"].pk, data_elements={"jobs": [j.pk for j, _ in outcomes]})
             rejected = [j for j, _ in outcomes if j.status == FrameJob.Status.REJECTED]
             if rejected:

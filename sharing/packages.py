@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr import evidence
@@ -66,7 +67,7 @@ def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
                              expires_at=timezone.now() + timedelta(days=settings.ALPR_SHARING_PACKAGE_DAYS))
     package.file.save(f"request-{req.pk}-{digest[:12]}.zip", ContentFile(data), save=False)
     package.save()
-    record_access(action="sharing.package_build", user=by, request=request, object_type="sharing_request",
+    record_access(action=Action.SHARING_PACKAGE_BUILD, user=by, request=request, object_type="sharing_request",
                   object_id=req.pk, data_elements={"reads": len(reads), "images": images, "sha256": digest,
                                                     "plates": req.plate_list}, case_number=req.case_number)
     return package
@@ -78,7 +79,7 @@ def package_for_download(*, package: SharingPackage, by, request=None) -> Sharin
     if package.expires_at <= timezone.now():
         raise DomainError("The package has expired.")
     SharingPackage.objects.filter(pk=package.pk).update(downloads=package.downloads + 1)
-    record_access(action="sharing.package_download", user=by, request=request, object_type="sharing_request",
+    record_access(action=Action.SHARING_PACKAGE_DOWNLOAD, user=by, request=request, object_type="sharing_request",
                   object_id=package.request_id, data_elements={"sha256": package.sha256},
                   case_number=package.request.case_number)
     return package

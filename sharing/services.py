@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts.models import Agency, Designation
@@ -122,7 +123,7 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
         if result.flagged and req.status != S.REFUSED:
             SharingRequestEvent.objects.create(request=req, transition="flag", from_status=req.status,
                                                to_status=req.status, by=None, note=result.message())
-    record_access(action="sharing.request_receive", user=logged_by, request=request, object_type="sharing_request",
+    record_access(action=Action.SHARING_REQUEST_RECEIVE, user=logged_by, request=request, object_type="sharing_request",
                   object_id=req.pk, data_elements={"agency": req.agency.name, "plates": req.plate_list,
                                                     "status": req.status, "rule": req.refusal_rule},
                   case_number=req.case_number,
@@ -144,8 +145,8 @@ def document_right_and_need(*, req: SharingRequest, by, legal_authority: str, ne
     _move(req, "document_right_need", by, note=f"Right: {req.legal_authority}. Need: {req.need_to_know}")
     _move(req, "record", by, note=f"Recorded: requester {req.requester_name} ({req.agency}); right and need to "
                                   "know documented.")
-    record_access(action="sharing.step1", user=by, request=request, object_type="sharing_request", object_id=req.pk,
-                  case_number=req.case_number)
+    record_access(action=Action.SHARING_RIGHT_AND_NEED, user=by, request=request, object_type="sharing_request",
+                  object_id=req.pk, case_number=req.case_number)
     return req
 
 
@@ -168,7 +169,8 @@ def decide(*, req: SharingRequest, by, honour: bool, reason: str, request=None) 
     req.decided_by, req.designation, req.decision_reason = by, authority.designation, reason.strip()
     req.decided_at = timezone.now()
     _move(req, "honour" if honour else "deny", by, note=f"{authority.description}: {reason.strip()}")
-    record_access(action="sharing.decide", user=by, request=request, object_type="sharing_request", object_id=req.pk,
+    record_access(action=Action.SHARING_DECIDE, user=by, request=request, object_type="sharing_request",
+                  object_id=req.pk,
                   data_elements={"honoured": honour, "designation": authority.designation.pk
                                  if authority.designation else None}, case_number=req.case_number)
     return req

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
@@ -31,7 +32,7 @@ def index(request):
     user = request.user
     if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or services.processor_authority(user)):
         raise Http404
-    record_access(action="sharing.folder_view", user=user, request=request, object_type="sharing_request")
+    record_access(action=Action.SHARING_FOLDER_VIEW, user=user, request=request, object_type="sharing_request")
     return render(request, "sharing/index.html", {
         "rows": requests_visible_to(user).select_related("agency")[:200], "mous": MOU.objects.select_related("agency"),
         "can_log": services.processor_authority(user) is not None})
@@ -61,7 +62,7 @@ def request_new(request):
 @login_required
 def request_detail(request, pk: int):
     req = _request_for_user(request.user, pk)
-    record_access(action="sharing.request_view", user=request.user, request=request, object_type="sharing_request",
+    record_access(action=Action.SHARING_REQUEST_VIEW, user=request.user, request=request, object_type="sharing_request",
                   object_id=req.pk, case_number=req.case_number)
     return render(request, "sharing/request_detail.html", {
         "req": req, "history": req.history.select_related("by"), "step_one": StepOneForm(),
@@ -120,7 +121,7 @@ def report(request):
     since = datetime.combine(datetime(year, 1, 1).date(), time.min, tz)
     until = datetime.combine(datetime(year + 1, 1, 1).date(), time.min, tz)
     data = sharing_report(since=since, until=until)
-    record_access(action="sharing.report", user=request.user, request=request, object_type="sharing_report",
+    record_access(action=Action.SHARING_REPORT, user=request.user, request=request, object_type="sharing_report",
                   data_elements={"year": year, "csv": bool(request.GET.get("csv"))})
     if request.GET.get("csv"):
         response = HttpResponse(content_type="text/csv")
@@ -146,7 +147,8 @@ def document(request, pk: int, kind: str):
     field = getattr(req, DOCUMENTS.get(kind, ""), None)
     if not field:
         raise Http404
-    record_access(action="sharing.document_view", user=request.user, request=request, object_type="sharing_request",
+    record_access(action=Action.SHARING_DOCUMENT_VIEW, user=request.user, request=request,
+                  object_type="sharing_request",
                   object_id=req.pk, data_elements={"document": kind}, case_number=req.case_number)
     extension = field.name.rsplit(".", 1)[-1].lower()
     return FileResponse(field.open("rb"), as_attachment=True, filename=f"request-{req.pk}-{kind}.{extension}")

@@ -2,13 +2,13 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent, AppendOnlyError
 from accesslog.services import record_access
 
 
 def _event(user=None):
-    return record_access(action=actions.ACCESS_LOG_VIEW, user=user, object_type="read", object_id=7,
+    return record_access(action=Action.ACCESS_LOG_VIEW, user=user, object_type="read", object_id=7,
                          data_elements={"plate": "7ABC123"}, purpose="burglary", case_number="26-001234")
 
 
@@ -64,3 +64,18 @@ def test_postgres_refuses_raw_tampering(personas, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AccessEvent.objects.get(pk=event.pk).purpose == "burglary"
+
+
+def test_every_access_log_call_names_its_action_from_the_one_enum():
+    # Issue 17: action names were 46 string literals beside the constants; a literal typed
+    # anew (or misspelt) is an action no auditor's filter finds. The code passes Action.*.
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    literal = re.compile(r"""record_access\((?:[^()]|\([^()]*\))*?\baction=(f?["'])""", re.S)
+    offenders = [str(path.relative_to(root)) for app in ("accounts", "accesslog", "alpr", "audits", "hotlists",
+                                                          "sharing", "training", "ingest", "config")
+                 for path in (root / app).rglob("*.py")
+                 if "migrations" not in path.parts and literal.search(path.read_text())]
+    assert offenders == []

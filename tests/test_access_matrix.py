@@ -634,10 +634,10 @@ def test_it_answers_each_admin_model_as_the_table_says(world, db, label):
 
 
 def _refusals(user, **filters):
-    from accesslog import actions
+    from accesslog.actions import Action
     from accesslog.models import AccessEvent
 
-    return AccessEvent.objects.filter(user=user, action=actions.OBJECT_REFUSED, outcome="denied", **filters)
+    return AccessEvent.objects.filter(user=user, action=Action.OBJECT_REFUSED, outcome="denied", **filters)
 
 
 def test_it_refuses_and_logs_other_peoples_ids(world, db):

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
+from accesslog.actions import Action
+from accesslog.models import AccessEvent
 from accounts import roles
 from accounts.models import Agency, User
 from training.selectors import training_status
@@ -36,6 +38,10 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
         assert user.check_password("demo-password-2026")
         assert user.groups.count() == 1
     assert User.objects.count() == 10
+    # Issue 17: every action the demo's work recorded is one of the enum's names (AU-1:
+    # auditors filter by them; the annual report counts them).
+    recorded = set(AccessEvent.objects.values_list("action", flat=True))
+    assert len(recorded) > 10 and recorded <= {action.value for action in Action}
     from accounts.models import Designation
 
     assert Designation.objects.filter(designee__username="designee", revoked_at__isnull=True).count() == 2

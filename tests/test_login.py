@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from tests.conftest import PASSWORD
 
@@ -30,7 +30,7 @@ def test_it_signs_in_and_records_the_event(client, personas):
     response = _post_login(client, "officer", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:dashboard")
-    event = AccessEvent.objects.get(action=actions.AUTH_LOGIN)
+    event = AccessEvent.objects.get(action=Action.AUTH_LOGIN)
     assert event.user == personas["officer"]
     assert event.agency_name == "Oakland Police Department"
     assert event.client_address == "127.0.0.1"
@@ -45,7 +45,7 @@ def test_it_reissues_the_session_at_login(client, personas):
 
 def test_it_records_failures(client, personas):
     _post_login(client, "officer", "wrong-password-123")
-    event = AccessEvent.objects.get(action=actions.AUTH_LOGIN_FAILED)
+    event = AccessEvent.objects.get(action=Action.AUTH_LOGIN_FAILED)
     assert event.username == "officer"
     assert event.outcome == AccessEvent.Outcome.DENIED
 
@@ -60,7 +60,7 @@ def test_it_locks_after_five_failures_until_released(client, personas):
     assert response.status_code in (403, 429)
     assert "Account locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AccessEvent.objects.filter(action=actions.AUTH_LOCKOUT, username="officer").exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOCKOUT, username="officer").exists()
     # Other accounts are unaffected.
     assert _post_login(client, "analyst", PASSWORD).status_code == 302
     client.logout()
@@ -72,7 +72,7 @@ def test_it_locks_after_five_failures_until_released(client, personas):
 def test_it_records_logout(client, personas):
     _post_login(client, "officer", PASSWORD)
     client.post(reverse("accounts:logout"))
-    assert AccessEvent.objects.filter(action=actions.AUTH_LOGOUT, user=personas["officer"]).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOGOUT, user=personas["officer"]).exists()
 
 
 def test_it_rejects_short_passwords(db):

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 from accounts.models import Designation
@@ -59,7 +59,7 @@ def test_it_enrols_an_app_with_recovery_codes_and_logs_it(personas, client, sett
 
     wrong = client.post("/mfa/setup/", {"token": "000000" if totp_code(device) != "000000" else "111111"})
     assert wrong.status_code == 200 and "does not match" in wrong.content.decode()
-    assert _events(coordinator, actions.AUTH_MFA_FAILED).count() == 1
+    assert _events(coordinator, Action.AUTH_MFA_FAILED).count() == 1
 
     done = client.post("/mfa/setup/", {"token": totp_code(device), "next": "/training/"})
     assert done.status_code == 200
@@ -68,7 +68,7 @@ def test_it_enrols_an_app_with_recovery_codes_and_logs_it(personas, client, sett
     device.refresh_from_db()
     assert device.confirmed
     assert StaticDevice.objects.get(user=coordinator).token_set.count() == 10
-    assert _events(coordinator, actions.AUTH_MFA_ENROLLED).count() == 1
+    assert _events(coordinator, Action.AUTH_MFA_ENROLLED).count() == 1
     assert client.get("/training/").status_code == 200  # this session counts as verified
 
 
@@ -84,8 +84,8 @@ def test_it_asks_an_enrolled_member_for_the_code_at_sign_in(personas, client, se
     ok = client.post("/mfa/verify/", {"token": totp_code(device), "next": "/audits/"})
     assert ok.status_code == 302 and ok["Location"] == "/audits/"
     assert client.get("/audits/").status_code == 200
-    assert _events(auditor, actions.AUTH_MFA_VERIFIED).count() == 1
-    assert _events(auditor, actions.AUTH_MFA_FAILED).count() == 1
+    assert _events(auditor, Action.AUTH_MFA_VERIFIED).count() == 1
+    assert _events(auditor, Action.AUTH_MFA_FAILED).count() == 1
 
 
 def test_it_refuses_a_replayed_code_and_an_offsite_next(personas, client, django_user_model):
@@ -190,10 +190,10 @@ def test_an_approval_needs_an_authentication_from_the_last_15_minutes(personas, 
     assert refused.status_code == 302 and refused["Location"].startswith("/reauthenticate/?next=")
     pending_request.refresh_from_db()
     assert pending_request.status == HotlistEntryRequest.Status.SUBMITTED
-    assert _events(admin, actions.AUTH_REAUTH_REQUIRED).count() == 1
+    assert _events(admin, Action.AUTH_REAUTH_REQUIRED).count() == 1
 
     bad = client.post("/reauthenticate/", {"password": "wrong", "token": totp_code(device), "next": detail})
-    assert bad.status_code == 200 and _events(admin, actions.AUTH_REAUTH_FAILED).count() == 1
+    assert bad.status_code == 200 and _events(admin, Action.AUTH_REAUTH_FAILED).count() == 1
     good = client.post("/reauthenticate/", {"password": PASSWORD, "token": totp_code(device), "next": detail})
     assert good.status_code == 302 and good["Location"] == detail
     assert client.post(f"{detail}approve/").status_code == 302
@@ -237,7 +237,7 @@ def test_an_administrator_resets_a_lost_second_factor(personas, client, admin_us
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=auditor).exists()
     assert not StaticDevice.objects.filter(user=auditor).exists()
-    assert AccessEvent.objects.filter(action=actions.AUTH_MFA_RESET, object_id=str(auditor.pk)).count() == 1
+    assert AccessEvent.objects.filter(action=Action.AUTH_MFA_RESET, object_id=str(auditor.pk)).count() == 1
 
 
 def test_nobody_reads_another_members_secret_in_the_admin(personas, client, admin_user):

@@ -8,7 +8,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 
@@ -43,7 +43,7 @@ def test_it_refuses_the_admins_second_factor_reset_to_a_token(personas):
     client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk],
                                           "csrfmiddlewaretoken": csrf.value if csrf else ""})
     assert TOTPDevice.objects.filter(user=officer).exists()
-    assert not AccessEvent.objects.filter(action=actions.AUTH_MFA_RESET).exists()
+    assert not AccessEvent.objects.filter(action=Action.AUTH_MFA_RESET).exists()
 
 
 def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(personas, client, admin_user):
@@ -125,9 +125,9 @@ def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthen
     assert last.status_code in (302, 429)  # 429: the lockout page
     # The session is over, and the right password is no longer accepted anywhere.
     assert client.get("/").status_code == 302
-    assert AccessEvent.objects.filter(action=actions.AUTH_LOCKOUT, user=officer).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOCKOUT, user=officer).exists()
     assert not authenticate(RequestFactory().post("/login/"), username=officer.username, password=PASSWORD)
-    assert AccessEvent.objects.filter(action=actions.AUTH_REAUTH_FAILED, user=officer).count() >= 5
+    assert AccessEvent.objects.filter(action=Action.AUTH_REAUTH_FAILED, user=officer).count() >= 5
 
 
 # --- Defect 6: another agency's officer saw the department's hot-list names and sizes ---
@@ -175,7 +175,7 @@ def test_it_refuses_professional_staff_without_a_recorded_designation(make_user,
     assert refused.status_code == 403 and b"designation" in refused.content
     api = Client(enforce_csrf_checks=True).get("/api/hits/", HTTP_AUTHORIZATION=_token(staffer))
     assert api.status_code == 403
-    assert AccessEvent.objects.filter(action=actions.TRAINING_GATE_REFUSED, user=staffer,
+    assert AccessEvent.objects.filter(action=Action.TRAINING_GATE_REFUSED, user=staffer,
                                       detail__contains="designation").exists()
     staffer.alpr_designated_by, staffer.alpr_designated_on = personas["administrator"], date(2026, 1, 5)
     staffer.save()

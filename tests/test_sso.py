@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accounts import mfa, roles, sso
 from accounts.models import User
@@ -63,7 +63,7 @@ def test_an_unknown_subject_is_refused_logged_and_nothing_created(sso_settings, 
     assert sso.account_for_claims(claims={"sub": "emp-9", "email": "a@oaklandca.gov", "email_verified": True},
                                   request=request) is None
     assert User.objects.count() == before
-    event = AccessEvent.objects.get(action=actions.AUTH_SSO_REFUSED)
+    event = AccessEvent.objects.get(action=Action.AUTH_SSO_REFUSED)
     assert event.outcome == AccessEvent.Outcome.DENIED and "emp-9" in event.detail and event.username == "sso:emp-9"
 
 
@@ -113,7 +113,7 @@ def test_an_unreachable_provider_is_a_clear_page(client, db, sso_settings):
     sso._discovery_cache.clear()
     answer = client.get("/sso/login/?acknowledge=1")
     assert answer.status_code == 503 and b"cannot be reached" in answer.content
-    assert AccessEvent.objects.filter(action=actions.AUTH_SSO_FAILED).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_SSO_FAILED).exists()
 
 
 def test_a_partial_configuration_is_refused_at_start_up():

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accounts import roles, sso
 from tests.browser import page  # noqa: F401  (fixture)
@@ -118,11 +118,11 @@ def test_it_signs_in_a_linked_member_with_the_providers_second_factor(live_serve
     # The Coordinator's role requires two-factor sign-in; the provider's `amr` gives it.
     member = _linked(make_user, "coord", roles.COORDINATOR, sub="emp-4471")
     browser, landed = _sign_in(live_server, sso_on, sub="emp-4471", amr=["pwd", "mfa"])
-    sso_login = AccessEvent.objects.get(action=actions.AUTH_SSO_LOGIN, user=member)
+    sso_login = AccessEvent.objects.get(action=Action.AUTH_SSO_LOGIN, user=member)
     assert "amr mfa" in sso_login.detail
     assert landed.status_code == 200
     assert urlsplit(landed.url).path == "/"
-    assert AccessEvent.objects.filter(action=actions.AUTH_LOGIN, user=member).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOGIN, user=member).exists()
     # The training landed, a gated area, opens as for any trained coordinator.
     assert browser.get(f"{live_server.url}/training/", timeout=10).status_code == 200
 
@@ -158,7 +158,7 @@ def test_an_unknown_subject_is_refused_and_no_account_is_created(live_server, ss
     assert landed.status_code == 403
     assert "no account here is linked" in landed.text
     assert User.objects.count() == before
-    refused = AccessEvent.objects.get(action=actions.AUTH_SSO_REFUSED)
+    refused = AccessEvent.objects.get(action=Action.AUTH_SSO_REFUSED)
     assert refused.outcome == AccessEvent.Outcome.DENIED and "emp-9999" in refused.detail
     # Not signed in: the dashboard sends the browser to the sign-in landed.
     assert urlsplit(browser.get(f"{live_server.url}/", timeout=10).url).path == "/login/"
@@ -171,7 +171,7 @@ def test_a_verified_email_links_only_when_the_setting_allows(live_server, sso_on
     assert urlsplit(landed.url).path == "/"
     member.refresh_from_db()
     assert (member.oidc_issuer, member.oidc_subject, member.sso_only) == (sso_on, "emp-5001", True)
-    assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LINKED, user=member).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_SSO_LINKED, user=member).exists()
 
 
 def test_an_sso_only_member_cannot_use_a_local_password(live_server, sso_on, make_user):
@@ -197,7 +197,7 @@ def test_sign_out_ends_both_sessions(live_server, sso_on, make_user):
     query = parse_qs(target.query)
     assert query["id_token_hint"][0].count(".") == 2  # the ID token of this sign-in
     assert query["post_logout_redirect_uri"] == [f"{live_server.url}/login/"]
-    assert AccessEvent.objects.filter(action=actions.AUTH_LOGOUT, user=member).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOGOUT, user=member).exists()
     # Django's session is over ...
     assert urlsplit(browser.get(f"{live_server.url}/", timeout=10).url).path == "/login/"
     # ... and the provider accepts the hint and asks to confirm ending its own session.
@@ -221,7 +221,7 @@ def test_an_sso_only_member_re_authenticates_at_the_provider(live_server, sso_on
     assert urlsplit(landed.url).path == "/alpr/search/" and landed.status_code == 200
     authorize = next(r for r in landed.history if r.url.startswith(f"{sso_on}/auth?"))
     assert parse_qs(urlsplit(authorize.url).query)["prompt"] == ["login"]  # the provider asks again
-    assert AccessEvent.objects.filter(action=actions.AUTH_SSO_LOGIN, user=member).count() == 2
+    assert AccessEvent.objects.filter(action=Action.AUTH_SSO_LOGIN, user=member).count() == 2
 
 
 def test_re_authenticating_without_the_providers_second_factor_asks_the_local_code(live_server, sso_on, make_user):

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accounts.authentication import EXEMPT_DEVICE_URL_NAMES
 from training.gate import EXEMPT_ADMIN_APPS, EXEMPT_URL_NAMES
@@ -86,7 +86,7 @@ def test_the_refusal_explains_and_is_logged(client, personas):
     assert response.status_code == 403
     body = response.content.decode()
     assert "training is not current" in body and "ALPR Coordinator" in body
-    event = AccessEvent.objects.get(action=actions.TRAINING_GATE_REFUSED)
+    event = AccessEvent.objects.get(action=Action.TRAINING_GATE_REFUSED)
     assert event.user == personas["untrained"] and event.outcome == "denied"
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts.models import User
 from training.models import TrainingCourse, TrainingRecord
@@ -116,6 +117,6 @@ def import_training_csv(*, data: bytes, entered_by, request=None) -> ImportResul
     with transaction.atomic():
         TrainingRecord.objects.bulk_create(pending)
     result.created = len(pending)
-    record_access(action="training.import", user=entered_by, request=request, object_type="training_record",
+    record_access(action=Action.TRAINING_IMPORT, user=entered_by, request=request, object_type="training_record",
                   data_elements={"records": result.created})
     return result

@@ -5,7 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from lib.errors import error_body
@@ -52,7 +52,7 @@ class TrainingGateMiddleware:
         if refusal is None:
             return None
         record_access(
-            action=actions.TRAINING_GATE_REFUSED,
+            action=Action.TRAINING_GATE_REFUSED,
             user=user,
             request=request,
             object_type="url",

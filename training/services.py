@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.services import record_access
 from lib.errors import DomainError
 from training.models import TrainingCourse, TrainingRecord
@@ -28,7 +28,7 @@ def training_record_create(
     record.full_clean()
     record.save()
     record_access(
-        action=actions.TRAINING_RECORD_CREATE, user=entered_by, request=request,
+        action=Action.TRAINING_RECORD_CREATE, user=entered_by, request=request,
         object_type="training_record", object_id=record.pk,
         data_elements={"member": member.username, "course": str(course), "completed_on": str(completed_on)},
     )

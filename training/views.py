@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.models import User
@@ -62,7 +63,7 @@ def roster_export(request):
     if not request.user.has_role(*ROSTER_ROLES):
         raise Http404
     rows = _roster(request)
-    record_access(action="training.roster_export", user=request.user, request=request, object_type="roster",
+    record_access(action=Action.TRAINING_ROSTER_EXPORT, user=request.user, request=request, object_type="roster",
                   data_elements={"rows": len(rows)})
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="training-roster.csv"'
@@ -97,7 +98,7 @@ def certificate(request, pk: int):
     user = request.user
     if record is None or not record.certificate or not (record.member_id == user.pk or user.has_role(*ROSTER_ROLES)):
         raise Http404
-    record_access(action="training.certificate_view", user=user, request=request, object_type="training_record",
+    record_access(action=Action.TRAINING_CERTIFICATE_VIEW, user=user, request=request, object_type="training_record",
                   object_id=record.pk)
     return FileResponse(record.certificate.open("rb"), as_attachment=True,
                         filename=f"certificate-{record.pk}.{record.certificate.name.rsplit('.', 1)[-1]}")

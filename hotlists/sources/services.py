@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.services import record_access
 from hotlists.feeds import import_feed
 from hotlists.models import FeedImport
@@ -127,7 +127,7 @@ def _record(*, source: HotlistSource, record: PullRecord, now: datetime) -> Pull
         HotlistSource.objects.filter(pk=source.pk).update(**changes)
         for name, value in changes.items():
             setattr(source, name, value)
-        record_access(action=actions.HOTLIST_PULL, object_type="pull_record", object_id=record.pk,
+        record_access(action=Action.HOTLIST_PULL, object_type="pull_record", object_id=record.pk,
                       data_elements={"list": source.hotlist.name, "source": source.location,
                                      "outcome": record.outcome, "bytes": record.size_bytes, "sha256": record.sha256,
                                      "attempt": record.attempt, "feed_import": record.feed_import_id},
@@ -164,7 +164,7 @@ def source_pull_soon(*, source: HotlistSource, by=None, request=None) -> None:
     """Ask for a pull at the next beat tick (within 5 minutes), outside the schedule, and
     without making the person wait for the download."""
     HotlistSource.objects.filter(pk=source.pk).update(next_attempt_at=timezone.now())
-    record_access(action=actions.HOTLIST_PULL, user=by, request=request, object_type="hotlist_source",
+    record_access(action=Action.HOTLIST_PULL, user=by, request=request, object_type="hotlist_source",
                   object_id=source.pk, data_elements={"list": source.hotlist.name, "requested": "pull soon"})
 
 
@@ -183,7 +183,7 @@ def mark_stale_sources(*, now: datetime | None = None) -> list[HotlistSource]:
             last = timezone.localtime(source.last_success_at).strftime("%Y-%m-%d %H:%M") \
                 if source.last_success_at else "never"
             last_error = source.pulls.exclude(error="").values_list("error", flat=True).first() or ""
-            record_access(action=actions.HOTLIST_STALE, object_type="hotlist_source", object_id=source.pk,
+            record_access(action=Action.HOTLIST_STALE, object_type="hotlist_source", object_id=source.pk,
                           data_elements={"list": source.hotlist.name, "source": source.location,
                                          "last_success": last, "failed_attempts": source.failed_attempts},
                           outcome="denied", detail=last_error[:500])
@@ -199,7 +199,7 @@ def mark_stale_sources(*, now: datetime | None = None) -> list[HotlistSource]:
 
 
 def _current_again(*, source: HotlistSource, now: datetime) -> None:
-    record_access(action=actions.HOTLIST_CURRENT_AGAIN, object_type="hotlist_source", object_id=source.pk,
+    record_access(action=Action.HOTLIST_CURRENT_AGAIN, object_type="hotlist_source", object_id=source.pk,
                   data_elements={"list": source.hotlist.name, "source": source.location})
     _tell_administrators(key=f"hotlist-current-{source.pk}-{now:%Y%m%dT%H%M%S}", subject="ALPR hot list current again",
                          message=f"The hot list {source.hotlist.name} was downloaded again and is current.")

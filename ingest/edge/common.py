@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from alpr.models import Camera, Read
@@ -375,7 +376,7 @@ def _log(*, camera: Camera | None, source: str, request, outcomes: list[EdgeOutc
     rejected = [o for o in outcomes if o.event.status == EdgeEvent.Status.REJECTED]
     duplicates = [o for o in outcomes if not o.created]
     record_access(
-        action="ingest.edge_reads", request=request, object_type="camera" if camera else "",
+        action=Action.INGEST_EDGE_READS, request=request, object_type="camera" if camera else "",
         object_id=camera.pk if camera else "", username=f"camera:{camera.name}" if camera else "",
         data_elements={"source": source, "accepted": len(accepted), "duplicates": len(duplicates),
                        "rejected": len(rejected), "events": [o.event.pk for o in outcomes][:200]},

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from alpr.devices import camera_from_request
@@ -57,7 +58,7 @@ def _receive(request, source: str, parse, form_field: str):
         # Nothing was sent: nothing to keep (as a frame request without frames); the
         # refusal is logged. Whatever is sent without a valid token is kept below, so a
         # camera whose token was revoked or mistyped loses no read.
-        record_access(action="ingest.edge_reads", request=request, outcome=AccessEvent.Outcome.DENIED,
+        record_access(action=Action.INGEST_EDGE_READS, request=request, outcome=AccessEvent.Outcome.DENIED,
                       data_elements={"source": source}, detail=CAMERA_ERROR + "; empty request")
         return JsonResponse(error_body("not_authenticated", "Send a valid camera token."), status=401)
     try:

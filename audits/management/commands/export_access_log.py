@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesslog import actions
+from accesslog.actions import Action
 from accesslog.services import record_access
 from audits.log_export import access_log_export_write
 from lib.errors import DomainError
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             out.unlink(missing_ok=True)
             raise CommandError(exc.message) from None
         # AU-1: exporting the log is itself an entry in it (after the period, so not in it).
-        record_access(action=actions.ACCESS_LOG_EXPORT_SIGNED, username="manage.py export_access_log",
+        record_access(action=Action.ACCESS_LOG_EXPORT_SIGNED, username="manage.py export_access_log",
                       object_type="access_log", data_elements={"from": start, "to": end,
                                                                "entries": manifest["entries"]})
         span = (f"#{manifest['first_sequence']} to #{manifest['last_sequence']}" if manifest["entries"]
