@@ -31,9 +31,9 @@ from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
-from audits.populations import period_bounds
 from ingest.models import EdgeEvent, FrameJob
 from lib.errors import DomainError, NotPermitted
+from lib.periods import period_bounds
 from lib.workflow import StateMachine, transition
 from training.gate import refuse_unless_operator
 
@@ -243,7 +243,7 @@ def tally_day(day) -> int:
     already tallied is left alone, since its reads may be partly purged by now)."""
     if ReadDailyTally.objects.filter(day=day, camera__isnull=True).exists():
         return 0
-    start, end = period_bounds(day, day)
+    start, end = period_bounds(day, day, timezone.get_current_timezone())
     per_camera = list(Read.objects.filter(uploaded_at__gte=start, uploaded_at__lt=end)
                       .values("camera_id").annotate(n=Count("id")).values_list("camera_id", "n"))
     with transaction.atomic():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from alpr.models import Search
 from audits.models import Audit
 from audits.sampling import POLICY_MINIMUM
 from hotlists.models import HotlistEntryRequest
+from lib import periods
 from sharing.models import SharingRequest
 
 P = Audit.Population
@@ -32,9 +33,7 @@ DATA_ACTION_PREFIXES = ("search.", "read.", "hit.", "hotlist.", "sharing.", "ret
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in the department's time zone."""
-    tz = timezone.get_current_timezone()
-    return (timezone.make_aware(datetime.combine(start, time.min), tz),
-            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+    return periods.period_bounds(start, end, timezone.get_current_timezone())
 
 
 def _iso(value):
