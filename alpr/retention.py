@@ -17,6 +17,7 @@ simpler design stays; partitioning remains the next step if volumes grow.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -31,7 +32,6 @@ from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
-from ingest.models import EdgeEvent, FrameJob
 from lib.errors import DomainError, NotPermitted
 from lib.periods import period_bounds
 from lib.workflow import StateMachine, transition
@@ -145,6 +145,17 @@ def hold_release(*, hold: LegalHold, by, note: str, request=None) -> LegalHold:
     return hold
 
 
+# Purge steps of the apps above this one, each called as step(cutoff=, batch=, run=) after
+# the reads are gone, in the order registered (from their AppConfig.ready()). Passed in so
+# that alpr imports no app built on it (issue 17); the step adds its counts to the run.
+PURGE_STEPS: list[Callable[..., None]] = []
+
+
+def register_purge_step(step: Callable[..., None]) -> None:
+    if step not in PURGE_STEPS:
+        PURGE_STEPS.append(step)
+
+
 def _held():
     return LegalHold.reads.through.objects.filter(read_id=OuterRef("pk"), legalhold__status=H.ACTIVE)
 
@@ -179,31 +190,10 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
         run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
         batches += 1
         PurgeRun.objects.filter(pk=run.pk).update(reads_deleted=run.reads_deleted, images_deleted=run.images_deleted)
-    # Ingest jobs older than retention whose reads are all gone, and their stored frames.
-    while True:
-        with transaction.atomic():
-            jobs = list(FrameJob.objects.filter(received_at__lt=cutoff).exclude(
-                Exists(Read.objects.filter(ingest_job=OuterRef("pk")))).values_list("pk", "frame")[:batch])
-            if not jobs:
-                break
-            FrameJob.objects.filter(pk__in=[j[0] for j in jobs]).delete()
-        for _, name in jobs:
-            if name:
-                try:
-                    default_storage.delete(name)
-                except OSError as exc:
-                    run.errors.append(f"{name}: {exc}")
-        run.frames_deleted += len(jobs)
-    # Issue 22: edge-camera events (the payloads as sent, refused ones too) go with their
-    # reads; an event whose read is held stays with it (RT-1, RT-2).
-    while True:
-        with transaction.atomic():
-            events = list(EdgeEvent.objects.filter(received_at__lt=cutoff).exclude(
-                Exists(Read.objects.filter(edge_event=OuterRef("pk")))).values_list("pk", flat=True)[:batch])
-            if not events:
-                break
-            EdgeEvent.objects.filter(pk__in=events).delete()
-        run.edge_events_deleted += len(events)
+    # What other apps keep about reads goes with them (RT-1): ingest's frame jobs and
+    # edge events (ingest/retention.py), passed in through register_purge_step.
+    for step in PURGE_STEPS:
+        step(cutoff=cutoff, batch=batch, run=run)
     return _close(run)
 
 

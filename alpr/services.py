@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accesslog.actions import Action
 from accesslog.services import record_access
+from alpr.frames import EXTENSIONS, FrameRejected, sniff
 from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
-from ingest.validation import EXTENSIONS, FrameRejected, sniff
 from lib.errors import DomainError
 
 

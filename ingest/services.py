@@ -22,10 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from alpr.frames import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
 from alpr.models import Camera
 from alpr.services import read_record
 from ingest.models import FrameJob
-from ingest.validation import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
 from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)

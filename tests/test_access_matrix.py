@@ -373,8 +373,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")), \
             pytest.MonkeyPatch.context() as patch, transaction.atomic():
         # The demo's frames go through OCR: keep to those that make a search, an alert and a covert hit.
-        patch.setattr("alpr.demo.BACKGROUND_FRAMES", 0)
-        patch.setattr("alpr.demo.SEARCH_SEEDS", (100, 105))
+        patch.setattr("ingest.demo.BACKGROUND_FRAMES", 0)
+        patch.setattr("ingest.demo.SEARCH_SEEDS", (100, 105))
         with TestCase.captureOnCommitCallbacks(execute=True):
             call_command("demo", verbosity=0)
         _complete_the_demo()

@@ -31,12 +31,12 @@ from django.utils import timezone
 from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
+from alpr.frames import FrameRejected, validate_frame_bytes
 from alpr.models import Camera, Read
 from alpr.plates import normalize_plate
 from alpr.services import read_record, reads_record
 from ingest.models import EdgeEvent
 from ingest.services import _check_capture_time, _coordinate
-from ingest.validation import FrameRejected, validate_frame_bytes
 from lib.errors import DomainError
 
 logger = logging.getLogger("ingest.edge")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.demo import DemoContext
 
-DEMO_MODULES = ["accounts.demo", "training.demo", "hotlists.demo", "alpr.demo", "sharing.demo", "audits.demo"]
+DEMO_MODULES = ["accounts.demo", "training.demo", "hotlists.demo", "ingest.demo", "sharing.demo", "audits.demo"]
 
 
 class Command(BaseCommand):

@@ -1,4 +1,6 @@
-"""Bad input loses nothing and crashes nothing: each check here has a clear reason.
+"""What a frame's bytes are (moved from ingest/validation.py in issue 17: alpr stores
+the images of reads, from ingest and from edge cameras alike, so ingest reads this from
+below). Bad input loses nothing and crashes nothing: each check here has a clear reason.
 
 The image is judged by its bytes, never by its name or declared content type. Pixel
 limits are checked from the header before any decoding (decompression bombs), and a
