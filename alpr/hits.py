@@ -7,6 +7,9 @@ stop: stop documentation is accepted only once the hit is validated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -15,8 +18,6 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr.models import DispositionCode, Hit, HitStatusChange, Read, StopReport
-from hotlists.matching import find_matches
-from hotlists.models import HotlistEntry
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from training.gate import refuse_unless_operator
@@ -44,6 +45,24 @@ VERIFY_CHECKS = {
 WORKERS = (roles.OFFICER, roles.PST, roles.INVESTIGATOR, roles.ADMINISTRATOR)
 
 
+# HT-1: what matches a read is the hot lists' business (hotlists.matching.find_matches).
+# HotlistsConfig.ready() passes the matcher in, so alpr imports no app built on it
+# (issue 17). Refuse to run without one rather than let reads pass unmatched.
+_matcher: Callable[[Read], list] | None = None
+
+
+def set_matcher(find_matches: Callable[[Read], list]) -> None:
+    global _matcher
+    _matcher = find_matches
+
+
+def find_matches(read: Read) -> list:
+    if _matcher is None:
+        raise ImproperlyConfigured("No hot-list matcher registered (hotlists is not installed?): reads cannot be "
+                                   "matched (HT-1).")
+    return _matcher(read)
+
+
 def hits_for_read(read: Read) -> list[Hit]:
     """HT-1: compare a new read with every active hot list and record a hit per match.
 
@@ -53,7 +72,8 @@ def hits_for_read(read: Read) -> list[Hit]:
     matches = find_matches(read)
     if not matches:
         return []
-    entries = {e.pk: e for e in HotlistEntry.objects.select_related("hotlist").filter(
+    entry_model = Hit._meta.get_field("entry").related_model  # hotlists.HotlistEntry
+    entries = {e.pk: e for e in entry_model.objects.select_related("hotlist").filter(
         pk__in=[m.entry_id for m in matches])}
     hits = []
     for match in matches:

@@ -7,7 +7,12 @@ class HotlistsConfig(AppConfig):
     verbose_name = "Hot lists"
 
     def ready(self):
+        from alpr.hits import set_matcher
+        from hotlists.matching import find_matches
+
         checks.register(check_permitted_sources, checks.Tags.compatibility)
+        # HT-1: every new read is compared with the hot lists (alpr.hits.hits_for_read).
+        set_matcher(find_matches)
 
 
 def check_permitted_sources(app_configs, **kwargs):

@@ -215,3 +215,16 @@ def test_read_images_must_be_jpeg_or_png(personas, cam):
     with pytest.raises(DomainError, match="JPEG or PNG"):
         read_record(camera=cam, plate_text="7ABC123", captured_at=timezone.now(), frame_bytes=b"<html>not</html>")
     assert not Read.objects.exists()
+
+
+def test_a_read_is_not_let_through_unmatched_when_no_matcher_is_registered(cam, monkeypatch):
+    # Issue 17: hotlists passes its matcher in (HotlistsConfig.ready()); without one a read
+    # must not silently make no hit (HT-1).
+    from django.core.exceptions import ImproperlyConfigured
+
+    from hotlists.matching import find_matches
+
+    assert hit_service._matcher is find_matches  # registered by the app at start-up
+    monkeypatch.setattr(hit_service, "_matcher", None)
+    with pytest.raises(ImproperlyConfigured):
+        factories.read(cam, "8XYZ412")
