@@ -156,6 +156,24 @@ def register_purge_step(step: Callable[..., None]) -> None:
         PURGE_STEPS.append(step)
 
 
+# The sharing requests a hold may name (another agency's investigation, RT-2) are those
+# the member may see, which is sharing's rule (sharing.selectors.requests_visible_to).
+# SharingConfig.ready() passes it in, so alpr imports no app built on it (issue 17);
+# without it a hold names no sharing request (deny by default).
+_sharing_requests_visible_to: Callable | None = None
+
+
+def set_sharing_request_selector(requests_visible_to: Callable) -> None:
+    global _sharing_requests_visible_to
+    _sharing_requests_visible_to = requests_visible_to
+
+
+def hold_sharing_requests(user):
+    if _sharing_requests_visible_to is None:
+        return LegalHold._meta.get_field("sharing_request").related_model.objects.none()
+    return _sharing_requests_visible_to(user)
+
+
 def _held():
     return LegalHold.reads.through.objects.filter(read_id=OuterRef("pk"), legalhold__status=H.ACTIVE)
 

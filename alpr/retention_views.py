@@ -35,9 +35,7 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from sharing.selectors import requests_visible_to
-
-        self.fields["sharing_request"].queryset = requests_visible_to(user)
+        self.fields["sharing_request"].queryset = retention.hold_sharing_requests(user)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -205,3 +205,20 @@ def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
     with pytest.raises(DomainError):
         retention.hold_place(by=personas["administrator"], case_number="SO-1", reason=LegalHold.Reason.OTHER,
                              justification="x" * 12, review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
+
+
+def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(personas):
+    # RT-2 with SH-4: sharing passes its visibility rule in (issue 17: alpr does not import
+    # sharing); the administrator sees the request, an officer who did not log it does not.
+    from accounts.models import Agency
+    from alpr.retention_views import HoldForm
+    from sharing.models import SharingRequest
+
+    agency = Agency.objects.create(name="ACSO", state="CA", kind=Agency.Kind.SHERIFF)
+    sharing = SharingRequest.objects.create(
+        agency=agency, requester_name="Det. Kim", requester_contact="k", purpose="Robbery", plates="1OLD111",
+        window_from=timezone.now() - timedelta(days=40), window_to=timezone.now(), case_number="SO-1",
+        basis="legal_obligation", instrument="court_order", instrument_number="RG-1", received_on=timezone.localdate(),
+        received_via="letter", logged_by=personas["administrator"])
+    assert list(HoldForm(user=personas["administrator"]).fields["sharing_request"].queryset) == [sharing]
+    assert list(HoldForm(user=personas["officer"]).fields["sharing_request"].queryset) == []
