@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accesslog.history import WorkflowHistory
 from alpr import lookups  # noqa: F401  (registers the LIKE lookup)
 
 
@@ -256,21 +257,10 @@ class Hit(models.Model):
         return f"Hit #{self.pk} {self.plate} ({self.get_status_display()})"
 
 
-class HitStatusChange(models.Model):
+class HitStatusChange(WorkflowHistory):
     """History of the hit workflow: who moved it, when, from what to what, and why."""
 
     hit = models.ForeignKey(Hit, on_delete=models.CASCADE, related_name="history")
-    transition = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    # Empty when the system itself made the change (the alert raised by the matcher).
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"Hit #{self.hit_id}: {self.from_status or '-'} -> {self.to_status}"
@@ -344,17 +334,8 @@ class LegalHold(models.Model):
         return f"Hold #{self.pk} for {self.case_number} ({self.get_status_display()})"
 
 
-class LegalHoldEvent(models.Model):
+class LegalHoldEvent(WorkflowHistory):
     hold = models.ForeignKey(LegalHold, on_delete=models.CASCADE, related_name="history")
-    transition = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"Hold #{self.hold_id}: {self.from_status or '-'} -> {self.to_status}"

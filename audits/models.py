@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accesslog.history import WorkflowHistory
 from accesslog.models import AppendOnlyError, AppendOnlyModel
 
 
@@ -63,19 +64,10 @@ class Audit(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(WorkflowHistory):
     """History of an audit: opened, items reviewed, finalised."""
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="history")
-    transition = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"Audit #{self.audit_id}: {self.transition}"

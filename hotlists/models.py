@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accesslog.history import WorkflowHistory
+
 
 class Hotlist(models.Model):
     """HL-1: only these sources exist; a custom BOLO list must name a permitted purpose."""
@@ -189,22 +191,10 @@ class HotlistEntryRequest(models.Model):
         return f"Request #{self.pk}: {self.plate or self.pattern} on {self.hotlist} ({self.get_status_display()})"
 
 
-class HotlistRequestEvent(models.Model):
+class HotlistRequestEvent(WorkflowHistory):
     """History of a request: each step, who took it, when, under which authority (HL-6)."""
 
     request = models.ForeignKey(HotlistEntryRequest, on_delete=models.CASCADE, related_name="history")
-    transition = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    designation = models.ForeignKey("accounts.Designation", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"Request #{self.request_id}: {self.from_status or '-'} -> {self.to_status}"

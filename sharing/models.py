@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accesslog.history import WorkflowHistory
+
 
 class MOU(models.Model):
     """SH-6: standing access for an agency under a memorandum of understanding."""
@@ -115,18 +117,8 @@ class SharingRequest(models.Model):
         return [p.strip().upper() for p in self.plates.split(",") if p.strip()]
 
 
-class SharingRequestEvent(models.Model):
+class SharingRequestEvent(WorkflowHistory):
     request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="history")
-    transition = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=24, blank=True)
-    to_status = models.CharField(max_length=24)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                           related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"Sharing #{self.request_id}: {self.from_status or '-'} -> {self.to_status}"
