@@ -186,18 +186,24 @@ def test_hit_records_can_be_set_to_go_with_their_read(personas, cam, settings):
     assert Hit.objects.count() == 0
 
 
-def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
+def _sharing_request(*, logged_by):
+    """Another agency's request (SH-2) that a hold for its investigation names (RT-2)."""
     from accounts.models import Agency
-    from lib.errors import DomainError
     from sharing.models import SharingRequest
 
-    read = _old(factories.read(cam, "1OLD111"))
     agency = Agency.objects.create(name="ACSO", state="CA", kind=Agency.Kind.SHERIFF)
-    sharing = SharingRequest.objects.create(
+    return SharingRequest.objects.create(
         agency=agency, requester_name="Det. Kim", requester_contact="k", purpose="Robbery", plates="1OLD111",
         window_from=timezone.now() - timedelta(days=40), window_to=timezone.now(), case_number="SO-1",
         basis="legal_obligation", instrument="court_order", instrument_number="RG-1", received_on=timezone.localdate(),
-        received_via="letter", logged_by=personas["administrator"])
+        received_via="letter", logged_by=logged_by)
+
+
+def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
+    from lib.errors import DomainError
+
+    read = _old(factories.read(cam, "1OLD111"))
+    sharing = _sharing_request(logged_by=personas["administrator"])
     hold = retention.hold_place(by=personas["administrator"], case_number="SO-1",
                                 reason=LegalHold.Reason.OTHER_AGENCY, justification="Court order to preserve",
                                 review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
@@ -210,15 +216,8 @@ def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
 def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(personas):
     # RT-2 with SH-4: sharing passes its visibility rule in (issue 17: alpr does not import
     # sharing); the administrator sees the request, an officer who did not log it does not.
-    from accounts.models import Agency
     from alpr.retention_views import HoldForm
-    from sharing.models import SharingRequest
 
-    agency = Agency.objects.create(name="ACSO", state="CA", kind=Agency.Kind.SHERIFF)
-    sharing = SharingRequest.objects.create(
-        agency=agency, requester_name="Det. Kim", requester_contact="k", purpose="Robbery", plates="1OLD111",
-        window_from=timezone.now() - timedelta(days=40), window_to=timezone.now(), case_number="SO-1",
-        basis="legal_obligation", instrument="court_order", instrument_number="RG-1", received_on=timezone.localdate(),
-        received_via="letter", logged_by=personas["administrator"])
+    sharing = _sharing_request(logged_by=personas["administrator"])
     assert list(HoldForm(user=personas["administrator"]).fields["sharing_request"].queryset) == [sharing]
     assert list(HoldForm(user=personas["officer"]).fields["sharing_request"].queryset) == []
