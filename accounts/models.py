@@ -49,10 +49,6 @@ class Agency(models.Model):
         if len(self.state) != 2 or not self.state.isalpha():
             raise ValidationError({"state": "Use the two-letter state code."})
 
-    @property
-    def is_california_law_enforcement(self) -> bool:
-        return self.state == "CA" and self.kind in (self.Kind.MUNICIPAL_POLICE, self.Kind.SHERIFF, self.Kind.STATE)
-
 
 class User(AbstractUser):
     """One person, one account (ID-1): every action is attributable to them."""

@@ -52,7 +52,3 @@ def training_status(*, user, today: date | None = None) -> TrainingStatus:
     if best.valid_until <= today + timedelta(days=EXPIRY_WARNING_DAYS):
         return TrainingStatus(state="expiring", valid_until=best.valid_until, record=best)
     return TrainingStatus(state="current", valid_until=best.valid_until, record=best)
-
-
-def is_training_current(user, today: date | None = None) -> bool:
-    return training_status(user=user, today=today).is_current
