@@ -8,8 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accesslog.configuration import admin_change
 from accesslog.models import ConfigurationChange
 from accounts import mfa, roles
-from accounts.hygiene import reenable
 from accounts.models import Agency, Designation, Notification, User
+from accounts.services import reenable
 from config.admin_base import ConfigurationAlarmAdmin
 
 # django-otp's own admin pages show each member's TOTP secret and recovery codes; nobody

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from accounts.hygiene import disable_inactive
+from accounts.services import disable_inactive
 
 
 @shared_task(name="accounts.tasks.disable_inactive_accounts")

@@ -203,7 +203,7 @@ def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client)
 
 
 def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, client, other_agency):
-    from accounts.hygiene import reenable
+    from accounts.services import reenable
     from sharing.models import MOU
 
     officer = personas["officer"]

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.hygiene import disable_inactive, reenable
 from accounts.models import Notification, User
+from accounts.services import disable_inactive, reenable
 from training.imports import import_training_csv
 from training.models import TrainingRecord
 from training.notices import notify_expiring
