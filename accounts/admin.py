@@ -9,7 +9,7 @@ from accesslog.configuration import admin_change
 from accesslog.models import ConfigurationChange
 from accounts import mfa, roles
 from accounts.models import Agency, Designation, Notification, User
-from accounts.services import reenable
+from accounts.services import account_tokens_revoke, reenable
 from config.admin_base import ConfigurationAlarmAdmin
 
 # django-otp's own admin pages show each member's TOTP secret and recovery codes; nobody
@@ -109,6 +109,8 @@ class UserAdmin(BaseUserAdmin):
         previous = User.objects.filter(pk=obj.pk).first() if change and obj.pk else None
         request._alpr_access_before = user_access_snapshot(previous)
         super().save_model(request, obj, form, change)
+        if not obj.is_active:
+            account_tokens_revoke(user=obj)  # a disabled account keeps no API token
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

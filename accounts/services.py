@@ -145,6 +145,27 @@ def configuration_alarm_notify(*, change, **kwargs) -> None:
 # --- Account hygiene (the 2020 California State Auditor's recommendations) -----------------
 # Issue 17: these were accounts/hygiene.py, a service under another name.
 
+def account_tokens_revoke(*, user: User) -> int:
+    """A disabled account keeps no API token (its sessions already stop working: Django's
+    authentication refuses inactive users on every request). Called by every path that
+    disables an account: account_disable and the admin's save (accounts.admin); it was a
+    post_save signal, which a bulk update() skipped without a word (issue 17)."""
+    from rest_framework.authtoken.models import Token
+
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def account_disable(*, user: User, reason: str, now=None) -> User:
+    user.is_active = False
+    user.disabled_at = now or timezone.now()
+    user.disabled_reason = reason[:200]
+    user.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    account_tokens_revoke(user=user)
+    return user
+
+
 def disable_inactive(*, now=None) -> list[str]:
     """Disable accounts not used for ALPR_ACCOUNT_INACTIVE_DAYS. Unused is measured from the
     last sign-in, or from creation or re-enabling when more recent. Idempotent."""
@@ -158,11 +179,7 @@ def disable_inactive(*, now=None) -> list[str]:
              .filter(last_use__lt=cutoff))
     disabled = []
     for user in stale:
-        user.is_active = False
-        user.disabled_at = now
-        user.disabled_reason = f"Not used for {settings.ALPR_ACCOUNT_INACTIVE_DAYS} days"
-        # Saving is_active=False also removes the API tokens (accounts.signals).
-        user.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+        account_disable(user=user, reason=f"Not used for {settings.ALPR_ACCOUNT_INACTIVE_DAYS} days", now=now)
         record_access(action=Action.ACCOUNT_DISABLED, object_type="user", object_id=user.pk,
                       data_elements={"username": user.username}, detail=user.disabled_reason)
         disabled.append(user.username)

@@ -3,10 +3,8 @@
 import time
 
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accesslog.actions import Action
@@ -24,16 +22,6 @@ def _logged_in(sender, request, user, **kwargs):
         # ... and the 15-minute window of privileged actions (accounts.mfa).
         request.session[AUTHENTICATED_RECENTLY_AT] = int(time.time())
     record_access(action=Action.AUTH_LOGIN, user=user, request=request)
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.disabled_loses_tokens")
-def _disabled_loses_tokens(sender, instance, **kwargs):
-    """A disabled account keeps no API token (its sessions already stop working: Django's
-    authentication refuses inactive users on every request)."""
-    if not instance.is_active:
-        from rest_framework.authtoken.models import Token
-
-        Token.objects.filter(user=instance).delete()
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.logout_recorded")

@@ -43,9 +43,29 @@ def test_disabling_an_account_ends_sessions_and_removes_tokens(personas, client)
     _sign_in(client, officer)
     token = Token.objects.create(user=officer)
     assert client.get("/alpr/alerts/").status_code == 200
-    officer.is_active = False
-    officer.save()
+    from accounts.services import account_disable
+
+    account_disable(user=officer, reason="Left the department")
     assert not Token.objects.filter(key=token.key).exists()
     assert client.get("/alpr/alerts/").status_code == 302
     api = client.__class__()
     assert api.get("/api/hits/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
+
+
+def test_disabling_an_account_in_the_admin_removes_its_tokens(personas, rf):
+    # Issue 17: the tokens went in a post_save signal; the admin's save now calls the
+    # service, and no signal is left to be skipped by an update().
+    from django.contrib.admin.sites import site
+
+    from accounts.models import User
+
+    officer = personas["officer"]
+    token = Token.objects.create(user=officer)
+    request = rf.post("/admin/accounts/user/")
+    request.user = personas["administrator"]
+    officer.is_active = False
+    site._registry[User].save_model(request, officer, form=None, change=True)
+    assert not Token.objects.filter(key=token.key).exists()
+    kept = Token.objects.create(user=personas["analyst"])
+    site._registry[User].save_model(request, personas["analyst"], form=None, change=True)
+    assert Token.objects.filter(key=kept.key).exists()  # an active member keeps theirs
