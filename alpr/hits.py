@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
-from alpr.models import DispositionCode, Hit, HitStatusChange, Read, StopReport
+from alpr.models import DispositionCode, Hit, Read, StopReport
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from training.gate import refuse_unless_operator
@@ -99,10 +100,7 @@ def hits_for_read(read: Read) -> list[Hit]:
             # responsible for the entry; the administrator sees covert hits by role.
             assign_perm("alpr.view_covert_hit", entry.responsible, hit)
         if created:
-            HitStatusChange.objects.create(
-                hit=hit, transition="alert", from_status="", to_status=S.ALERT, by=None,
-                note=f"{entry.hotlist.name}: {entry.reason or 'listed'}",
-            )
+            workflow.start(hit, "alert", by=None, note=f"{entry.hotlist.name}: {entry.reason or 'listed'}")
         hits.append(hit)
     return hits
 
@@ -121,7 +119,7 @@ def hit_transition(
         raise NotPermitted("Your role does not work hot-list alerts.")
     # Lock the hit: two officers acting on the same alert must not both move it.
     hit = Hit.objects.select_for_update().get(pk=hit.pk)
-    step = WORKFLOW.check(hit.status, name)
+    step, step_from = WORKFLOW.check(hit.status, name), hit.status  # refused before the checks below
     details: dict = {}
     if name == "verify":
         checks = checks or {}
@@ -146,14 +144,10 @@ def hit_transition(
                               "no longer listed.")
         hit.reject_reason = reject_reason
         details = {"reason": reject_reason}
-    previous = hit.status
-    hit.status = step.target
-    hit.status_changed_at = timezone.now()
-    hit.save(update_fields=["status", "reject_reason", "status_changed_at"])
-    HitStatusChange.objects.create(hit=hit, transition=name, from_status=previous, to_status=step.target,
-                                   by=by, note=note.strip(), details=details)
-    record_access(action=Action.HIT_TRANSITION, user=by, request=request, object_type="hit", object_id=hit.pk,
-                  data_elements={"plate": hit.plate, "from": previous, "to": step.target, **details})
+    workflow.apply(hit, name, machine=WORKFLOW, by=by, note=note.strip(), details=details,
+                   stamp="status_changed_at", update_fields=["reject_reason"], action=Action.HIT_TRANSITION,
+                   request=request, object_type="hit",
+                   data_elements={"plate": hit.plate, "from": step_from, "to": step.target, **details})
     return hit
 
 
@@ -185,8 +179,7 @@ def stop_report_create(
         case_number=case_number.strip(), disposition=disposition, responded_at=responded_at,
         next_steps=next_steps.strip(), documented_by=by,
     )
-    HitStatusChange.objects.create(hit=hit, transition="document_stop", from_status=hit.status,
-                                   to_status=hit.status, by=by, note=f"Stop documented: {disposition.code}")
+    workflow.remark(hit, "document_stop", by=by, note=f"Stop documented: {disposition.code}")
     record_access(action=Action.HIT_STOP_DOCUMENTED, user=by, request=request, object_type="hit", object_id=hit.pk,
                   data_elements={"plate": hit.plate, "disposition": disposition.code},
                   case_number=case_number.strip())

@@ -26,12 +26,13 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
+from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.models import Hit, LegalHold, LegalHoldEvent, PurgeRun, Read, ReadDailyTally
+from alpr.models import Hit, LegalHold, PurgeRun, Read, ReadDailyTally
 from lib.errors import DomainError, NotPermitted
 from lib.periods import period_bounds
 from lib.workflow import StateMachine, transition
@@ -60,11 +61,6 @@ def retention_authority(user):
     if user.is_active and user.rank in settings.ALPR_RETENTION_APPROVER_RANKS:
         return None, f"{user.display_name} ({user.rank})"
     return None
-
-
-def _event(hold, name, previous, by, note=""):
-    LegalHoldEvent.objects.create(hold=hold, transition=name, from_status=previous or "", to_status=hold.status,
-                                  by=by, note=note)
 
 
 @transaction.atomic
@@ -98,7 +94,7 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
                                     justification=justification.strip(), status=status, placed_by=by,
                                     review_on=review_on, sharing_request=sharing_request)
     hold.reads.add(*ids)
-    _event(hold, "place", "", by, note=f"{len(ids)} reads")
+    workflow.start(hold, "place", by=by, note=f"{len(ids)} reads")
     record_access(action=Action.RETENTION_HOLD_PLACE, user=by, request=request, object_type="legal_hold",
                   object_id=hold.pk, data_elements={"reads": len(ids), "plate": plate, "reason": reason},
                   case_number=hold.case_number)
@@ -116,14 +112,12 @@ def hold_decide(*, hold: LegalHold, by, approve: bool, note: str = "", request=N
     if hold.placed_by_id == by.pk:
         raise NotPermitted("Nobody approves their own hold.")
     name = "approve" if approve else "deny"
-    step = WORKFLOW.check(hold.status, name)
-    previous, hold.status = hold.status, step.target
+    WORKFLOW.check(hold.status, name)  # an illegal move is refused before anything changes
     hold.approved_by, hold.designation = by, authority[0]
-    hold.save(update_fields=["status", "approved_by", "designation"])
-    _event(hold, name, previous, by, note=f"{authority[1]}. {note}".strip())
-    record_access(action=Action.RETENTION_HOLD_APPROVE if approve else Action.RETENTION_HOLD_DENY, user=by,
-                  request=request, object_type="legal_hold",
-                  object_id=hold.pk, case_number=hold.case_number)
+    workflow.apply(hold, name, machine=WORKFLOW, by=by, note=f"{authority[1]}. {note}".strip(),
+                   designation=authority[0], update_fields=["approved_by", "designation"],
+                   action=Action.RETENTION_HOLD_APPROVE if approve else Action.RETENTION_HOLD_DENY, request=request,
+                   object_type="legal_hold", case_number=hold.case_number)
     return hold
 
 
@@ -136,12 +130,9 @@ def hold_release(*, hold: LegalHold, by, note: str, request=None) -> LegalHold:
         raise NotPermitted("Only whoever placed the hold, or a retention approver, releases it.")
     if not note.strip():
         raise DomainError("Say why the hold is released.")
-    step = WORKFLOW.check(hold.status, "release")
-    previous, hold.status, hold.released_at = hold.status, step.target, timezone.now()
-    hold.save(update_fields=["status", "released_at"])
-    _event(hold, "release", previous, by, note=note.strip())
-    record_access(action=Action.RETENTION_HOLD_RELEASE, user=by, request=request, object_type="legal_hold",
-                  object_id=hold.pk, case_number=hold.case_number)
+    workflow.apply(hold, "release", machine=WORKFLOW, by=by, note=note.strip(), stamp="released_at",
+                   update_fields=[], action=Action.RETENTION_HOLD_RELEASE, request=request,
+                   object_type="legal_hold", case_number=hold.case_number)
     return hold
 
 

@@ -11,11 +11,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from audits import sampling
-from audits.models import Audit, AuditEvent, AuditItem, DataCorrection
+from audits.models import Audit, AuditItem, DataCorrection
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 
@@ -82,9 +83,8 @@ def audit_open(*, user, title: str, period_start, period_end, populations, confi
         for item in items:
             item.audit = audit
         AuditItem.objects.bulk_create(items)
-        AuditEvent.objects.create(audit=audit, transition="open", to_status=audit.status, by=user,
-                                  note=f"Seed {seed}; samples: " + ", ".join(
-                                      f"{k} {v['sample']} of {v['population']}" for k, v in sampling_record.items()))
+        workflow.start(audit, "open", by=user, note=f"Seed {seed}; samples: " + ", ".join(
+            f"{k} {v['sample']} of {v['population']}" for k, v in sampling_record.items()))
         record_access(action=Action.AUDIT_OPEN, user=user, request=request, object_type="audit", object_id=audit.pk,
                       data_elements={"period": [str(period_start), str(period_end)], "populations": audit.populations})
     return audit
@@ -156,7 +156,7 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
     _require_auditor(user)
     with transaction.atomic():
         audit = Audit.objects.select_for_update().get(pk=audit.pk)
-        step = AUDIT_WORKFLOW.check(audit.status, "finalise")
+        AUDIT_WORKFLOW.check(audit.status, "finalise")  # refused before the memo is rendered
         pending = audit.items.filter(finding=AuditItem.Finding.PENDING).count()
         if pending:
             raise DomainError(f"{pending} sampled item(s) are not reviewed yet.")
@@ -167,9 +167,6 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
         audit.memo_html = memo.render_memo_html(audit, figures)
         audit.memo_pdf = memo.render_memo_pdf(audit, figures)
         audit.memo_sha256 = hashlib.sha256(audit.memo_pdf).hexdigest()
-        previous, audit.status = audit.status, step.target
-        audit.save()
-        AuditEvent.objects.create(audit=audit, transition="finalise", from_status=previous, to_status=audit.status,
-                                  by=user, note=f"Memo SHA-256 {audit.memo_sha256}")
-        record_access(action=Action.AUDIT_FINALISE, user=user, request=request, object_type="audit", object_id=audit.pk)
+        workflow.apply(audit, "finalise", machine=AUDIT_WORKFLOW, by=user, note=f"Memo SHA-256 {audit.memo_sha256}",
+                       action=Action.AUDIT_FINALISE, request=request, object_type="audit")
     return audit

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.configuration import change_record, snapshot
 from accesslog.models import ConfigurationChange
@@ -28,7 +29,7 @@ from accounts.selectors import approval_authority
 from alpr.plates import normalize_pattern, normalize_plate, validate_pattern
 from alpr.prohibited import screen, screening_record
 from hotlists.matching import bump_version
-from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest, HotlistRequestEvent
+from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest
 from hotlists.screening import source_permitted
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
@@ -117,16 +118,10 @@ def hotlist_set_active(*, hotlist: Hotlist, active: bool, by, request=None) -> H
     return hotlist
 
 
-def _event(req, name, previous, by, note="", designation=None):
-    HotlistRequestEvent.objects.create(request=req, transition=name, from_status=previous or "",
-                                       to_status=req.status, by=by, note=note, designation=designation)
-
-
-def _move(req: HotlistEntryRequest, name: str) -> str:
-    step = WORKFLOW.check(req.status, name)
-    previous = req.status
-    req.status = step.target
-    return previous
+def _move(req: HotlistEntryRequest, name: str, *, by, note: str = "", designation=None, update_fields=None,
+          **access) -> None:
+    workflow.apply(req, name, machine=WORKFLOW, by=by, note=note, designation=designation,
+                   update_fields=update_fields, object_type="hotlist_request", **access)
 
 
 class ProhibitedUse(DomainError):
@@ -162,7 +157,7 @@ def request_submit(
                               vehicle_description=vehicle_description, justification=justification, plate=plate,
                               pattern=pattern, major_crime=major_crime, renews=renews, request=request)
         if result.flagged:
-            _event(req, "flag", req.status, None, note=result.message())
+            workflow.remark(req, "flag", by=None, note=result.message())
             screening_record(result=result, where="hot-list request", text=justification, user=requester,
                              request=request, object_type="hotlist_request", object_id=req.pk,
                              case_number=req.case_number)
@@ -213,7 +208,7 @@ def _request_submit(
     )
     req.full_clean()
     req.save()
-    _event(req, "submit", "", requester, note=f"Renewal of request #{renews.pk}" if renews else "")
+    workflow.start(req, "submit", by=requester, note=f"Renewal of request #{renews.pk}" if renews else "")
     record_access(action=Action.HOTLIST_REQUEST_SUBMIT, user=requester, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": plate or pattern, "list": hotlist.name},
                   case_number=req.case_number)
@@ -235,7 +230,7 @@ def request_approve(*, req: HotlistEntryRequest, by, note: str = "", request=Non
     refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)  # two approvers, one decision
     authority = _authority(by, req)
-    previous = _move(req, "approve")
+    WORKFLOW.check(req.status, "approve")  # refused before any entry is made
     now = timezone.now()
     expires = now + timedelta(days=settings.ALPR_HOTLIST_MAX_DAYS)
     entry = HotlistEntry.objects.create(
@@ -248,20 +243,16 @@ def request_approve(*, req: HotlistEntryRequest, by, note: str = "", request=Non
     bump_version()  # every process's matcher picks the entry up (hotlists/matching.py)
     req.entry, req.expires_at = entry, expires
     req.decided_by, req.decided_at, req.decision_reason, req.designation = by, now, note.strip(), authority.designation
-    req.save()
-    _event(req, "approve", previous, by, note=f"Approved by {authority.description}. {note}".strip(),
-           designation=authority.designation)
+    _move(req, "approve", by=by, note=f"Approved by {authority.description}. {note}".strip(),
+          designation=authority.designation, action=Action.HOTLIST_REQUEST_APPROVE, request=request,
+          data_elements={"plate": req.plate or req.pattern, "expires": expires.isoformat(),
+                         "designation": authority.designation.pk if authority.designation else None},
+          case_number=req.case_number)
     if req.renews_id:
         old = HotlistEntryRequest.objects.select_for_update().get(pk=req.renews_id)
         if old.status in (R.APPROVED, R.REMOVAL_REQUESTED):
-            old_previous = _move(old, "renew")
-            old.save(update_fields=["status"])
+            _move(old, "renew", by=by, note=f"Replaced by request #{req.pk}", update_fields=[])
             _close_entry(old.entry, HotlistEntry.Status.EXPIRED)
-            _event(old, "renew", old_previous, by, note=f"Replaced by request #{req.pk}")
-    record_access(action=Action.HOTLIST_REQUEST_APPROVE, user=by, request=request, object_type="hotlist_request",
-                  object_id=req.pk, data_elements={"plate": req.plate or req.pattern, "expires": expires.isoformat(),
-                                                    "designation": authority.designation.pk if authority.designation
-                                                    else None}, case_number=req.case_number)
     return req
 
 
@@ -273,14 +264,12 @@ def request_disapprove(*, req: HotlistEntryRequest, by, reason: str, request=Non
         raise DomainError("Give the reason for disapproving (HL-4).")
     req = HotlistEntryRequest.objects.select_for_update().get(pk=req.pk)
     authority = _authority(by, req)
-    previous = _move(req, "disapprove")
+    WORKFLOW.check(req.status, "disapprove")
     req.decided_by, req.decided_at, req.decision_reason = by, timezone.now(), reason.strip()
     req.designation = authority.designation
-    req.save()
-    _event(req, "disapprove", previous, by, note=reason.strip(), designation=authority.designation)
-    record_access(action=Action.HOTLIST_REQUEST_DISAPPROVE, user=by, request=request, object_type="hotlist_request",
-                  object_id=req.pk, data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number,
-                  detail=reason.strip())
+    _move(req, "disapprove", by=by, note=reason.strip(), designation=authority.designation,
+          action=Action.HOTLIST_REQUEST_DISAPPROVE, request=request, data_elements={"plate": req.plate or req.pattern},
+          case_number=req.case_number, detail=reason.strip())
     return req
 
 
@@ -293,11 +282,8 @@ def request_ask_removal(*, req: HotlistEntryRequest, by, reason: str, request=No
         raise NotPermitted("Only the requester asks for early removal.")
     if not reason.strip():
         raise DomainError("Say why the entry should come off early.")
-    previous = _move(req, "ask_removal")
-    req.save(update_fields=["status"])
-    _event(req, "ask_removal", previous, by, note=reason.strip())
-    record_access(action=Action.HOTLIST_REQUEST_ASK_REMOVAL, user=by, request=request, object_type="hotlist_request",
-                  object_id=req.pk, case_number=req.case_number)
+    _move(req, "ask_removal", by=by, note=reason.strip(), update_fields=[], action=Action.HOTLIST_REQUEST_ASK_REMOVAL,
+          request=request, case_number=req.case_number)
     return req
 
 
@@ -308,13 +294,10 @@ def request_confirm_removal(*, req: HotlistEntryRequest, by, note: str = "", req
     authority = approval_authority(user=by, scope=Designation.Scope.HOTLIST_APPROVAL)
     if authority is None:
         raise NotPermitted("Only the ALPR Administrator or a current hot-list designee confirms removals.")
-    previous = _move(req, "confirm_removal")
-    req.save(update_fields=["status"])
+    _move(req, "confirm_removal", by=by, note=f"Removed by {authority.description}. {note}".strip(),
+          designation=authority.designation, update_fields=[], action=Action.HOTLIST_REQUEST_REMOVE, request=request,
+          case_number=req.case_number)
     _close_entry(req.entry, HotlistEntry.Status.REMOVED)
-    _event(req, "confirm_removal", previous, by, note=f"Removed by {authority.description}. {note}".strip(),
-           designation=authority.designation)
-    record_access(action=Action.HOTLIST_REQUEST_REMOVE, user=by, request=request, object_type="hotlist_request",
-                  object_id=req.pk, case_number=req.case_number)
     return req
 
 
@@ -338,12 +321,10 @@ def expire_due(*, now=None) -> list[int]:
             req = HotlistEntryRequest.objects.select_for_update().get(pk=pk)
             if req.status not in (R.APPROVED, R.REMOVAL_REQUESTED) or req.expires_at > now:
                 continue
-            previous = _move(req, "expire")
-            req.save(update_fields=["status"])
+            _move(req, "expire", by=None,
+                  note=f"Expired automatically after {settings.ALPR_HOTLIST_MAX_DAYS} days (HL-5).",
+                  update_fields=[], action=Action.HOTLIST_ENTRY_EXPIRED,
+                  data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number)
             _close_entry(req.entry, HotlistEntry.Status.EXPIRED)
-            _event(req, "expire", previous, None,
-                   note=f"Expired automatically after {settings.ALPR_HOTLIST_MAX_DAYS} days (HL-5).")
-            record_access(action=Action.HOTLIST_ENTRY_EXPIRED, object_type="hotlist_request", object_id=req.pk,
-                          data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number)
             expired.append(pk)
     return expired

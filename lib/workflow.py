@@ -1,8 +1,10 @@
 """Workflows as data: a state machine that lists its legal moves and refuses others.
 
-Each workflow (hit, hot-list entry request, sharing request, legal hold) declares its
-transitions once; the service that moves an object calls `check()` and writes a history
-row. UI and API ask `available()` so they only ever offer legal moves.
+Each workflow (hit, hot-list entry request, sharing request, legal hold, sampling audit)
+declares its transitions once; its services move an object through the one engine,
+accesslog.workflow.apply, which checks the move here and writes the history row and the
+access-log entry (issue 17). UI and API ask `available()` so they only ever offer legal
+moves.
 """
 
 from __future__ import annotations

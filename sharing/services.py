@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
@@ -21,7 +22,7 @@ from accounts.selectors import approval_authority
 from alpr.prohibited import screen, screening_record
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
-from sharing.models import SharingRequest, SharingRequestEvent
+from sharing.models import SharingRequest
 from training.gate import refuse_unless_operator
 
 S = SharingRequest.Status
@@ -42,11 +43,7 @@ CA_LAW_ENFORCEMENT = (Agency.Kind.MUNICIPAL_POLICE, Agency.Kind.SHERIFF, Agency.
 
 
 def _move(req, name, by, note=""):
-    step = WORKFLOW.check(req.status, name)
-    previous, req.status = req.status, step.target
-    req.save()
-    SharingRequestEvent.objects.create(request=req, transition=name, from_status=previous, to_status=req.status,
-                                       by=by, note=note)
+    workflow.apply(req, name, machine=WORKFLOW, by=by, note=note)
 
 
 def processor_authority(user):
@@ -104,9 +101,8 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
     req.save()
     if cameras:
         req.cameras.set(cameras)
-    SharingRequestEvent.objects.create(
-        request=req, transition="receive", to_status=req.status, by=logged_by,
-        note=f"Received by {req.get_received_via_display().lower()} on {req.received_on}")
+    workflow.start(req, "receive", by=logged_by,
+                   note=f"Received by {req.get_received_via_display().lower()} on {req.received_on}")
     # SH-7 first: a public-records request is Records' to handle under public-records law,
     # not a request this protocol approves or refuses.
     if req.agency.kind == Agency.Kind.NON_LAW_ENFORCEMENT and req.basis != SharingRequest.Basis.LEGAL_OBLIGATION:
@@ -121,8 +117,7 @@ def request_receive(*, logged_by, cameras=(), request=None, **fields) -> Sharing
         screening_record(result=result, where="sharing request", text=req.purpose, user=logged_by, request=request,
                          object_type="sharing_request", object_id=req.pk, case_number=req.case_number)
         if result.flagged and req.status != S.REFUSED:
-            SharingRequestEvent.objects.create(request=req, transition="flag", from_status=req.status,
-                                               to_status=req.status, by=None, note=result.message())
+            workflow.remark(req, "flag", by=None, note=result.message())
     record_access(action=Action.SHARING_REQUEST_RECEIVE, user=logged_by, request=request, object_type="sharing_request",
                   object_id=req.pk, data_elements={"agency": req.agency.name, "plates": req.plate_list,
                                                     "status": req.status, "rule": req.refusal_rule},

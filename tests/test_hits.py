@@ -228,3 +228,33 @@ def test_a_read_is_not_let_through_unmatched_when_no_matcher_is_registered(cam, 
     monkeypatch.setattr(hit_service, "_matcher", None)
     with pytest.raises(ImproperlyConfigured):
         factories.read(cam, "8XYZ412")
+
+
+def test_the_workflow_engine_moves_on_the_stored_status_and_writes_history_and_log_together(alert_hit, personas):
+    # Issue 17 part 2: accesslog.workflow.apply locks the row and checks the move against
+    # the status stored there. Another officer rejected the alert after this copy was read:
+    # verifying from the stale copy is refused and writes nothing.
+    from accesslog import workflow
+    from accesslog.actions import Action
+
+    stale = Hit.objects.get(pk=alert_hit.pk)
+    hit_service.hit_transition(hit=alert_hit, name="reject", by=personas["officer"], reject_reason="misread")
+    logged = AccessEvent.objects.filter(action=Action.HIT_TRANSITION).count()
+    with pytest.raises(IllegalTransition):
+        workflow.apply(stale, "verify", machine=hit_service.WORKFLOW, by=personas["officer"],
+                       action=Action.HIT_TRANSITION, object_type="hit")
+    assert [h.transition for h in stale.history.all()] == ["alert", "reject"]
+    assert AccessEvent.objects.filter(action=Action.HIT_TRANSITION).count() == logged
+
+    # A legal move: status, time, history row and access-log entry, all at once.
+    fresh = Hit.objects.get(pk=factories.read(alert_hit.camera, "8XYZ412").hits.get().pk)
+    workflow.apply(fresh, "verify", machine=hit_service.WORKFLOW, by=personas["officer"], note="plate checked",
+                   details={"checked": True}, stamp="status_changed_at", action=Action.HIT_TRANSITION,
+                   object_type="hit", data_elements={"plate": fresh.plate})
+    fresh.refresh_from_db()
+    row = fresh.history.last()
+    assert fresh.status == Hit.Status.VISUALLY_VERIFIED and fresh.status_changed_at is not None
+    assert (row.transition, row.from_status, row.to_status, row.by, row.note, row.details) == (
+        "verify", Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, personas["officer"], "plate checked",
+        {"checked": True})
+    assert AccessEvent.objects.filter(action=Action.HIT_TRANSITION, object_id=str(fresh.pk)).count() == 1
