@@ -16,7 +16,7 @@ from alpr.models import (
     StopReport,
 )
 from alpr.services import camera_issue_token, camera_revoke_token
-from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
+from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
 
 
 @admin.register(Camera)
@@ -67,11 +67,8 @@ class ReadAdmin(admin.ModelAdmin):
         return False
 
 
-class HitStatusChangeInline(admin.TabularInline):
+class HitStatusChangeInline(WorkflowHistoryInline):
     model = HitStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note", "details"]
 
 
 @admin.register(Hit)
@@ -109,24 +106,12 @@ class StopReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(HitUserObjectPermission)
-class HitUserObjectPermissionAdmin(admin.ModelAdmin):
+class HitUserObjectPermissionAdmin(ObjectPermissionAdmin):
     """Who may see which covert hit (HT-4): granted by the system when the hit is raised."""
 
-    list_display = ["content_object", "user", "permission"]
-    raw_id_fields = ["content_object", "user"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class LegalHoldEventInline(admin.TabularInline):
+class LegalHoldEventInline(WorkflowHistoryInline):
     model = LegalHoldEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note"]
 
 
 @admin.register(LegalHold)

@@ -22,7 +22,7 @@ from audits.models import (
     DataCorrection,
 )
 from audits.report import annual_report_request
-from config.admin_base import RecordAdmin
+from config.admin_base import ReadOnlyInline, RecordAdmin, WorkflowHistoryInline
 from lib.errors import DomainError
 
 
@@ -85,22 +85,13 @@ class AccessLogVerificationAdmin(RecordAdmin):
         return False
 
 
-class AuditItemInline(admin.TabularInline):
+class AuditItemInline(ReadOnlyInline):
     model = AuditItem
     fields = ["population", "position", "object_type", "object_id", "finding", "notes", "reviewed_by", "reviewed_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AuditEventInline(AuditItemInline):
+class AuditEventInline(WorkflowHistoryInline):
     model = AuditEvent
-    fields = ["at", "by", "transition", "from_status", "to_status", "note"]
-    readonly_fields = fields
 
 
 @admin.register(Audit)

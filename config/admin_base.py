@@ -51,3 +51,40 @@ class ConfigurationAlarmAdmin:
         obj.pk = pk  # deletion clears it; the record names what was deleted
         admin_change(kind=self.alarm_kind, request=request, obj=obj, before=before, after={},
                      weakens=self.alarm_weakens(before, {}), what=self.alarm_what)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown with their parent and written elsewhere (by a service), never here.
+    Subclasses set `fields`; every one is read-only."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowHistoryInline(ReadOnlyInline):
+    """The history of one workflow object (hit, hot-list request, sharing request, legal
+    hold, audit): rows are written only by accesslog.workflow. One inline for the one
+    history shape (issue 17); each admin names its model."""
+
+    fields = ["at", "by", "transition", "from_status", "to_status", "note", "designation", "details"]
+
+
+class ObjectPermissionAdmin(admin.ModelAdmin):
+    """Who may see which covert object (HT-4): granted by the system (the hit raised, the
+    entry approved), never by hand; each admin names its model and says which grant."""
+
+    list_display = ["content_object", "user", "permission"]
+    raw_id_fields = ["content_object", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accesslog.models import ConfigurationChange
-from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
+from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
 from hotlists.matching import bump_version
 from hotlists.models import (
     FeedImport,
@@ -63,11 +63,8 @@ class HotlistEntryAdmin(BumpsMatcher, admin.ModelAdmin):
         return entries_visible_to(request.user, super().get_queryset(request))
 
 
-class HotlistRequestEventInline(admin.TabularInline):
+class HotlistRequestEventInline(WorkflowHistoryInline):
     model = HotlistRequestEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note", "designation"]
 
 
 @admin.register(HotlistEntryRequest)
@@ -111,14 +108,5 @@ class MatcherVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(HotlistEntryUserObjectPermission)
-class HotlistEntryUserObjectPermissionAdmin(admin.ModelAdmin):
+class HotlistEntryUserObjectPermissionAdmin(ObjectPermissionAdmin):
     """Who may see which covert entry (HT-4): granted when the entry is approved."""
-
-    list_display = ["content_object", "user", "permission"]
-    raw_id_fields = ["content_object", "user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

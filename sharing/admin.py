@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accesslog.models import ConfigurationChange
-from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin
+from config.admin_base import ConfigurationAlarmAdmin, RecordAdmin, WorkflowHistoryInline
 from sharing.models import MOU, SharingPackage, SharingRequest, SharingRequestEvent
 
 
@@ -19,11 +19,8 @@ class MOUAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
                 or after["scope"] != before["scope"] or after["agency"] != before["agency"])
 
 
-class SharingRequestEventInline(admin.TabularInline):
+class SharingRequestEventInline(WorkflowHistoryInline):
     model = SharingRequestEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["transition", "from_status", "to_status", "by", "at", "note"]
 
 
 @admin.register(SharingRequest)
