@@ -6,6 +6,7 @@ misconfigured deployment fails at start-up with a message an operator can act on
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 
@@ -52,6 +53,33 @@ def env_int(
             result = int(value)
         except ValueError:
             raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
+    if minimum is not None and result < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {result}")
+    if maximum is not None and result > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, got {result}")
+    return result
+
+
+def env_float(
+    name: str,
+    default: float,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> float:
+    """A number such as a fraction. Bad text, NaN or infinity, or a value out of range
+    stops the start with the variable's name (issue 17: float() raised a bare ValueError)."""
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        result = float(default)
+    else:
+        try:
+            result = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+        if not math.isfinite(result):
+            raise ImproperlyConfigured(f"{name} must be a finite number, got {value!r}")
     if minimum is not None and result < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {result}")
     if maximum is not None and result > maximum:

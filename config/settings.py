@@ -14,7 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_pairs, env_str
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_pairs, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ALPR_VAR_DIR", str(BASE_DIR / "var")))
@@ -428,7 +428,7 @@ ALPR_HOTLIST_PULL_TIMEOUT = env_int("ALPR_HOTLIST_PULL_TIMEOUT", 120, minimum=1)
 ALPR_HOTLIST_PULL_LEASE_SECONDS = env_int("ALPR_HOTLIST_PULL_LEASE_SECONDS", 3600, minimum=60)
 # A downloaded list that would remove more than this share of the current entries is
 # refused as truncated or wrong unless imported with force.
-ALPR_FEED_MAX_REMOVAL_FRACTION = float(env_str("ALPR_FEED_MAX_REMOVAL_FRACTION", "0.5"))
+ALPR_FEED_MAX_REMOVAL_FRACTION = env_float("ALPR_FEED_MAX_REMOVAL_FRACTION", 0.5, minimum=0.0, maximum=1.0)
 # Issue 19 §5 (HL-1, SH-3, Q-6): downloaded-list rows are screened by category at import
 # (hotlists/screening.py). Dropped: a category named here, one containing a prohibited
 # term (word start), and any category not in the permitted (HL-1) set.

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_choice, env_int, env_list, env_pairs, env_str
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_pairs, env_str
 
 
 def test_it_reads_typed_values():
@@ -14,6 +14,8 @@ def test_it_reads_typed_values():
 
 def test_it_uses_defaults_when_absent():
     assert env_int("MISSING", 30, environ={}) == 30
+    assert env_float("MISSING", 0.5, environ={}) == 0.5
+    assert env_float("F", 0.5, environ={"F": "0.25"}) == 0.25
     assert env_str("MISSING", "v", environ={}) == "v"
 
 
@@ -25,6 +27,10 @@ def test_it_uses_defaults_when_absent():
         lambda: env_bool("B", False, environ={"B": "maybe"}),
         lambda: env_str("SECRET_KEY", environ={}),
         lambda: env_choice("E", "a", ("a", "b"), environ={"E": "c"}),
+        # Issue 17: a bad float setting stops the start with its name, not a bare ValueError.
+        lambda: env_float("F", 0.5, environ={"F": "half"}),
+        lambda: env_float("F", 0.5, environ={"F": "nan"}),
+        lambda: env_float("F", 0.5, minimum=0.0, maximum=1.0, environ={"F": "1.5"}),
     ],
 )
 def test_it_refuses_bad_values_naming_the_variable(call):
