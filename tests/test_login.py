@@ -84,8 +84,22 @@ def test_it_rejects_short_passwords(db):
     validate_password("a-long-enough-passphrase")
 
 
-def test_sessions_expire_after_thirty_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+def test_sessions_expire_after_thirty_idle_minutes(client, personas):
+    # Issue 17: this asserted the setting; now the behaviour. A member's request sets the
+    # session to end 30 minutes later, and a session past that asks for a new sign-in.
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(personas["officer"])
+    asked = timezone.now()
+    assert client.get(reverse("alpr:alerts")).status_code == 200
+    assert timedelta(minutes=30) <= _expiry(client) - asked < timedelta(minutes=30, seconds=30)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1))  # 30 idle minutes later
+    response = client.get(reverse("alpr:alerts"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def _expiry(client):
