@@ -33,8 +33,8 @@ def _fits(pg, table_selector):
     }""", table_selector)
 
 
-def test_the_auditor_reads_the_access_log_in_words_with_the_raw_record_one_click_away(  # noqa: F811
-        page, personas, home_agency):
+def test_the_auditor_reads_the_access_log_in_words_with_the_raw_record_one_click_away(
+        page, personas, home_agency):  # noqa: F811
     _flagged_search(personas)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "auditor", PASSWORD)
