@@ -124,6 +124,8 @@ def live_alerts(*, user, limit: int = 50):
         return Hit.objects.none()
     return (
         Hit.objects.filter(agency_id=user.agency_id, is_covert=False, status__in=OPEN_STATUSES)
+        # Issue 21 §8: once the stop is documented the alert is worked; it leaves the feed.
+        .filter(stop_report__isnull=True)
         .select_related("camera", "entry", "entry__hotlist", "read")
         .order_by("-created_at")[:limit]
     )
