@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts import roles
+from alpr.colour import stored_names_for
 from alpr.models import Hit, HitUserObjectPermission, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.search import Criteria
@@ -37,7 +38,7 @@ def reads_for_query(*, user, criteria: Criteria):
         south, west, north, east = criteria.bbox
         qs = qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
     if criteria.vehicle_color:
-        qs = qs.filter(vehicle_color=criteria.vehicle_color)
+        qs = qs.filter(vehicle_color__in=stored_names_for(criteria.vehicle_color))  # issue 21 §7: synonyms
     if criteria.vehicle_make:
         qs = qs.filter(vehicle_make=criteria.vehicle_make)
     if criteria.vehicle_type:
