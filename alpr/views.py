@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.middleware import background_poll
-from alpr import colour, evidence, selectors
+from alpr import colour, map_data, evidence, selectors
 from alpr import hits as hit_service
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
@@ -169,8 +169,10 @@ def search(request):
                                  + result.flag_reason)
             return redirect("alpr:search_results", pk=result.pk)
     recent = Search.objects.filter(user=request.user).order_by("-created_at")[:10]
-    return render(request, "alpr/search.html", {"form": form, "recent": recent, "colour_names": colour.SEARCH_NAMES},
-                  status=400 if form.errors else 200)
+    return render(request, "alpr/search.html", {
+        "form": form, "recent": recent, "colour_names": colour.SEARCH_NAMES,
+        "camera_points": map_data.camera_points(form.fields["cameras"].queryset)},  # issue 21 §1
+        status=400 if form.errors else 200)
 
 
 @login_required
