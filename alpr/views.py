@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.middleware import background_poll
-from alpr import colour, map_data, evidence, selectors
+from alpr import colour, evidence, map_data, selectors
 from alpr import hits as hit_service
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
