@@ -8,13 +8,15 @@ from audits.models import Audit, AuditItem
 
 
 def _default_start():
-    # AU-2: by default the preceding 12 months, ending yesterday.
+    # AU-2: by default the preceding 12 months, to today.
     today = timezone.localdate()
     return today - timedelta(days=365)
 
 
 def _default_end():
-    return timezone.localdate() - timedelta(days=1)
+    # Issue 21 §9: the period is inclusive and ends today, so today's use is in it (ending
+    # yesterday gave a new system, and the demo, an audit with nothing to sample).
+    return timezone.localdate()
 
 
 class AuditOpenForm(forms.Form):
