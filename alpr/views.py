@@ -20,7 +20,7 @@ from alpr import colour, evidence, map_data, selectors
 from alpr import hits as hit_service
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
-from alpr.models import Hit, Search
+from alpr.models import Camera, Hit, Search
 from alpr.prohibited import screen, screening_record
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from audits.services import record_access
@@ -194,7 +194,9 @@ def search_results(request, pk: int):
         for r in page if r.position
     ][:MAP_POINTS]
     return render(request, "alpr/search_results.html",
-                  {"search": search_obj, "page": page, "points": points, "criteria": criteria})
+                  {"search": search_obj, "page": page, "points": points, "criteria": criteria,
+                   # Issue 21 §1: the cameras, named, so the map is never blank (even with no results).
+                   "camera_points": map_data.camera_points(Camera.objects.filter(agency_id=request.user.agency_id))})
 
 
 def _search_for_export(request, pk: int):

@@ -45,3 +45,19 @@ def test_an_analyst_draws_the_search_area_around_one_camera(page, personas, home
     page.click("button.primary")
     page.wait_for_selector("h1 >> text=1 read")
     assert page.locator("table.results td.plate").all_inner_texts() == ["7ABC123"]
+
+
+def test_a_search_with_no_results_still_shows_the_cameras_on_its_map(page, personas, home_agency):  # noqa: F811
+    factories.camera(home_agency, "Broadway & Grand", latitude=37.8000, longitude=-122.2700)
+    sign_in(page, "analyst", PASSWORD)
+    page.goto(page.base_url + "/alpr/search/")
+    page.select_option("#id_purpose", "burglary")
+    page.select_option("#id_offence_category", "PC459")
+    page.fill("#id_case_number", "26-004512")
+    page.fill("#id_justification", "Vehicle seen leaving the burglary at 2100 Broadway")
+    page.check("#id_attest")
+    page.fill("#id_plate", "9NONE99")
+    page.fill("#id_captured_from", (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    page.click("button.primary")
+    page.wait_for_selector("h1 >> text=0 reads")
+    assert page.locator("#map .camera-label").all_inner_texts() == ["Broadway & Grand"]
