@@ -34,5 +34,6 @@ screenshots: install
 	@echo "Screenshots in $(SCREENSHOTS)"
 
 # Issue 21: axe-core from npm into node_modules/ (ignored by git) for tests/test_browser_accessibility.py.
+NPM ?= npm
 axe-install:
-	npm install --no-save --no-package-lock --prefix . axe-core@4
+	$(NPM) install --no-save --no-package-lock --prefix . axe-core@4
