@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install
+.PHONY: run test lint install screenshots axe-install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,14 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Issue 21: each role's main pages at 1280 px, into a folder outside the repository.
+SCREENSHOTS ?= $(abspath ..)/alpr-screenshots
+screenshots: install
+	ALPR_SCREENSHOTS_DIR=$(SCREENSHOTS) $(BIN)/pytest -q -p no:cacheprovider tests/screenshots_tour.py
+	@echo "Screenshots in $(SCREENSHOTS)"
+
+# Issue 21: axe-core from npm into node_modules/ (ignored by git) for tests/test_browser_accessibility.py.
+NPM ?= npm
+axe-install:
+	$(NPM) install --no-save --no-package-lock --prefix . axe-core@4

@@ -23,6 +23,8 @@ ALL_ROLES = (OFFICER, PST, CRIME_ANALYST, INVESTIGATOR, ADMINISTRATOR, COORDINAT
 SEARCH_ROLES = (OFFICER, CRIME_ANALYST, INVESTIGATOR)
 # Roles that work live hot-list alerts in the field.
 ALERT_ROLES = (OFFICER, PST, INVESTIGATOR, ADMINISTRATOR)
+# Roles that may place a legal hold (RT-2); the retention page opens to them and to oversight.
+HOLD_PLACERS = (INVESTIGATOR, CRIME_ANALYST, OFFICER, ADMINISTRATOR, COORDINATOR)
 
 _VIEW_ONLY_OVERSIGHT = [
     "accounts.view_agency",

@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts import mfa, roles, services, sso
+from accounts import dashboard as dashboard_selectors
+from accounts import menu, mfa, roles, services, sso
 from accounts.forms import (
     LOGIN_BANNER,
     BannerAuthenticationForm,
@@ -62,6 +63,9 @@ def dashboard(request):
         "is_coordinator": user.has_role(roles.COORDINATOR),
         "is_auditor": user.has_role(roles.AUDITOR),
         "roles": sorted(user.role_names),
+        # Issue 21 §5: what the member acts under (designations too), and what waits on them.
+        "designations": menu.designation_summaries(user),
+        "action_counts": dashboard_selectors.action_counts(user),
     }
     return render(request, "accounts/dashboard.html", context)
 

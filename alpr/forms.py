@@ -32,7 +32,9 @@ class SearchForm(forms.Form):
     cameras = forms.ModelMultipleChoiceField(queryset=Camera.objects.none(), required=False)
     bbox = forms.CharField(required=False, label="Map area (south,west,north,east)",
                            widget=forms.TextInput(attrs={"placeholder": "37.79,-122.29,37.82,-122.25"}))
-    vehicle_color = forms.CharField(max_length=30, required=False, label="Colour")
+    # Issue 21 §7: the colour names reads are stored under (alpr/colour.py), offered as a list.
+    vehicle_color = forms.CharField(max_length=30, required=False, label="Colour",
+                                    widget=forms.TextInput(attrs={"list": "colour-names"}))
     vehicle_make = forms.CharField(max_length=40, required=False, label="Make")
     vehicle_type = forms.CharField(max_length=30, required=False, label="Body type")
 

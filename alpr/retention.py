@@ -49,7 +49,7 @@ WORKFLOW = StateMachine(
         transition("release", [H.ACTIVE], H.RELEASED, "Release"),
     ],
 )
-PLACERS = (roles.INVESTIGATOR, roles.CRIME_ANALYST, roles.OFFICER, roles.ADMINISTRATOR, roles.COORDINATOR)
+PLACERS = roles.HOLD_PLACERS
 
 
 def retention_authority(user):

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts import roles
+from alpr.colour import stored_names_for
 from alpr.models import Hit, HitUserObjectPermission, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.search import Criteria
@@ -37,7 +38,7 @@ def reads_for_query(*, user, criteria: Criteria):
         south, west, north, east = criteria.bbox
         qs = qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
     if criteria.vehicle_color:
-        qs = qs.filter(vehicle_color=criteria.vehicle_color)
+        qs = qs.filter(vehicle_color__in=stored_names_for(criteria.vehicle_color))  # issue 21 §7: synonyms
     if criteria.vehicle_make:
         qs = qs.filter(vehicle_make=criteria.vehicle_make)
     if criteria.vehicle_type:
@@ -124,6 +125,8 @@ def live_alerts(*, user, limit: int = 50):
         return Hit.objects.none()
     return (
         Hit.objects.filter(agency_id=user.agency_id, is_covert=False, status__in=OPEN_STATUSES)
+        # Issue 21 §8: once the stop is documented the alert is worked; it leaves the feed.
+        .filter(stop_report__isnull=True)
         .select_related("camera", "entry", "entry__hotlist", "read")
         .order_by("-created_at")[:limit]
     )
@@ -134,3 +137,28 @@ def covert_hits_for(*, user, limit: int = 50):
         hits_visible_to(user).filter(is_covert=True).select_related("camera", "entry", "entry__hotlist")
         .order_by("-created_at")[:limit]
     )
+
+
+def dashboard_alert_counts(user) -> list:
+    """Issue 21 §5: open alerts, for those who work them (registered in AlprConfig.ready)."""
+    from django.urls import reverse
+
+    from accounts.dashboard import ActionCount
+
+    if not user.has_role(*roles.ALERT_ROLES):
+        return []
+    return [ActionCount("Open alerts", live_alerts(user=user, limit=1000).count(), reverse("alpr:alerts"))]
+
+
+def dashboard_hold_counts(user) -> list:
+    """Issue 21 §5: legal holds awaiting this member's approval (RT-3; nobody approves their own)."""
+    from django.urls import reverse
+
+    from accounts.dashboard import ActionCount, may_act_as
+    from accounts.models import Designation
+    from alpr.models import LegalHold
+
+    if not may_act_as(user, Designation.Scope.RETENTION_EXCEPTION):
+        return []
+    pending = LegalHold.objects.filter(status=LegalHold.Status.REQUESTED).exclude(placed_by=user).count()
+    return [ActionCount("Legal holds awaiting approval", pending, reverse("alpr:retention"))]

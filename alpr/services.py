@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accesslog.actions import Action
 from accesslog.services import record_access
+from alpr.colour import estimate_from_bytes
 from alpr.frames import EXTENSIONS, FrameRejected, sniff
 from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
@@ -92,6 +93,10 @@ def _read_build(
             digest = hashlib.sha256(data).hexdigest()
             setattr(read, f"{field}_sha256", digest)
             getattr(read, field).save(f"{digest}.{_image_extension(data)}", ContentFile(data), save=False)
+    # Issue 21 §7: a camera that sends no colour gets one estimated from the frame (alpr/colour.py).
+    estimate = estimate_from_bytes(frame_bytes, plate_box) if not read.vehicle_color else None
+    if estimate is not None:
+        read.vehicle_color, read.vehicle_color_confidence = estimate.stored_name, estimate.confidence
     return read
 
 

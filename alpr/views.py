@@ -18,11 +18,11 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
-from alpr import evidence, selectors
+from alpr import colour, evidence, map_data, selectors
 from alpr import hits as hit_service
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
-from alpr.models import Hit, Search
+from alpr.models import Camera, Hit, Search
 from alpr.prohibited import screen, screening_record
 from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from lib import csvsafe
@@ -170,7 +170,10 @@ def search(request):
                                  + result.flag_reason)
             return redirect("alpr:search_results", pk=result.pk)
     recent = Search.objects.filter(user=request.user).order_by("-created_at")[:10]
-    return render(request, "alpr/search.html", {"form": form, "recent": recent}, status=400 if form.errors else 200)
+    return render(request, "alpr/search.html", {
+        "form": form, "recent": recent, "colour_names": colour.SEARCH_NAMES,
+        "camera_points": map_data.camera_points(form.fields["cameras"].queryset)},  # issue 21 §1
+        status=400 if form.errors else 200)
 
 
 @login_required
@@ -192,7 +195,9 @@ def search_results(request, pk: int):
         for r in page if r.position
     ][:MAP_POINTS]
     return render(request, "alpr/search_results.html",
-                  {"search": search_obj, "page": page, "points": points, "criteria": criteria})
+                  {"search": search_obj, "page": page, "points": points, "criteria": criteria,
+                   # Issue 21 §1: the cameras, named, so the map is never blank (even with no results).
+                   "camera_points": map_data.camera_points(Camera.objects.filter(agency_id=request.user.agency_id))})
 
 
 def _search_for_export(request, pk: int):

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = "Audits and access log"
+
+    def ready(self):
+        from accounts.dashboard import register_action_counts
+        from audits.selectors import dashboard_counts
+
+        register_action_counts("audits.audits", dashboard_counts, rank=50)  # issue 21 §5

@@ -3,15 +3,16 @@ log, and a first verification of the access log's chain."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 from django.utils import timezone
 
 from accesslog.services import access_log_verify
+from alpr.models import Search
 from alpr.search import SearchRefused, build_criteria, search_run
 from audits import services
 from audits.models import Audit, ComplaintRecord
+from audits.periods import default_period
 
 
 def load(ctx) -> None:
@@ -21,8 +22,9 @@ def load(ctx) -> None:
                                        summary="Resident asked why a camera faces a residential street")
     if not Audit.objects.exists():
         _demo_searches(ctx)
+        start, end = default_period()  # ends on the last complete day (AU-2), as the form's default
         audit = services.audit_open(user=auditor, title="Demo: searches of the last 12 months",
-                                    period_start=ctx.today - timedelta(days=365), period_end=ctx.today,
+                                    period_start=start, period_end=end,
                                     populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
@@ -43,10 +45,17 @@ def _demo_searches(ctx) -> None:
             ("analyst", "burglary", "PC459", "26-004520", "Check whether the plate was at the protest downtown"),
             ("investigator", "violent_crime", "PC245", "26-004530",
              "Assault suspect's car; also list the vehicles at the mosque on Friday")]
-    for username, purpose, offence, case, reason in runs:
-        with contextlib.suppress(SearchRefused):
-            search_run(user=ctx.users[username], purpose=purpose, offence_category=offence, case_number=case,
-                       justification=reason, attested=True, criteria=criteria)
+    for days_ago, (username, purpose, offence, case, reason) in enumerate(runs, start=1):
+        try:
+            search = search_run(user=ctx.users[username], purpose=purpose, offence_category=offence,
+                                case_number=case, justification=reason, attested=True, criteria=criteria)
+        except SearchRefused as refused:
+            search = refused.search  # a refused search is on record too, and audited
+        if search is not None:
+            # Demo history only: the searches stand for the past week's work, one a day, so an
+            # audit over the default period (to the last complete day, AU-2) has items to
+            # sample on a freshly made demo. Real searches are never re-dated.
+            Search.objects.filter(pk=search.pk).update(created_at=search.created_at - timedelta(days=days_ago))
 
 
 def _demo_configuration(ctx) -> None:

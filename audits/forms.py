@@ -1,20 +1,19 @@
-from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
 
 from accounts.models import User
 from audits.models import Audit, AuditItem
+from audits.periods import default_period
 
 
 def _default_start():
-    # AU-2: by default the preceding 12 months, ending yesterday.
-    today = timezone.localdate()
-    return today - timedelta(days=365)
+    return default_period()[0]
 
 
 def _default_end():
-    return timezone.localdate() - timedelta(days=1)
+    # AU-2 (issue 20): the period ends on the last complete day, so its population does
+    # not change after the audit is opened; the demo has searches on earlier days to sample.
+    return default_period()[1]
 
 
 class AuditOpenForm(forms.Form):

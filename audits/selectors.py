@@ -88,3 +88,26 @@ def configuration_changes(*, kind: str = "", weakening_only: bool = False, since
     if until is not None:
         qs = qs.filter(changed_at__lt=until)
     return qs
+
+
+# AU-5: San Leandro audits quarterly; a quarter without a sampling audit makes one due.
+AUDIT_INTERVAL_DAYS = 92
+
+
+def dashboard_counts(user) -> list:
+    """Issue 21 §5: audits open, plus one due when none was opened this quarter (AU-5)."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts import roles
+    from accounts.dashboard import ActionCount
+    from audits.models import Audit
+
+    if not user.has_role(roles.AUDITOR, roles.COORDINATOR):
+        return []
+    open_audits = Audit.objects.filter(status=Audit.Status.OPEN).count()
+    since = timezone.localdate() - timedelta(days=AUDIT_INTERVAL_DAYS)
+    overdue = 0 if Audit.objects.filter(opened_at__date__gte=since).exists() else 1
+    return [ActionCount("Audits open or due", open_audits + overdue, reverse("audits:audit_list"))]

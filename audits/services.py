@@ -160,6 +160,8 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
         pending = audit.items.filter(finding=AuditItem.Finding.PENDING).count()
         if pending:
             raise DomainError(f"{pending} sampled item(s) are not reviewed yet.")
+        if not audit.items.exists():  # issue 21 §9: a memo over nothing reviewed says nothing
+            raise DomainError("This audit sampled nothing to review: open one over a period with activity.")
         audit.recommendations = recommendations.strip()
         audit.training_review = training_review(audit.period_start, audit.period_end)
         audit.finalised_by, audit.finalised_at = user, timezone.now()

@@ -7,6 +7,10 @@ class HotlistsConfig(AppConfig):
     verbose_name = "Hot lists"
 
     def ready(self):
+        from accounts.dashboard import register_action_counts
+        from hotlists.selectors import dashboard_counts
+
+        register_action_counts("hotlists.approvals", dashboard_counts, rank=20)  # issue 21 §5
         from alpr.hits import set_matcher
         from hotlists.matching import find_matches
 

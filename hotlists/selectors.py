@@ -90,3 +90,16 @@ def import_for_user(*, user, pk) -> FeedImport:
     if imp is None:
         raise Http404
     return imp
+
+
+def dashboard_counts(user) -> list:
+    """Issue 21 §5: entries awaiting this member's approval (registered in HotlistsConfig.ready)."""
+    from django.urls import reverse
+
+    from accounts.dashboard import ActionCount, may_act_as
+    from accounts.models import Designation
+
+    if not may_act_as(user, Designation.Scope.HOTLIST_APPROVAL):
+        return []
+    pending = approval_queue().exclude(requester=user).count()  # nobody approves their own (HL-4)
+    return [ActionCount("Hot-list entries awaiting approval", pending, reverse("hotlists:queue"))]

@@ -1,6 +1,7 @@
 from django import forms
 
 from alpr.models import Camera
+from ingest.upload_form import capture_time_defaults
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -21,7 +22,8 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     camera = forms.ModelChoiceField(queryset=Camera.objects.none())
-    captured_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    captured_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                 format="%Y-%m-%dT%H:%M"),
                                       label="Capture time")
     latitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6, help_text="Mobile units only")
     longitude = forms.DecimalField(required=False, max_digits=9, decimal_places=6)
@@ -30,3 +32,4 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["camera"].queryset = Camera.objects.filter(agency_id=user.agency_id, active=True)
+        capture_time_defaults(self.fields["captured_at"])

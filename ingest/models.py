@@ -14,7 +14,8 @@ class FrameJob(models.Model):
     """One frame received from a camera or an upload (RD-2), and what became of it.
 
     Every received byte is kept with its SHA-256, rejected frames included (for review).
-    The same frame from the same camera twice is one job (unique camera + sha256).
+    The same frame from the same camera twice is one job (unique camera + sha256), unless
+    the first was rejected.
     """
 
     class Status(models.TextChoices):
@@ -54,8 +55,11 @@ class FrameJob(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            # Idempotent intake: a camera re-sending a frame makes no second job.
-            models.UniqueConstraint(fields=["camera", "sha256"], name="one_job_per_camera_frame"),
+            # Idempotent intake: a camera re-sending a frame makes no second job. A rejected
+            # job does not count (issue 21 §4): once the camera or the capture time is
+            # corrected the same image may be sent again, and the rejection stays on record.
+            models.UniqueConstraint(fields=["camera", "sha256"], condition=~models.Q(status="rejected"),
+                                    name="one_live_job_per_camera_frame"),
         ]
         indexes = [
             # The sweeper: WHERE status IN ('received', 'processing') AND received_at / started_at < ...

@@ -60,7 +60,8 @@ def frame_receive(
     size: int | None = None, sha256: str | None = None,
 ) -> tuple[FrameJob, bool]:
     """Store one frame and judge it. Returns (job, created); a frame this camera already
-    sent returns its existing job. A rejected frame is kept with its reason.
+    sent returns its existing job, unless that job was rejected (a corrected attempt makes
+    a new job). A rejected frame is kept with its reason.
 
     `size` and `sha256` describe the file as sent when the upload handler kept only part
     of it (ingest.uploads); an oversized file is kept as its hash, size and first
@@ -69,7 +70,9 @@ def frame_receive(
     size = len(data) if size is None else size
     digest = sha256 or hashlib.sha256(data).hexdigest()
     if camera is not None:
-        existing = FrameJob.objects.filter(camera=camera, sha256=digest).first()
+        # Issue 21 §4: a rejected attempt does not answer for a corrected one.
+        existing = (FrameJob.objects.filter(camera=camera, sha256=digest)
+                    .exclude(status=FrameJob.Status.REJECTED).first())
         if existing is not None:
             return existing, False
     now = timezone.now()
@@ -110,7 +113,7 @@ def frame_receive(
                 transaction.on_commit(lambda: enqueue(job.pk))
     except IntegrityError:
         # The same frame arrived twice at once: the other request made the job.
-        return FrameJob.objects.get(camera=camera, sha256=digest), False
+        return FrameJob.objects.exclude(status=FrameJob.Status.REJECTED).get(camera=camera, sha256=digest), False
     log = logger.warning if reason else logger.info
     log("frame job=%s camera=%s source=%s bytes=%s status=%s reason=%s", job.pk, camera.pk if camera else "-",
         source, size, job.status, reason or "-")

@@ -11,12 +11,13 @@ from accounts.middleware import background_poll
 from ingest.forms import UploadForm
 from ingest.models import FrameJob
 from ingest.services import frame_receive
+from ingest.upload_results import recent_jobs_with_reads, upload_message
 
 UPLOADERS = (roles.PST, roles.CRIME_ANALYST, roles.ADMINISTRATOR)
 
 
 def _jobs_for(user):
-    return FrameJob.objects.filter(submitted_by=user).select_related("camera").order_by("-received_at")[:50]
+    return recent_jobs_with_reads(user)  # issue 21 §3: each frame's plates as they are read
 
 
 @login_required
@@ -44,7 +45,7 @@ def index(request):
                 messages.error(request, f"{len(rejected)} of {len(outcomes)} frames rejected: "
                                + "; ".join(f"{j.original_name}: {j.reason}" for j in rejected))
             if len(rejected) < len(outcomes):
-                messages.success(request, f"{len(outcomes) - len(rejected)} frame(s) queued for reading.")
+                messages.success(request, upload_message([j.pk for j, _ in outcomes]))  # issue 21 §3
             return redirect("ingest:index")
     return render(request, "ingest/index.html", {"form": form, "jobs": _jobs_for(user)},
                   status=400 if form.errors else 200)

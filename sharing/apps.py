@@ -6,6 +6,10 @@ class SharingConfig(AppConfig):
     verbose_name = "Inter-agency sharing"
 
     def ready(self):
+        from accounts.dashboard import register_action_counts
+        from sharing.selectors import dashboard_counts
+
+        register_action_counts("sharing.requests", dashboard_counts, rank=30)  # issue 21 §5
         from alpr.retention import set_sharing_request_selector
         from sharing.selectors import requests_visible_to
 

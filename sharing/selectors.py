@@ -30,3 +30,18 @@ def sharing_report(*, since, until) -> dict:
         "packages": SharingPackage.objects.filter(created_at__gte=since, created_at__lt=until).count(),
         "rows": rows,
     }
+
+
+def dashboard_counts(user) -> list:
+    """Issue 21 §5: sharing requests to process, for the administrator or a designee (SH-1, ID-3)."""
+    from django.urls import reverse
+
+    from accounts.dashboard import ActionCount, may_act_as
+    from accounts.models import Designation
+
+    if not may_act_as(user, Designation.Scope.SHARING_APPROVAL):
+        return []
+    open_statuses = [SharingRequest.Status.RECEIVED, SharingRequest.Status.RIGHT_NEED_DOCUMENTED,
+                     SharingRequest.Status.RECORDED]
+    pending = SharingRequest.objects.filter(status__in=open_statuses).count()
+    return [ActionCount("Sharing requests to process", pending, reverse("sharing:index"))]

@@ -26,7 +26,8 @@ def test_the_administrator_sees_an_alarm_and_the_dropped_rows(page, personas):  
                                                   b"BBB2222,CA,Immigration Violator\n", file_name="svs.csv")
     sign_in(page, "administrator", PASSWORD)
     assert "Configuration alarm (Roles and designations): Designation of Investigator Tester" in page.content()
-    page.click("nav >> text=Configuration")
+    page.click("nav summary >> text=Oversight")  # issue 21 §5: oversight pages are grouped
+    page.click("nav >> text=Configuration history")
     page.wait_for_selector("h1:text('Configuration history')")
     page.check("input[name=weakens]")
     page.click("button:text('Filter')")

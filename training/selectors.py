@@ -52,3 +52,20 @@ def training_status(*, user, today: date | None = None) -> TrainingStatus:
     if best.valid_until <= today + timedelta(days=EXPIRY_WARNING_DAYS):
         return TrainingStatus(state="expiring", valid_until=best.valid_until, record=best)
     return TrainingStatus(state="current", valid_until=best.valid_until, record=best)
+
+
+def dashboard_counts(user) -> list:
+    """Issue 21 §5: for the Coordinator, members whose training expires within 30 days or has expired (TR-1)."""
+    from django.urls import reverse
+
+    from accounts import roles
+    from accounts.dashboard import ActionCount
+    from accounts.models import User
+
+    if not user.has_role(roles.COORDINATOR):
+        return []
+    today = timezone.localdate()
+    members = User.objects.filter(groups__name__in=roles.ALL_ROLES, is_active=True).distinct()
+    lapsing = sum(1 for m in members if training_status(user=m, today=today).state in ("expiring", "expired"))
+    return [ActionCount("Members whose training expires within 30 days or has expired", lapsing,
+                        reverse("training:index"))]

@@ -24,6 +24,18 @@
       L.circleMarker(pt, { radius: 8, color: "#b3261e" }).addTo(map);
       bounds.push(pt);
     }
+    // Issue 21 §1: the cameras with their names, so the map is never a blank box.
+    var cameras = document.getElementById("camera-points");
+    if (cameras) {
+      JSON.parse(cameras.textContent).forEach(function (c) {
+        L.circleMarker([c.lat, c.lon], { radius: 4, color: "#5b6675", fillOpacity: 0.6 })
+          .bindTooltip(c.name, { permanent: true, direction: "right", className: "camera-label" }).addTo(map);
+        if (!bounds.length && !many) bounds.push([c.lat, c.lon]);
+      });
+      if (many && !bounds.length) {
+        JSON.parse(cameras.textContent).forEach(function (c) { bounds.push([c.lat, c.lon]); });
+      }
+    }
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
     else map.setView([37.8044, -122.2712], 12);
   });

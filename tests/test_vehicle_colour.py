@@ -1,0 +1,34 @@
+"""Issue 21 §7: the colour estimate measured on hand-labelled dev frames, and the names."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from alpr.colour import name_for_lab, stored_names_for
+from alpr.management.commands.colour_accuracy import DEFAULT_LABELS, measure
+
+DEV_FRAMES = Path("/work/shared/datasets/openalpr-us-dev")
+
+
+@pytest.mark.skipif(not DEV_FRAMES.is_dir(), reason="the OpenALPR US dev frames are not on this machine")
+def test_the_estimate_holds_its_measured_accuracy_on_the_labelled_dev_frames():
+    # Measured 58 of 96 (60.4%) when written; the issue's target is 80%, not reached yet.
+    # This guards against a change that makes it worse.
+    result = measure(images=DEV_FRAMES, labels=DEFAULT_LABELS)
+    assert result["frames"] == 96
+    assert result["accuracy"] >= 0.58, result
+
+
+def test_lab_pixels_get_the_names_a_person_would_give():
+    lightness = np.array([92.0, 10.0, 55.0, 45.0, 35.0, 50.0, 85.0, 70.0, 35.0])
+    a = np.array([0.0, 0.0, 1.0, 60.0, 10.0, -40.0, -5.0, 4.0, 10.0])
+    b = np.array([0.0, 0.0, -2.0, 40.0, -50.0, 30.0, 80.0, 22.0, 25.0])
+    assert list(name_for_lab(lightness, a, b)) == [
+        "white", "black", "grey/silver", "red", "blue", "green", "yellow", "beige", "brown"]
+
+
+def test_a_search_name_covers_what_cameras_call_it():
+    assert {"SILVER", "GRAY", "GREY/SILVER"} <= set(stored_names_for("grey/silver"))
+    assert "GREY/SILVER" in stored_names_for("Silver")
+    assert stored_names_for("purple") == ["PURPLE"]
