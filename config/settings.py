@@ -468,6 +468,7 @@ ALPR_EDGE_MAX_READS_PER_REQUEST = env_int("ALPR_EDGE_MAX_READS_PER_REQUEST", 200
 ALPR_EDGE_PAYLOAD_KEEP_BYTES = env_int("ALPR_EDGE_PAYLOAD_KEEP_BYTES", 1024 * 1024, minimum=1024)
 ALPR_OCR_GPU = env_choice("ALPR_OCR_GPU", "auto", ("auto", "true", "false"))
 ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, divided among worker processes
+ALPR_WORKER_PROCESSES = env_int("ALPR_WORKER_PROCESSES", 1, minimum=1)  # OCR worker processes sharing the cores
 # The recogniser: the project's plate model by default (issue 10;
 # ingest/plate_model/MODEL_CARD.md), found beside the code so any clone works. On the real
 # dev frames it reads 0.495 exactly against the stock model's 0.124. "english_g2" (or any

@@ -11,12 +11,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from ingest import synthetic, training
-from ingest.pipeline.engine import build_reader, is_stock_network
-from ingest.pipeline.recognize import read_whole
+from ingest import synthetic
+from ingest.ocr import train as training
+from ingest.ocr.engine import build_reader, is_stock_network
+from ingest.ocr.recognise import read_whole
 from ingest.synthetic import render_frame
 
-MODEL_DIR = Path(training.__file__).resolve().parent / "plate_model"
+MODEL_DIR = Path(training.__file__).resolve().parent.parent / "plate_model"
 
 
 def read_crop(reader, crop) -> str:

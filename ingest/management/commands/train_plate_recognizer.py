@@ -1,4 +1,4 @@
-"""Train the plate recogniser (ingest/training.py) and write it with its report.
+"""Train the plate recogniser (ingest/ocr/train.py) and write it with its report.
 
     python manage.py train_plate_recognizer                      # the shipped model
     python manage.py train_plate_recognizer --steps 3 --out /tmp/m --synthetic-validation 4
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from ingest import training
+from ingest.ocr import train as training
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--real-fraction", type=float, default=defaults.real_fraction)
         parser.add_argument("--real-crops", type=Path, default=defaults.real_folder,
                             help="folder with groundtruth.csv (FILE,STATE,PLATE); absent: synthetic only")
+        parser.add_argument("--br-fraction", type=float, default=defaults.br_fraction,
+                            help="share of each batch drawn from the Brazilian crops (robustness)")
+        parser.add_argument("--br-crops", type=Path, default=defaults.br_folder)
         parser.add_argument("--synthetic-validation", type=int, default=defaults.synthetic_validation)
         parser.add_argument("--init", default=defaults.init,
                             help="english_g2 (default), scratch, or a plate_en.pth to continue training from")
@@ -47,7 +50,8 @@ class Command(BaseCommand):
         config = training.TrainingConfig(
             out_dir=opts["out"], seed=opts["seed"], steps=opts["steps"], steps_per_epoch=opts["steps_per_epoch"],
             batch_size=opts["batch_size"], learning_rate=opts["learning_rate"], real_fraction=opts["real_fraction"],
-            real_folder=opts["real_crops"], synthetic_validation=opts["synthetic_validation"], init=opts["init"],
+            real_folder=opts["real_crops"], br_fraction=opts["br_fraction"], br_folder=opts["br_crops"],
+            synthetic_validation=opts["synthetic_validation"], init=opts["init"],
             max_minutes=opts["max_minutes"],
         )
         command = "python manage.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])

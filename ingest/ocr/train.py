@@ -36,7 +36,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ingest.pipeline.recognize import enhance
+from ingest.ocr.recognise import enhance
 from ingest.synthetic import STATE_NAMES, random_plate, random_training_plate_text, render_frame, render_training_plate
 
 NETWORK = "plate_en"
@@ -45,8 +45,9 @@ IMG_H = 32  # english_g2 reads at 64 px; 32 costs a quarter of the compute and r
 IMG_W = 128  # training width: crops up to 4:1 keep their shape, wider ones are squeezed
 NETWORK_PARAMS = {"input_channel": 1, "output_channel": 256, "hidden_size": 256}
 FROZEN_LAYERS = 6  # ConvNet modules 0-5: the first two convolutions (edges and strokes) stay english_g2's
-MODEL_DIR = Path(__file__).resolve().parent / "plate_model"
-REAL_CROPS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "openalpr-us-crops"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "plate_model"
+REAL_CROPS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "openalpr-us-crops"
+BR_CROPS = REAL_CROPS.parent / "openalpr-br-crops"
 VALIDATION_PERCENT = 15
 SCENE_FRACTION = 0.15  # of the rendered samples: the demo renderer's plates (added in the second stage)
 
@@ -61,6 +62,10 @@ class TrainingConfig:
     learning_rate: float = 8e-4
     real_fraction: float = 0.5  # share of each batch drawn from the real training crops
     real_folder: Path | None = REAL_CROPS
+    # Brazilian crops (real photographs and clean renders; another font and layout): real
+    # blur, light and wear for robustness. Share of each batch; 0 leaves them out.
+    br_fraction: float = 0.0
+    br_folder: Path | None = BR_CROPS
     synthetic_validation: int = 300
     init: str = "english_g2"  # "scratch", or a plate_en.pth to continue from
     max_minutes: float = 0.0  # 0: no limit; otherwise stop early (and say so in the report)
@@ -408,6 +413,9 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
     np.random.seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     real = load_real_crops(config.real_folder)
+    brazil = load_real_crops(config.br_folder) if config.br_fraction > 0 else {"train": [], "val": []}
+    if brazil["train"]:
+        log(f"Brazilian crops: {len(brazil['train'])} train, {len(brazil['val'])} validation")
     log(f"real crops: {len(real['train'])} train, {len(real['val'])} validation"
         f"{'' if real['train'] else ' (none found: synthetic only)'}; device {device}")
 
@@ -436,6 +444,7 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
     losses: list[float] = []
     epochs: list[dict] = []
     n_real = int(round(config.batch_size * config.real_fraction)) if real["train"] else 0
+    n_br = int(round(config.batch_size * config.br_fraction)) if brazil["train"] else 0
     model.train()
     stopped_early = False
     step = 0
@@ -444,6 +453,10 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
         grays, labels = [], []
         for _ in range(n_real):
             _, plate, crop = real["train"][rng.randrange(len(real["train"]))]
+            grays.append(real_sample(crop, rng))
+            labels.append(plate)
+        for _ in range(n_br):
+            _, plate, crop = brazil["train"][rng.randrange(len(brazil["train"]))]
             grays.append(real_sample(crop, rng))
             labels.append(plate)
         while len(grays) < config.batch_size:
@@ -507,6 +520,7 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
             **{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
             "img_h": IMG_H, "img_w": IMG_W, "frozen_layers": FROZEN_LAYERS, "characters": CHARACTERS},
         "data": {"real_train": len(real["train"]), "real_val": len(real["val"]), "synthetic_val": len(synth_val),
+                 "br_train": len(brazil["train"]),
                  "validation_percent": VALIDATION_PERCENT},
         "steps_done": step + 1, "stopped_early": stopped_early, "wall_s": round(time.perf_counter() - started, 1),
         "epochs": epochs, "final": final, "confusions": confusions, "failures": failures,

@@ -1,6 +1,7 @@
-"""Read the characters of a candidate region: crop with a margin, upscale, enhance, find
-the main text line (the plate's characters, not the state name or the frame) with
-EasyOCR's detector on the small crop, and recognise it with an A-Z0-9 allowlist."""
+"""Read the characters of a candidate region: crop with a margin, upscale, enhance, and
+recognise it with an A-Z0-9 allowlist, whole (the plate model), as the span of its
+segmented characters (ingest/ocr/segment.py), or (stock model) as the main text line
+EasyOCR's detector finds on the small crop."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ingest.ocr.config import OcrConfig
+from ingest.ocr.segment import character_span
+
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-TARGET_HEIGHT = 96
-# The plate model saw crops from 5% inside to 18% outside the plate; candidate boxes are
-# loose or tight, and reading both a loose and an exact crop found the true plate in 44%
-# of the dev frames against 40% with one crop (16 candidates).
-WHOLE_MARGINS = (0.08, 0.0)
-SPAN_PAD = 0.4  # of the characters' height, each side of the segmented span
+_DEFAULT = OcrConfig()
 
 
 @dataclass
@@ -24,6 +23,7 @@ class Reading:
     raw: str
     confidence: float
     box: tuple[int, int, int, int]  # the characters' box in frame pixels
+    variant: str = ""  # how it was read: whole, whole_tight, span, detector
 
 
 def crop_with_margin(image, box, margin: float = 0.15):
@@ -34,58 +34,23 @@ def crop_with_margin(image, box, margin: float = 0.15):
     return image[y0:y1, x0:x1], (x0, y0)
 
 
-def enhance(crop):
+def enhance(crop, target_height: int = _DEFAULT.target_height):
+    """Grayscale, upscaled to `target_height` (never down), CLAHE; and the scale factor."""
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    factor = TARGET_HEIGHT / max(1, gray.shape[0])
+    factor = target_height / max(1, gray.shape[0])
     if factor > 1:
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
     clahe = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
     return clahe.apply(gray), max(factor, 1.0)
 
 
-def character_line(gray, *, min_height: float, min_aspect: float, tolerance: float,
-                   away_from_sides: bool = False) -> list[tuple[int, int, int, int]]:
-    """The boxes of the dominant line of character-shaped blobs in a grey crop: blobs
-    between `min_height` and 0.95 of the crop's height, `min_aspect` to 1.2 wide for their
-    height and mostly filled, whose height is within `tolerance` of the median. Dark on
-    light or light on dark, whichever finds the longer line (dark on light on a tie)."""
-    h, w = gray.shape
-    best: list[tuple[int, int, int, int]] = []
-    for flag in (cv2.THRESH_BINARY_INV, cv2.THRESH_BINARY):
-        _, binary = cv2.threshold(gray, 0, 255, flag | cv2.THRESH_OTSU)
-        count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-        chars = [(int(x), int(y), int(cw), int(ch)) for x, y, cw, ch, area in stats[1:count]
-                 if min_height * h <= ch <= 0.95 * h and min_aspect <= cw / ch <= 1.2 and area >= 0.15 * cw * ch
-                 and not (away_from_sides and (x <= 1 or x + cw >= w - 1))]
-        if not chars:
-            continue
-        median_h = float(np.median([c[3] for c in chars]))
-        line = [c for c in chars if abs(c[3] - median_h) <= tolerance * median_h]
-        if len(line) > len(best):
-            best = line
-    return best
-
-
-def character_span(gray) -> tuple[int, int, int, int] | None:
-    """The box around the plate's characters: connected components of character size on
-    the dominant line, not touching the crop's sides (the plate frame and bolts do)."""
-    line = character_line(gray, min_height=0.3, min_aspect=0.08, tolerance=0.25, away_from_sides=True)
-    if len(line) < 2:
-        return None
-    x0 = min(c[0] for c in line)
-    y0 = min(c[1] for c in line)
-    x1 = max(c[0] + c[2] for c in line)
-    y1 = max(c[1] + c[3] for c in line)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
-def recognize_box(reader, gray, box) -> tuple[str, float] | None:
+def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad) -> tuple[str, float] | None:
     x, y, bw, bh = box
     # Room for a character the segmentation left out: the first one often touches the
     # plate's frame, and a span cut at the second character reads confidently short
     # (PGM335 for 6PGM335). Dev frames, plate model: padding of 0.05 of the width read
     # 45% exactly, 0.2-0.6 of the height 45-52%.
-    pad_x, pad_y = max(2, int(bh * SPAN_PAD)), max(2, bh // 8)
+    pad_x, pad_y = max(2, int(bh * span_pad)), max(2, bh // 8)
     x0, y0 = max(0, x - pad_x), max(0, y - pad_y)
     x1, y1 = min(gray.shape[1], x + bw + pad_x), min(gray.shape[0], y + bh + pad_y)
     results = reader.recognize(gray, horizontal_list=[[x0, x1, y0, y1]], free_list=[], allowlist=ALNUM,
@@ -96,56 +61,60 @@ def recognize_box(reader, gray, box) -> tuple[str, float] | None:
     return text.upper(), float(conf)
 
 
-def read_whole(reader, image, box, margin: float = WHOLE_MARGINS[0]) -> Reading | None:
+def read_whole(reader, image, box, margin: float = _DEFAULT.whole_margins[0], *,
+               target_height: int = _DEFAULT.target_height) -> Reading | None:
     """The candidate read as a whole plate. The plate model was trained on whole plates
     (state name, slogan, stacked characters, frame and all) and reads only the plate's
     characters, so it needs no segmentation first; cheap: recognition only."""
     crop, (ox, oy) = crop_with_margin(image, box, margin=margin)
     if crop.size == 0:
         return None
-    gray, _ = enhance(crop)
+    gray, _ = enhance(crop, target_height)
     h, w = gray.shape
     results = reader.recognize(gray, horizontal_list=[[0, w, 0, h]], free_list=[], allowlist=ALNUM, detail=1,
                                decoder="greedy")
     if not results or not results[0][1]:
         return None
     text = results[0][1].upper()
-    return Reading(text=text, raw=text, confidence=float(results[0][2]), box=tuple(box))
+    return Reading(text=text, raw=text, confidence=float(results[0][2]), box=tuple(box),
+                   variant="whole" if margin else "whole_tight")
 
 
-def read_region_variants(reader, image, box, *, with_whole: bool = False, with_detector: bool = True) -> list[Reading]:
+def read_region_variants(reader, image, box, *, with_whole: bool = False, with_detector: bool = True,
+                         config: OcrConfig = _DEFAULT) -> list[Reading]:
     """Readings of a candidate: the whole crop (what the plate model was trained on), the
     span of the segmented characters (which leaves out the frame, bolts and the state
     name), both cheap: recognition only; and the detector's main text line (dearer:
     detection on the crop too)."""
     readings = []
     if with_whole:
-        for margin in WHOLE_MARGINS:
-            whole = read_whole(reader, image, box, margin)
+        for margin in config.whole_margins:
+            whole = read_whole(reader, image, box, margin, target_height=config.target_height)
             if whole is not None:
                 readings.append(whole)
     if with_detector:
-        first = read_region(reader, image, box)
+        first = read_region(reader, image, box, config)
         if first is not None:
             readings.append(first)
-    crop, (ox, oy) = crop_with_margin(image, box)
+    crop, (ox, oy) = crop_with_margin(image, box, config.crop_margin)
     if crop.size:
-        gray, factor = enhance(crop)
+        gray, factor = enhance(crop, config.target_height)
         span = character_span(gray)
         if span is not None:
-            result = recognize_box(reader, gray, span)
+            result = recognize_box(reader, gray, span, config.span_pad)
             if result and result[0]:
                 sx, sy, sw, sh = span
                 frame_box = (int(ox + sx / factor), int(oy + sy / factor), int(sw / factor), int(sh / factor))
-                readings.append(Reading(text=result[0], raw=result[0], confidence=result[1], box=frame_box))
+                readings.append(Reading(text=result[0], raw=result[0], confidence=result[1], box=frame_box,
+                                        variant="span"))
     return readings
 
 
-def read_region(reader, image, box) -> Reading | None:
-    crop, (ox, oy) = crop_with_margin(image, box)
+def read_region(reader, image, box, config: OcrConfig = _DEFAULT) -> Reading | None:
+    crop, (ox, oy) = crop_with_margin(image, box, config.crop_margin)
     if crop.size == 0:
         return None
-    gray, factor = enhance(crop)
+    gray, factor = enhance(crop, config.target_height)
     results = reader.readtext(gray, allowlist=ALNUM, detail=1, paragraph=False, decoder="greedy",
                               canvas_size=max(gray.shape), mag_ratio=1.0, text_threshold=0.5, low_text=0.3,
                               width_ths=0.8, add_margin=0.05)
@@ -167,4 +136,4 @@ def read_region(reader, image, box) -> Reading | None:
     x1 = max(t[0] + t[2] for t in line)
     y1 = max(t[1] + t[3] for t in line)
     frame_box = (int(ox + x0 / factor), int(oy + y0 / factor), int((x1 - x0) / factor), int((y1 - y0) / factor))
-    return Reading(text=text, raw=raw, confidence=confidence, box=frame_box)
+    return Reading(text=text, raw=raw, confidence=confidence, box=frame_box, variant="detector")

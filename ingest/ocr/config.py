@@ -1,0 +1,82 @@
+"""OcrConfig: every setting and threshold of the OCR pipeline in one place.
+
+Built once from Django's settings (`ocr_config()`, the only place the package reads them)
+or directly (tests, scripts, another host): the stages take it as an argument and import
+nothing from Django.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+
+@dataclass(frozen=True)
+class OcrConfig:
+    # --- Engine -------------------------------------------------------------------------
+    recog_network: str = "plate_en"  # the plate model, or a stock EasyOCR model ("english_g2")
+    user_network_dir: str = ""  # where plate_en.pth/.yaml/.py live
+    gpu: str = "auto"  # auto | true | false
+    threads: int = 0  # torch CPU threads; 0: the cores divided among the worker processes
+    worker_processes: int = 1
+
+    # --- Locate (ingest/ocr/locate.py) --------------------------------------------------
+    # The true plate among the first N candidates on the dev frames: 8 -> 87%, 12 -> 89%,
+    # 20 -> 92%; reading 20 instead of 12 took 60% longer and read no more plates exactly.
+    max_candidates: int = 12
+    reranked: int = 40  # edge-ranked regions checked for a row of characters (about 1 ms each)
+    locate_max_side: int = 1280  # frames are searched at most this large
+    candidate_aspect: tuple[float, float] = (1.3, 6.5)  # width / height of a candidate region
+    plate_aspect: tuple[float, float] = (1.6, 4.5)  # outside it a region's edge score is x0.6
+    candidate_min_height: int = 8  # pixels, at the search scale
+    candidate_nms_iou: float = 0.4  # a region overlapping a stronger one this much is dropped
+    plate_char_count: tuple[int, int] = (4, 9)  # blobs in a row that look like a plate's characters
+
+    # --- Segment and recognise (ingest/ocr/segment.py, recognise.py) --------------------
+    target_height: int = 96  # crops are upscaled to this height before recognition
+    crop_margin: float = 0.15  # around a candidate, for the span and the detector reading
+    # The plate model saw crops from 5% inside to 18% outside the plate; reading a loose and
+    # an exact crop found the true plate in 44% of the dev frames against 40% with one.
+    whole_margins: tuple[float, ...] = (0.08, 0.0)
+    span_pad: float = 0.4  # of the characters' height, each side of the segmented span
+    detector_candidates: int = 3  # stock model only: the dearer detector reading, best-placed candidates
+
+    # --- Choose (ingest/ocr/choose.py) ---------------------------------------------------
+    min_score: float = 0.25  # a second plate in a frame is reported only above this score
+    plate_length: tuple[int, int] = (2, 8)
+    # Weights of the choice among a frame's readings (see choose.reading_score); 0 turns
+    # a term off. Measured on the dev frames (MODEL_CARD.md).
+    agreement_weight: float = 0.0  # readings of other variants/candidates giving the same text
+    localiser_weight: float = 0.0  # the candidate's rank from the localiser
+
+    extra: dict = field(default_factory=dict)
+
+    def with_(self, **changes) -> OcrConfig:
+        return replace(self, **changes)
+
+
+def from_settings(settings) -> OcrConfig:
+    """The configuration from a settings object (Django's, or any with the same names)."""
+    return OcrConfig(
+        recog_network=settings.ALPR_OCR_RECOG_NETWORK,
+        user_network_dir=settings.ALPR_OCR_USER_NETWORK_DIR,
+        gpu=settings.ALPR_OCR_GPU,
+        threads=settings.ALPR_OCR_THREADS,
+        worker_processes=getattr(settings, "ALPR_WORKER_PROCESSES", 1),
+    )
+
+
+@cache
+def ocr_config() -> OcrConfig:
+    """The project's configuration, read from Django's settings once per process."""
+    from django.conf import settings
+
+    return from_settings(settings)
+
+
+def cpu_threads(config: OcrConfig) -> int:
+    if config.threads:
+        return config.threads
+    # A prefork worker runs several processes: share the cores among them.
+    return max(1, (os.cpu_count() or 1) // max(1, config.worker_processes))
