@@ -131,9 +131,9 @@ def test_two_steps_twice_with_one_seed_give_identical_weights(tmp_path):
 def real_crops_folder(folder: Path) -> Path:
     folder.mkdir()
     rows = []
-    for i, plate in enumerate(["3DMS368", "8XYZ412", "KCS1M"]):
-        cv2.imwrite(str(folder / f"c{i}.png"), render_frame(plate, "CA", seed=40 + i).crop)
-        rows.append(f"c{i}.png,ca,{plate}")
+    for i, (plate, state) in enumerate([("3DMS368", "ca"), ("8XYZ412", "ca"), ("KCS1M", "nv")]):
+        cv2.imwrite(str(folder / f"c{i}.png"), render_frame(plate, state.upper(), seed=40 + i).crop)
+        rows.append(f"c{i}.png,{state},{plate}")
     (folder / "groundtruth.csv").write_text("\n".join(rows) + "\n")
     return folder
 
@@ -172,3 +172,13 @@ def test_a_recipe_runs_its_stages_in_order(tmp_path):
 def test_the_shipped_recipe_is_well_formed():
     stages = training.load_recipe(MODEL_DIR / "recipe.json")
     assert stages[0]["init"] == "english_g2" and all(s["init"] == "previous" for s in stages[1:])
+
+
+def test_a_by_state_hold_out_leaves_those_states_out(tmp_path):
+    crops = real_crops_folder(tmp_path / "crops")
+    everything = training.load_real_crops(crops)
+    held = training.load_real_crops(crops, exclude_states=("NV",))
+    plates = lambda parts: {p for part in parts.values() for _, p, _ in part}  # noqa: E731
+    assert plates(everything) == {"3DMS368", "8XYZ412", "KCS1M"} and plates(held) == {"3DMS368", "8XYZ412"}
+    chosen = training.holdout_states([f"s{i}" for i in range(200)])
+    assert 20 < len(chosen) < 60 and chosen == training.holdout_states([f"s{i}" for i in range(200)])

@@ -78,6 +78,7 @@ class TrainingConfig:
     init: str = "english_g2"  # "scratch", or a plate_en.pth to continue from
     max_minutes: float = 0.0  # 0: no limit; otherwise stop early (and say so in the report)
     synthetic_only: bool = False  # train without real crops (otherwise their absence is an error)
+    holdout_states: tuple[str, ...] = ()  # real crops of these states are not trained on (by-state hold-out)
     progress: bool = True  # a tqdm progress bar on stderr
     extra: dict = field(default_factory=dict)
 
@@ -104,15 +105,24 @@ def batch_width(grays: list[np.ndarray]) -> int:
     return int(min(IMG_W, max(1, math.ceil(ratio)) * IMG_H))
 
 
+def holdout_states(states, percent: int = 20, salt: str = "holdout:") -> list[str]:
+    """The states a by-state hold-out leaves out: a fixed share chosen by a hash of the
+    state code (not by looking at results)."""
+    return sorted(s for s in set(states)
+                  if int(hashlib.sha1((salt + s).encode(), usedforsecurity=False).hexdigest(), 16) % 100 < percent)
+
+
 def split_of(name: str) -> str:
     """'val' or 'train', fixed by the file name alone (stable as the folder grows)."""
     bucket = int(hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest(), 16) % 100
     return "val" if bucket < VALIDATION_PERCENT else "train"
 
 
-def load_real_crops(folder: Path | None) -> dict[str, list[tuple[str, str, np.ndarray]]]:
+def load_real_crops(folder: Path | None, exclude_states=()) -> dict[str, list[tuple[str, str, np.ndarray]]]:
     """{'train': [...], 'val': [...]} of (file name, plate, BGR crop) from a folder with
-    groundtruth.csv lines `FILE,STATE,PLATE`; empty lists when the folder is absent."""
+    groundtruth.csv lines `FILE,STATE,PLATE`; empty lists when the folder is absent. Crops
+    of `exclude_states` (a by-state hold-out) are left out of both."""
+    exclude = {s.lower() for s in exclude_states}
     parts: dict[str, list] = {"train": [], "val": []}
     if folder is None or not (folder / "groundtruth.csv").is_file():
         return parts
@@ -121,7 +131,7 @@ def load_real_crops(folder: Path | None) -> dict[str, list[tuple[str, str, np.nd
             if len(row) < 3:
                 continue
             name, plate = row[0].strip(), row[2].strip().upper()
-            if not plate or any(c not in CHARACTERS for c in plate):
+            if not plate or any(c not in CHARACTERS for c in plate) or row[1].strip().lower() in exclude:
                 continue
             image = cv2.imread(str(folder / name))
             if image is not None:
@@ -506,7 +516,7 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
     torch.manual_seed(config.seed)
     np.random.seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    real = load_real_crops(None if config.synthetic_only else config.real_folder)
+    real = load_real_crops(None if config.synthetic_only else config.real_folder, config.holdout_states)
     if not real["train"] and not config.synthetic_only:
         raise MissingRealCrops(f"No real crops with groundtruth.csv in {config.real_folder}: pass the folder "
                                "(--real-crops) or train on rendered plates only (--synthetic-only).")

@@ -48,6 +48,9 @@ class Command(BaseCommand):
                             help="english_g2 (default), scratch, or a plate_en.pth to continue training from")
         parser.add_argument("--max-minutes", type=float, default=0.0,
                             help="stop early after this long (the report says so); 0: no limit")
+        parser.add_argument("--holdout-states", default="",
+                            help="comma-separated state codes whose real crops are not trained on (a by-state "
+                                 "hold-out; score them with ocr_eval --crops --states)")
         parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
         parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar")
 
@@ -61,6 +64,8 @@ class Command(BaseCommand):
         common = {"synthetic_only": opts["synthetic_only"], "progress": not opts["no_progress"]}
         if opts["real_crops"] is not None:
             common["real_folder"] = opts["real_crops"]
+        if opts["holdout_states"]:
+            common["holdout_states"] = tuple(s.strip().lower() for s in opts["holdout_states"].split(",") if s.strip())
         if opts["br_crops"] is not None:
             common["br_folder"] = opts["br_crops"]
         try:
