@@ -44,7 +44,8 @@ def enhance(crop, target_height: int = _DEFAULT.target_height):
     return clahe.apply(gray), max(factor, 1.0)
 
 
-def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad) -> tuple[str, float] | None:
+def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad,
+                  decoder: str = _DEFAULT.decoder) -> tuple[str, float] | None:
     x, y, bw, bh = box
     # Room for a character the segmentation left out: the first one often touches the
     # plate's frame, and a span cut at the second character reads confidently short
@@ -54,7 +55,7 @@ def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad) -> tup
     x0, y0 = max(0, x - pad_x), max(0, y - pad_y)
     x1, y1 = min(gray.shape[1], x + bw + pad_x), min(gray.shape[0], y + bh + pad_y)
     results = reader.recognize(gray, horizontal_list=[[x0, x1, y0, y1]], free_list=[], allowlist=ALNUM,
-                               detail=1, decoder="greedy")
+                               detail=1, decoder=decoder)
     if not results:
         return None
     _, text, conf = results[0]
@@ -62,7 +63,7 @@ def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad) -> tup
 
 
 def read_whole(reader, image, box, margin: float = _DEFAULT.whole_margins[0], *,
-               target_height: int = _DEFAULT.target_height) -> Reading | None:
+               target_height: int = _DEFAULT.target_height, decoder: str = _DEFAULT.decoder) -> Reading | None:
     """The candidate read as a whole plate. The plate model was trained on whole plates
     (state name, slogan, stacked characters, frame and all) and reads only the plate's
     characters, so it needs no segmentation first; cheap: recognition only."""
@@ -72,7 +73,7 @@ def read_whole(reader, image, box, margin: float = _DEFAULT.whole_margins[0], *,
     gray, _ = enhance(crop, target_height)
     h, w = gray.shape
     results = reader.recognize(gray, horizontal_list=[[0, w, 0, h]], free_list=[], allowlist=ALNUM, detail=1,
-                               decoder="greedy")
+                               decoder=decoder)
     if not results or not results[0][1]:
         return None
     text = results[0][1].upper()
@@ -89,7 +90,7 @@ def read_region_variants(reader, image, box, *, with_whole: bool = False, with_d
     readings = []
     if with_whole:
         for margin in config.whole_margins:
-            whole = read_whole(reader, image, box, margin, target_height=config.target_height)
+            whole = read_whole(reader, image, box, margin, target_height=config.target_height, decoder=config.decoder)
             if whole is not None:
                 readings.append(whole)
     if with_detector:
@@ -101,7 +102,7 @@ def read_region_variants(reader, image, box, *, with_whole: bool = False, with_d
         gray, factor = enhance(crop, config.target_height)
         span = character_span(gray)
         if span is not None:
-            result = recognize_box(reader, gray, span, config.span_pad)
+            result = recognize_box(reader, gray, span, config.span_pad, config.decoder)
             if result and result[0]:
                 sx, sy, sw, sh = span
                 frame_box = (int(ox + sx / factor), int(oy + sy / factor), int(sw / factor), int(sh / factor))
@@ -115,7 +116,7 @@ def read_region(reader, image, box, config: OcrConfig = _DEFAULT) -> Reading | N
     if crop.size == 0:
         return None
     gray, factor = enhance(crop, config.target_height)
-    results = reader.readtext(gray, allowlist=ALNUM, detail=1, paragraph=False, decoder="greedy",
+    results = reader.readtext(gray, allowlist=ALNUM, detail=1, paragraph=False, decoder=config.decoder,
                               canvas_size=max(gray.shape), mag_ratio=1.0, text_threshold=0.5, low_text=0.3,
                               width_ths=0.8, add_margin=0.05)
     tokens = []

@@ -88,6 +88,7 @@ class Command(BaseCommand):
                             help="crops only: comma-separated state codes to keep (a by-state hold-out)")
         parser.add_argument("--json", type=Path, help="write the full results here")
         parser.add_argument("--limit", type=int, default=0)
+        parser.add_argument("--decoder", choices=("greedy", "beamsearch"), help="override the CTC decoder")
         parser.add_argument("--no-stages", action="store_true", help="frames: skip the true-box reading")
 
     def handle(self, *args, folder: Path | None = None, crops: Path | None = None, json: Path | None = None,
@@ -95,6 +96,8 @@ class Command(BaseCommand):
         if (folder is None) == (crops is None):
             raise CommandError("Give a FOLDER of frames or --crops FOLDER (one of them).")
         config = ocr_config()
+        if options.get("decoder"):
+            config = config.with_(decoder=options["decoder"])
         t0 = time.perf_counter()
         reader = get_reader(config)
         self.stdout.write(f"reader loaded in {time.perf_counter() - t0:.1f} s (recog_network={config.recog_network})")
@@ -206,7 +209,8 @@ class Command(BaseCommand):
                 continue
             h, w = image.shape[:2]
             start = time.perf_counter()
-            reading = read_whole(reader, image, (0, 0, w, h), margin=0.0, target_height=config.target_height)
+            reading = read_whole(reader, image, (0, 0, w, h), margin=0.0, target_height=config.target_height,
+                                 decoder=config.decoder)
             elapsed = time.perf_counter() - start
             seconds.append(elapsed)
             read = reading.text if reading else ""
