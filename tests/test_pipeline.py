@@ -154,3 +154,24 @@ def test_ocr_eval_runs_on_the_real_dev_set():
     if not DEV_SET.is_dir():
         pytest.skip(f"{DEV_SET} is absent (shared datasets are read in place, never copied)")
     call_command("ocr_eval", str(DEV_SET), "--limit", "2")  # frames mode, stage losses included
+
+
+def test_the_localiser_reranker_trains_and_reorders_the_candidates(tmp_path):
+    from ingest.ocr.config import OcrConfig
+
+    out = tmp_path / "rerank.pt"
+    call_command("train_plate_localiser", "--synthetic-only", "--rendered", "6", "--epochs", "2", "--out", str(out))
+    report = json.loads(out.with_suffix(".json").read_text())
+    assert report["rendered_found"] >= 5 and report["plates"] >= 5 and report["frames"] is None
+    frame = render_frame("7ABC123", "CA", seed=3)
+    plain = locate_plates(frame.image)
+    learned = locate_plates(frame.image, config=OcrConfig(rerank_weights=str(out)))
+    assert len(learned) == len(plain) and all(0.0 <= c.score <= 1.0 for c in learned)
+    assert learned == sorted(learned, key=lambda c: c.score, reverse=True)
+
+
+def test_the_localiser_reranker_refuses_without_its_frames(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="synthetic-only"):
+        call_command("train_plate_localiser", "--frames", str(tmp_path), "--out", str(tmp_path / "r.pt"))

@@ -32,6 +32,9 @@ class OcrConfig:
     candidate_min_height: int = 8  # pixels, at the search scale
     candidate_nms_iou: float = 0.4  # a region overlapping a stronger one this much is dropped
     plate_char_count: tuple[int, int] = (4, 9)  # blobs in a row that look like a plate's characters
+    # The learned re-ranker's weights (ingest/ocr/rerank.py); "" ranks by edges and a row of
+    # characters only.
+    rerank_weights: str = ""
 
     # --- Segment and recognise (ingest/ocr/segment.py, recognise.py) --------------------
     target_height: int = 96  # crops are upscaled to this height before recognition
