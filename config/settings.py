@@ -476,6 +476,10 @@ ALPR_WORKER_PROCESSES = env_int("ALPR_WORKER_PROCESSES", 1, minimum=1)  # OCR wo
 # comparison and for plates of other countries.
 ALPR_OCR_RECOG_NETWORK = env_str("ALPR_OCR_RECOG_NETWORK", "plate_en")
 ALPR_OCR_USER_NETWORK_DIR = env_str("ALPR_OCR_USER_NETWORK_DIR", str(BASE_DIR / "ingest" / "plate_model"))
+# The localiser's learned re-ranker (issue 16; "" ranks candidates by edges only, then read
+# 12 of them) and how many candidates are read.
+ALPR_OCR_RERANK_WEIGHTS = env_str("ALPR_OCR_RERANK_WEIGHTS", str(BASE_DIR / "ingest" / "plate_model" / "rerank.pt"))
+ALPR_OCR_MAX_CANDIDATES = env_int("ALPR_OCR_MAX_CANDIDATES", 4, minimum=1)
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")

@@ -136,7 +136,8 @@ def test_the_ocr_package_imports_no_django():
 
 def test_the_configuration_comes_from_the_settings_and_can_be_given():
     config = ocr_config()
-    assert config.recog_network == "plate_en" and config.max_candidates == 12
+    assert config.recog_network == "plate_en" and config.max_candidates == 4
+    assert Path(config.rerank_weights).is_file()  # the learned re-ranker ships with the model
     frame = render_frame("3DMS368", "CA", seed=1)
     # One candidate only (the localiser's best): still this plate.
     plates = read_plates(frame.image, config=config.with_(max_candidates=1))
