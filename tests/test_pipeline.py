@@ -119,6 +119,22 @@ def test_ocr_eval_needs_one_folder():
         call_command("ocr_eval")
 
 
+def test_ocr_eval_measures_a_configuration_given_on_the_command_line(tmp_path):
+    from django.core.management.base import CommandError
+
+    frame = render_frame("3DMS368", "CA", seed=1)
+    cv2.imwrite(str(tmp_path / "f.jpg"), frame.image)
+    x, y, w, h = frame.plate_box
+    (tmp_path / "f.txt").write_text(f"f.jpg\t{x}\t{y}\t{w}\t{h}\t3DMS368\n")
+    out = tmp_path / "r.json"
+    call_command("ocr_eval", str(tmp_path), "--rerank", "", "--max-candidates", "2", "--set", "whole_margins=[0.1]",
+                 "--json", str(out))
+    config = json.loads(out.read_text())["config"]
+    assert config["rerank_weights"] == "" and config["max_candidates"] == 2 and config["whole_margins"] == [0.1]
+    with pytest.raises(CommandError, match="no field"):
+        call_command("ocr_eval", str(tmp_path), "--set", "nonsense=1")
+
+
 def test_a_candidate_holds_the_plate_by_overlap_or_by_a_loose_box_around_its_centre():
     truth = (100, 100, 60, 20)
     assert holds_plate((105, 102, 60, 20), truth)  # overlapping

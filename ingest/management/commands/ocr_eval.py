@@ -92,6 +92,8 @@ class Command(BaseCommand):
         parser.add_argument("--decoder", choices=("greedy", "beamsearch"), help="override the CTC decoder")
         parser.add_argument("--rerank", help="override the localiser re-ranker's weights ('' for edges only)")
         parser.add_argument("--max-candidates", type=int, help="override how many candidates are read")
+        parser.add_argument("--set", action="append", default=[], metavar="FIELD=JSON",
+                            help="override any OcrConfig field, e.g. --set 'whole_margins=[0.08, 0.0]'")
         parser.add_argument("--no-stages", action="store_true", help="frames: skip the true-box reading")
 
     def handle(self, *args, folder: Path | None = None, crops: Path | None = None, json: Path | None = None,
@@ -105,6 +107,14 @@ class Command(BaseCommand):
             config = config.with_(rerank_weights=options["rerank"])
         if options.get("max_candidates"):
             config = config.with_(max_candidates=options["max_candidates"])
+        for item in options.get("set") or []:
+            import json as _json
+
+            field, _, value = item.partition("=")
+            if field not in config.__dataclass_fields__:
+                raise CommandError(f"--set: OcrConfig has no field {field!r}")
+            value = _json.loads(value)
+            config = config.with_(**{field: tuple(value) if isinstance(value, list) else value})
         t0 = time.perf_counter()
         reader = get_reader(config)
         self.stdout.write(f"reader loaded in {time.perf_counter() - t0:.1f} s (recog_network={config.recog_network})")
@@ -192,8 +202,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"images {n}  exact {summary['exact']:.3f}  equivalent {summary['equivalent']:.3f}  "
             f"detected {summary['detected']:.3f}  median {summary['median_s']} s  p95 {summary['p95_s']} s"))
-        summary["config"] = {"max_candidates": config.max_candidates, "rerank_weights": bool(config.rerank_weights),
-                             "decoder": config.decoder}
+        summary["config"] = {k: v for k, v in vars(config).items() if k != "extra"}
         self.stdout.write("stages: " + "  ".join(f"{k} {v}" for k, v in summary["stages"].items()
                                                   if k != "localisation_criterion"))
         return {**summary, "per_image": rows}
