@@ -72,10 +72,10 @@ def locate_with_features(image: np.ndarray, config: OcrConfig, pool: int | None 
     gray = cv2.bilateralFilter(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), 5, 30, 30)
     h, w = gray.shape
     candidates: list[Candidate] = []
-    for kernel_w in (13, 21):
+    for kernel_w, kernel_h in config.locate_kernels:
         # Black-hat brings out dark characters on a light plate; a horizontal gradient then
         # a wide closing joins a plate's characters into one blob.
-        rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel_w, 5))
+        rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel_w, kernel_h))
         blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, rect)
         grad = cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=3)
         grad = np.absolute(grad)
