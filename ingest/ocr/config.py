@@ -26,8 +26,8 @@ class OcrConfig:
 
     # --- Locate (ingest/ocr/locate.py) --------------------------------------------------
     # Candidates read. Ranked by the learned re-ranker, the true plate is among the first 3
-    # on 90.7% of the dev frames, as among the first 12 (91% is the pool's ceiling) and 4
-    # read as many plates exactly as 12 for a third of the recognition; ranked by edges
+    # on 92% of the dev frames (94% among the first 12, the pool's ceiling), and reading
+    # 4 read as many plates exactly as 12 for a third of the recognition; ranked by edges
     # alone it was among the first 12 on 86% (set 12 with rerank_weights "").
     max_candidates: int = 4
     # Edge-ranked regions checked for a row of characters (about 1 ms each) and scored by
