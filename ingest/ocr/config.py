@@ -58,6 +58,12 @@ class OcrConfig:
     # EasyOCR's CTC decoder: "greedy"; its "beamsearch" read the validation crops 0.481 exactly
     # against 0.660 (it merges repeated characters: 668130 -> 68130; MODEL_CARD.md).
     decoder: str = "greedy"
+    # Test-time views of each whole crop (recognise.augment) read with it, their character
+    # probabilities averaged before greedy decoding; () reads the crop alone. Off: with
+    # ("gamma0.8", "gamma1.25", "blur") validation crops 0.670 (0.660), dev frames exact
+    # 0.526 (0.515) but detected 0.928 (0.938), 5 frames gained and 4 lost: noise; views that
+    # move the characters (zoom, shift) misalign the columns (crops 0.38-0.61). MODEL_CARD.md.
+    tta: tuple[str, ...] = ()
     detector_candidates: int = 3  # stock model only: the dearer detector reading, best-placed candidates
 
     # --- Choose (ingest/ocr/choose.py) ---------------------------------------------------
@@ -67,6 +73,15 @@ class OcrConfig:
     # a term off. Measured on the dev frames (MODEL_CARD.md).
     agreement_weight: float = 0.0  # readings of other variants/candidates giving the same text
     localiser_weight: float = 0.0  # the candidate's rank from the localiser
+    # US-syntax tie-break between one candidate's readings that differ only by letter/digit
+    # look-alikes (choose.lookalike_tiebreak): an alternative scoring at least
+    # `lookalike_ratio` of the best wins if its letter/digit pattern is commoner on US
+    # plates (counts from the training crops, smoothed by `syntax_alpha`) by enough.
+    # Dev frames (simulated, any ratio 0.5-0.66, alpha 1-10, weight 0.5-2): 51 exact
+    # against 50, no frame lost; MODEL_CARD.md.
+    lookalike_ratio: float = 0.5
+    syntax_alpha: float = 3.0
+    syntax_weight: float = 1.0
 
     extra: dict = field(default_factory=dict)
 

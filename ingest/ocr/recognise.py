@@ -62,16 +62,82 @@ def recognize_box(reader, gray, box, span_pad: float = _DEFAULT.span_pad,
     return text.upper(), float(conf)
 
 
+def augment(gray, name: str):
+    """One test-time view of an enhanced crop, the same size as it (so the recogniser's
+    output has the same number of columns and the views can be averaged column by column)."""
+    h, w = gray.shape
+    if name == "blur":
+        return cv2.GaussianBlur(gray, (3, 3), 0)
+    if name == "sharpen":
+        return cv2.addWeighted(gray, 1.5, cv2.GaussianBlur(gray, (0, 0), 2), -0.5, 0)
+    if name.startswith("zoom"):  # zoom1.05: 5% in (a tighter margin); zoom0.95: out
+        f = float(name[4:])
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), 0, f)
+        return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if name.startswith("gamma"):
+        g = float(name[5:])
+        return np.clip(255.0 * (gray / 255.0) ** g, 0, 255).astype(np.uint8)
+    if name.startswith("shift"):  # shift2: 2% of the width to the right
+        dx = float(name[5:]) / 100 * w
+        m = np.float32([[1, 0, dx], [0, 1, 0]])
+        return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    raise ValueError(f"unknown test-time view {name!r}")
+
+
+def recognize_averaged(reader, grays) -> tuple[str, float] | None:
+    """Greedy CTC text of same-sized crops with their per-column character probabilities
+    averaged first (test-time augmentation): EasyOCR's own preprocessing and decoding,
+    with the probabilities of the views meaned before the arg-max."""
+    import easyocr.easyocr as eo
+    import torch
+    import torch.nn.functional as F
+    from easyocr.recognition import AlignCollate, custom_mean
+    from easyocr.utils import get_image_list
+    from PIL import Image
+
+    h, w = grays[0].shape
+    images = []
+    max_width = 0
+    for g in grays:
+        image_list, mw = get_image_list([[0, w, 0, h]], [], g, model_height=eo.imgH)
+        if not image_list:
+            return None
+        images.append(Image.fromarray(image_list[0][1], "L"))
+        max_width = max(max_width, int(mw))
+    batch = AlignCollate(imgH=eo.imgH, imgW=max_width, keep_ratio_with_pad=True)(images).to(reader.device)
+    ignore = [i + 1 for i, ch in enumerate(reader.character) if ch not in ALNUM]
+    with torch.no_grad():
+        text_for_pred = torch.zeros(len(images), int(max_width / 10) + 1, dtype=torch.long, device=reader.device)
+        prob = F.softmax(reader.recognizer(batch, text_for_pred), dim=2).cpu().numpy()
+    prob[:, :, ignore] = 0.0
+    prob /= prob.sum(axis=2, keepdims=True)
+    mean = prob.mean(axis=0)
+    index = mean.argmax(axis=1)
+    text = reader.converter.decode_greedy(index, [len(index)])[0]
+    values = mean.max(axis=1)[index != 0]
+    confidence = float(custom_mean(values)) if len(values) else 0.0
+    return text, confidence
+
+
 def read_whole(reader, image, box, margin: float = _DEFAULT.whole_margins[0], *,
-               target_height: int = _DEFAULT.target_height, decoder: str = _DEFAULT.decoder) -> Reading | None:
+               target_height: int = _DEFAULT.target_height, decoder: str = _DEFAULT.decoder,
+               tta: tuple[str, ...] = _DEFAULT.tta) -> Reading | None:
     """The candidate read as a whole plate. The plate model was trained on whole plates
     (state name, slogan, stacked characters, frame and all) and reads only the plate's
-    characters, so it needs no segmentation first; cheap: recognition only."""
+    characters, so it needs no segmentation first; cheap: recognition only. With `tta`
+    (greedy decoder only), the crop and those views of it are read together, their
+    character probabilities averaged before decoding (recognize_averaged)."""
     crop, (ox, oy) = crop_with_margin(image, box, margin=margin)
     if crop.size == 0:
         return None
     gray, _ = enhance(crop, target_height)
     h, w = gray.shape
+    if tta and decoder == "greedy":
+        result = recognize_averaged(reader, [gray] + [augment(gray, name) for name in tta])
+        if not result or not result[0]:
+            return None
+        return Reading(text=result[0], raw=result[0], confidence=result[1], box=tuple(box),
+                       variant="whole" if margin else "whole_tight")
     results = reader.recognize(gray, horizontal_list=[[0, w, 0, h]], free_list=[], allowlist=ALNUM, detail=1,
                                decoder=decoder)
     if not results or not results[0][1]:
@@ -90,7 +156,8 @@ def read_region_variants(reader, image, box, *, with_whole: bool = False, with_d
     readings = []
     if with_whole:
         for margin in config.whole_margins:
-            whole = read_whole(reader, image, box, margin, target_height=config.target_height, decoder=config.decoder)
+            whole = read_whole(reader, image, box, margin, target_height=config.target_height, decoder=config.decoder,
+                               tta=config.tta)
             if whole is not None:
                 readings.append(whole)
     if with_detector:

@@ -231,7 +231,7 @@ class Command(BaseCommand):
             h, w = image.shape[:2]
             start = time.perf_counter()
             reading = read_whole(reader, image, (0, 0, w, h), margin=0.0, target_height=config.target_height,
-                                 decoder=config.decoder)
+                                 decoder=config.decoder, tta=config.tta)
             elapsed = time.perf_counter() - start
             seconds.append(elapsed)
             read = reading.text if reading else ""
