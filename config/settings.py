@@ -469,6 +469,7 @@ ALPR_EDGE_MAX_READS_PER_REQUEST = env_int("ALPR_EDGE_MAX_READS_PER_REQUEST", 200
 ALPR_EDGE_PAYLOAD_KEEP_BYTES = env_int("ALPR_EDGE_PAYLOAD_KEEP_BYTES", 1024 * 1024, minimum=1024)
 ALPR_OCR_GPU = env_choice("ALPR_OCR_GPU", "auto", ("auto", "true", "false"))
 ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, divided among worker processes
+ALPR_WORKER_PROCESSES = env_int("ALPR_WORKER_PROCESSES", 1, minimum=1)  # OCR worker processes sharing the cores
 # The recogniser: the project's plate model by default (issue 10;
 # ingest/plate_model/MODEL_CARD.md), found beside the code so any clone works. On the real
 # dev frames it reads 0.495 exactly against the stock model's 0.124. "english_g2" (or any
@@ -476,6 +477,10 @@ ALPR_OCR_THREADS = env_int("ALPR_OCR_THREADS", 0, minimum=0)  # 0: the cores, di
 # comparison and for plates of other countries.
 ALPR_OCR_RECOG_NETWORK = env_str("ALPR_OCR_RECOG_NETWORK", "plate_en")
 ALPR_OCR_USER_NETWORK_DIR = env_str("ALPR_OCR_USER_NETWORK_DIR", str(BASE_DIR / "ingest" / "plate_model"))
+# The localiser's learned re-ranker (issue 16; "" ranks candidates by edges only, then read
+# 12 of them) and how many candidates are read.
+ALPR_OCR_RERANK_WEIGHTS = env_str("ALPR_OCR_RERANK_WEIGHTS", str(BASE_DIR / "ingest" / "plate_model" / "rerank.pt"))
+ALPR_OCR_MAX_CANDIDATES = env_int("ALPR_OCR_MAX_CANDIDATES", 4, minimum=1)
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")

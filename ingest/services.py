@@ -171,7 +171,7 @@ def frame_process(job_id: int, *, claim: str | None = None) -> FrameJob | None:
             image = decode(fh.read())
     except FrameRejected as exc:
         return _finish(job.pk, FrameJob.Status.REJECTED, exc.reason, claim=claim)
-    from ingest.pipeline import read_plates
+    from ingest.ocr import read_plates
 
     try:
         plates = read_plates(image)

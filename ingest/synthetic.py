@@ -254,7 +254,9 @@ def _background(rng: random.Random, h: int, w: int, dark: bool) -> np.ndarray:
         base = rng.choice([(90, 40, 10), (30, 30, 30), (40, 70, 20), (100, 60, 20), (30, 30, 110)])
     else:
         base = rng.choice([(245, 245, 245), (230, 235, 240), (200, 235, 250), (250, 230, 200), (225, 245, 245),
-                           (235, 240, 225), (215, 215, 215)])
+                           (235, 240, 225), (215, 215, 215),
+                           # yellow (NY, PA), orange, pale blue schemes (BGR)
+                           (60, 200, 245), (90, 215, 250), (40, 150, 240), (235, 215, 170)])
     plate = np.empty((h, w, 3), np.float32)
     plate[:] = base
     if rng.random() < 0.5:  # a vertical colour gradient (sky to ground on picture plates)
@@ -314,9 +316,11 @@ def render_training_plate(text: str, rng: random.Random, *, height: int = 96) ->
     # The main characters, sometimes with a gap, a dash or an emblem between groups.
     font = rng.choice(plate_fonts)
     shown = text
+    separator = False
     if len(text) >= 5 and rng.random() < 0.4:
         cut = rng.randint(2, len(text) - 2)
-        shown = text[:cut] + rng.choice([" ", "-", "  ", "\u00b7"]) + text[cut:]
+        shown = text[:cut] + rng.choice([" ", "-", "  ", "\u00b7", "   "]) + text[cut:]
+    separator = shown != text and rng.random() < 0.35  # a state silhouette or emblem in the gap
     mask = _text_mask(shown, font if font is not None else rng.choice(HERSHEY_FONTS), rng)
     ch = int(h * rng.uniform(0.4, 0.56))
     left_pad = 0
@@ -329,6 +333,8 @@ def render_training_plate(text: str, rng: random.Random, *, height: int = 96) ->
     cy = int(max(top + 0.02 * h, (h - ch) / 2 + rng.uniform(-0.04, 0.06) * h))
     cy = min(cy, h - ch - 2)
     _paint(plate, mask, (cx, cy, cw, ch), ink)
+    if separator:
+        _draw_separator(plate, shown, text, (cx, cy, cw, ch), label_ink, rng)
     if stacked:  # two small characters stacked at the left, not part of the plate number
         pair = "".join(rng.choice(PLATE_LETTERS + PLATE_DIGITS) for _ in range(2))
         sh = ch // 2 - 1
@@ -365,4 +371,28 @@ def render_training_plate(text: str, rng: random.Random, *, height: int = 96) ->
         cv2.rectangle(plate, (0, 0), (t, h), colour, -1)
         cv2.rectangle(plate, (w - t, 0), (w, h), colour, -1)
         cv2.rectangle(plate, (0, h - bottom), (w, h), colour, -1)
+        if bottom >= 6 and rng.random() < 0.6:  # the dealer's name on the frame (not in the label)
+            word = rng.choice(DEALER_WORDS)
+            text_ink = (235, 235, 235) if sum(colour) < 300 else (20, 20, 20)
+            tiny = _text_mask(word, rng.choice(label_fonts) or rng.choice(HERSHEY_FONTS), rng)
+            tw = min(int(w * 0.8), int(bottom * 0.8 * tiny.shape[1] / max(1, tiny.shape[0])))
+            _paint(plate, tiny, ((w - tw) // 2, h - bottom + bottom // 10, tw, int(bottom * 0.8)), text_ink)
     return plate, (cx, cy, cw, ch)
+
+
+DEALER_WORDS = ("AUTO MALL", "MOTORS", "TOYOTA OF ORANGE", "HONDA", "FORD", "CARMAX", "AUTONATION", "CHEVROLET",
+                "NISSAN", "KIA", "SUBARU", "BMW OF", "DRIVE.COM", "DEALER", "LEXUS")
+
+
+def _draw_separator(plate, shown: str, text: str, box, colour, rng: random.Random) -> None:
+    """A small silhouette (an irregular blob, as the state outline NY and others print
+    between the character groups) over the gap in `shown`; it is not a character."""
+    x, y, w, h = box
+    gap = next((i for i, c in enumerate(shown) if i >= len(text) or c != text[i]), None)
+    if gap is None:
+        return
+    gx = x + int(w * (gap + 0.5) / max(1, len(shown)))
+    r = max(2, int(h * rng.uniform(0.15, 0.28)))
+    pts = [(gx + int(r * rng.uniform(0.6, 1.2) * np.cos(a)), y + h // 2 + int(r * rng.uniform(0.6, 1.2) * np.sin(a)))
+           for a in np.linspace(0, 2 * np.pi, rng.randint(5, 9), endpoint=False)]
+    cv2.fillPoly(plate, [np.array(pts, np.int32)], colour)

@@ -22,7 +22,7 @@ def fixed_ocr(monkeypatch):
         return [SimpleNamespace(text="7ABC123", raw="7ABC123", confidence=0.93, state="CA",
                                 box=frame.plate_box, crop_jpeg=encode_jpeg(frame.crop))]
 
-    monkeypatch.setattr("ingest.pipeline.read_plates", read_plates)
+    monkeypatch.setattr("ingest.ocr.read_plates", read_plates)
     return frame
 
 

@@ -209,7 +209,7 @@ def test_a_second_delivery_cannot_claim_a_job_another_delivery_holds(camera, mon
     assert services.frame_claim(job.pk, claim="delivery-2") is False
 
     ocr_runs = []
-    monkeypatch.setattr("ingest.pipeline.read_plates", lambda image: ocr_runs.append(image) or [])
+    monkeypatch.setattr("ingest.ocr.read_plates", lambda image: ocr_runs.append(image) or [])
     services.frame_process(job.pk, claim="delivery-2")
     job.refresh_from_db()
     assert ocr_runs == []

@@ -7,16 +7,18 @@ import random
 from pathlib import Path
 from unittest.mock import patch
 
+import cv2
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from ingest import synthetic, training
-from ingest.pipeline.engine import build_reader, is_stock_network
-from ingest.pipeline.recognize import read_whole
+from ingest import synthetic
+from ingest.ocr import train as training
+from ingest.ocr.engine import build_reader, is_stock_network
+from ingest.ocr.recognise import read_whole
 from ingest.synthetic import render_frame
 
-MODEL_DIR = Path(training.__file__).resolve().parent / "plate_model"
+MODEL_DIR = Path(training.__file__).resolve().parent.parent / "plate_model"
 
 
 def read_crop(reader, crop) -> str:
@@ -91,8 +93,7 @@ def test_demo_plates_fall_back_to_opencv_fonts_without_font_files(monkeypatch, t
 def test_it_trains_end_to_end_on_a_tiny_synthetic_set(tmp_path):
     out = tmp_path / "model"
     call_command("train_plate_recognizer", "--steps", "2", "--steps-per-epoch", "1", "--batch-size", "4",
-                 "--synthetic-validation", "4", "--real-crops", str(tmp_path / "absent"), "--out", str(out),
-                 "--seed", "7")
+                 "--synthetic-validation", "4", "--synthetic-only", "--out", str(out), "--seed", "7", "--no-progress")
     assert {"plate_en.pth", "plate_en.yaml", "plate_en.py", "training_report.json", "training_report.md",
             "training_curves.png"} <= {p.name for p in out.iterdir()}
     report = json.loads((out / "training_report.json").read_text())
@@ -100,3 +101,84 @@ def test_it_trains_end_to_end_on_a_tiny_synthetic_set(tmp_path):
     reader = build_reader("plate_en", str(out), detector=False)
     frame = render_frame("7ABC123", "CA", seed=5)
     assert isinstance(read_crop(reader, frame.crop), str)  # loads and runs; two steps learn nothing
+
+
+TINY = ["--steps", "2", "--steps-per-epoch", "2", "--batch-size", "4", "--synthetic-validation", "2", "--no-progress"]
+
+
+def test_it_refuses_to_train_without_the_real_crops_unless_told(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="synthetic-only"):
+        call_command("train_plate_recognizer", *TINY, "--real-crops", str(tmp_path / "absent"),
+                     "--out", str(tmp_path / "m"))
+    assert not (tmp_path / "m" / "plate_en.pth").exists()
+
+
+def test_two_steps_twice_with_one_seed_give_identical_weights(tmp_path):
+    import torch
+
+    for name in ("a", "b"):
+        call_command("train_plate_recognizer", *TINY, "--synthetic-only", "--seed", "3", "--out", str(tmp_path / name))
+    a = torch.load(tmp_path / "a" / "plate_en.pth", weights_only=False)
+    b = torch.load(tmp_path / "b" / "plate_en.pth", weights_only=False)
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    # ... and training changed them (the output layer is trained).
+    start = training.build_model().state_dict()["Prediction.weight"].half()
+    assert not torch.equal(a["module.Prediction.weight"], start)
+
+
+def real_crops_folder(folder: Path) -> Path:
+    folder.mkdir()
+    rows = []
+    for i, (plate, state) in enumerate([("3DMS368", "ca"), ("8XYZ412", "ca"), ("KCS1M", "nv")]):
+        cv2.imwrite(str(folder / f"c{i}.png"), render_frame(plate, state.upper(), seed=40 + i).crop)
+        rows.append(f"c{i}.png,{state},{plate}")
+    (folder / "groundtruth.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
+def test_the_report_records_the_commit_the_datasets_hashes_and_relative_paths(tmp_path):
+    crops = real_crops_folder(tmp_path / "crops")
+    call_command("train_plate_recognizer", *TINY, "--real-crops", str(crops), "--out", str(tmp_path / "m"))
+    report = json.loads((tmp_path / "m" / "training_report.json").read_text())
+    assert len(report["git"]["commit"]) == 40
+    record = report["datasets"]["real_crops"]
+    assert record["present"] and record["files"] == 3 and len(record["sha256"]) == 64
+    assert not Path(record["path"]).is_absolute() and record["path"].endswith("crops")
+    assert not Path(report["config"]["real_folder"]).is_absolute()
+    # The same data hash the same; a changed label does not.
+    assert training.dataset_record(crops)["sha256"] == record["sha256"]
+    (crops / "groundtruth.csv").write_text((crops / "groundtruth.csv").read_text().replace("KCS1M", "KCS1N"))
+    assert training.dataset_record(crops)["sha256"] != record["sha256"]
+
+
+def test_a_recipe_runs_its_stages_in_order(tmp_path):
+    recipe = tmp_path / "recipe.json"
+    recipe.write_text(json.dumps({"stages": [
+        {"name": "first", "init": "english_g2", "seed": 1, "steps": 1, "batch_size": 4, "steps_per_epoch": 1,
+         "synthetic_validation": 2},
+        {"name": "second", "init": "previous", "seed": 2, "steps": 1, "batch_size": 4, "steps_per_epoch": 1,
+         "synthetic_validation": 2}]}))
+    out = tmp_path / "out"
+    call_command("train_plate_recognizer", "--recipe", str(recipe), "--synthetic-only", "--out", str(out),
+                 "--no-progress")
+    second = json.loads((out / "second" / "training_report.json").read_text())
+    assert second["config"]["init"].endswith("first/plate_en.pth") and second["config"]["seed"] == 2
+    assert (out / "plate_en.pth").read_bytes() == (out / "second" / "plate_en.pth").read_bytes()
+    assert (out / "recipe.json").is_file()
+
+
+def test_the_shipped_recipe_is_well_formed():
+    stages = training.load_recipe(MODEL_DIR / "recipe.json")
+    assert stages[0]["init"] == "english_g2" and all(s["init"] == "previous" for s in stages[1:])
+
+
+def test_a_by_state_hold_out_leaves_those_states_out(tmp_path):
+    crops = real_crops_folder(tmp_path / "crops")
+    everything = training.load_real_crops(crops)
+    held = training.load_real_crops(crops, exclude_states=("NV",))
+    plates = lambda parts: {p for part in parts.values() for _, p, _ in part}  # noqa: E731
+    assert plates(everything) == {"3DMS368", "8XYZ412", "KCS1M"} and plates(held) == {"3DMS368", "8XYZ412"}
+    chosen = training.holdout_states([f"s{i}" for i in range(200)])
+    assert 20 < len(chosen) < 60 and chosen == training.holdout_states([f"s{i}" for i in range(200)])

@@ -5,14 +5,14 @@ looks at a handful of regions."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ingest.pipeline.recognize import character_line
-
-RERANKED = 40  # edge-ranked regions checked for characters (about a millisecond each)
+from ingest.ocr.config import OcrConfig
+from ingest.ocr.segment import character_count
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Candidate:
     score: float
 
 
-def _boxes_from_mask(mask, scale, min_w, max_w, frame_w, frame_h, edges) -> list[Candidate]:
+def _boxes_from_mask(mask, scale, min_w, max_w, frame_w, frame_h, edges, config: OcrConfig) -> list[Candidate]:
     out = []
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for c in contours:
@@ -29,19 +29,41 @@ def _boxes_from_mask(mask, scale, min_w, max_w, frame_w, frame_h, edges) -> list
         if h == 0:
             continue
         aspect = w / h
-        if not (1.3 <= aspect <= 6.5) or not (min_w <= w <= max_w) or h < 8:
+        lo, hi = config.candidate_aspect
+        if not (lo <= aspect <= hi) or not (min_w <= w <= max_w) or h < config.candidate_min_height:
             continue
         density = float(edges[y:y + h, x:x + w].mean()) / 255.0
         fill = cv2.contourArea(c) / float(w * h)
-        score = density * (0.5 + fill) * (1.0 if 1.6 <= aspect <= 4.5 else 0.6)
+        score = density * (0.5 + fill) * (1.0 if config.plate_aspect[0] <= aspect <= config.plate_aspect[1] else 0.6)
         fx, fy, fw, fh = (int(round(v / scale)) for v in (x, y, w, h))
         out.append(Candidate((fx, fy, min(fw, frame_w - fx), min(fh, frame_h - fy)), score))
     return out
 
 
-def locate_plates(image: np.ndarray, *, max_candidates: int = 10) -> list[Candidate]:
+def locate_plates(image: np.ndarray, *, max_candidates: int | None = None,
+                  config: OcrConfig | None = None) -> list[Candidate]:
+    """Plate-like regions of a BGR frame, most plate-like first: by edges and a row of
+    characters, or (with `config.rerank_weights`) by the learned re-ranker."""
+    config = config or OcrConfig()
+    max_candidates = max_candidates or config.max_candidates
+    kept, features = locate_with_features(image, config, pool=max(config.reranked, max_candidates))
+    if config.rerank_weights and kept:
+        from ingest.ocr.rerank import score_candidates
+
+        gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        logits = score_candidates(gray, image.shape, kept, features, config.rerank_weights)
+        for cand, logit in zip(kept, logits, strict=True):
+            cand.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+        kept.sort(key=lambda c: c.score, reverse=True)
+    return kept[:max_candidates]
+
+
+def locate_with_features(image: np.ndarray, config: OcrConfig, pool: int | None = None):
+    """The `pool` strongest regions (config.reranked by default), ranked by edge score plus
+    row-of-characters score, and each one's (edge score, row score)."""
+    pool = pool or config.reranked
     frame_h, frame_w = image.shape[:2]
-    scale = min(1.0, 1280.0 / max(frame_w, frame_h))
+    scale = min(1.0, config.locate_max_side / max(frame_w, frame_h))
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
     full_gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if scale < 1 else full_gray
@@ -50,10 +72,10 @@ def locate_plates(image: np.ndarray, *, max_candidates: int = 10) -> list[Candid
     gray = cv2.bilateralFilter(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(gray), 5, 30, 30)
     h, w = gray.shape
     candidates: list[Candidate] = []
-    for kernel_w in (13, 21):
+    for kernel_w, kernel_h in config.locate_kernels:
         # Black-hat brings out dark characters on a light plate; a horizontal gradient then
         # a wide closing joins a plate's characters into one blob.
-        rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel_w, 5))
+        rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel_w, kernel_h))
         blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT, rect)
         grad = cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=3)
         grad = np.absolute(grad)
@@ -64,38 +86,35 @@ def locate_plates(image: np.ndarray, *, max_candidates: int = 10) -> list[Candid
         mask = cv2.erode(mask, None, iterations=1)
         mask = cv2.dilate(mask, None, iterations=2)
         edges = cv2.Canny(gray, 80, 200)
-        candidates += _boxes_from_mask(mask, scale, max(20, w // 60), w // 3, frame_w, frame_h, edges)
+        candidates += _boxes_from_mask(mask, scale, max(20, w // 60), w // 3, frame_w, frame_h, edges, config)
     candidates.sort(key=lambda c: c.score, reverse=True)
     kept: list[Candidate] = []
     for cand in candidates:
-        if all(_iou(cand.box, k.box) < 0.4 for k in kept):
+        if all(_iou(cand.box, k.box) < config.candidate_nms_iou for k in kept):
             kept.append(cand)
-        if len(kept) >= max(RERANKED, max_candidates):
+        if len(kept) >= pool:
             break
     # Rank the strongest regions again by whether they hold a row of characters: on the dev
     # frames this brings the true plate into the first 12 candidates on 89% of frames
     # (85% of the first 12 by edges alone).
+    features = {}
     for cand in kept:
-        cand.score += _row_of_characters(full_gray, cand.box)
+        row = _row_of_characters(full_gray, cand.box, config)
+        features[id(cand)] = (cand.score, row)
+        cand.score += row
     kept.sort(key=lambda c: c.score, reverse=True)
-    return kept[:max_candidates]
+    return kept, [features[id(c)] for c in kept]
 
 
-def character_count(gray: np.ndarray, box: tuple[int, int, int, int]) -> int:
-    """How many blobs of one height, shaped like characters, the region holds."""
-    x, y, w, h = box
-    roi = gray[max(0, y):y + h, max(0, x):x + w]
-    if roi.size == 0:
-        return 0
-    if roi.shape[0] < 24:
-        f = 24 / roi.shape[0]
-        roi = cv2.resize(roi, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-    return len(character_line(roi, min_height=0.25, min_aspect=0.1, tolerance=0.2))
-
-
-def _row_of_characters(gray: np.ndarray, box) -> float:
+def _row_of_characters(gray: np.ndarray, box, config: OcrConfig) -> float:
     k = character_count(gray, box)
-    return 1.0 if 4 <= k <= 9 else 0.6 if k in (2, 3, 10) else 0.3
+    lo, hi = config.plate_char_count
+    return 1.0 if lo <= k <= hi else 0.6 if lo - 2 <= k <= hi + 1 else 0.3
+
+
+def iou(a, b) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    return _iou(a, b)
 
 
 def _iou(a, b) -> float:

