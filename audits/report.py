@@ -14,6 +14,7 @@ import zipfile
 from collections import Counter
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.template.loader import render_to_string
@@ -247,11 +248,20 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
     ]
     return {
-        "year": year, "generated_at": timezone.now().isoformat(),
+        # Issue 21 §10: report times in the agency's time zone, named (the digests' "as of"
+        # stays UTC: each signature covers that exact text).
+        "year": year, "generated_at": timezone.localtime().isoformat(), "time_zone": settings.TIME_ZONE,
         "summary": summary, "tables": [{**t, "rows": [[_plain(v) for v in r] for r in t["rows"]]} for t in tables],
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
+
+
+def generated_words(figures: dict) -> str:
+    """'2026-12-01 11:32 (America/Los_Angeles)': when the report was generated, in the
+    agency's zone (older stored reports carry a UTC time and no zone: said so)."""
+    stamp = figures["generated_at"]
+    return f"{stamp[:10]} {stamp[11:16]} ({figures.get('time_zone', 'UTC')})"
 
 
 def _short(values: dict, limit: int = 300) -> str:
@@ -299,12 +309,12 @@ def render_pdf(figures: dict) -> bytes:
         blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
     return pdf.render_pdf(f"ALPR annual report {year}", blocks,
                           subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
-                                   f"Committee (O.M.C. 9.64). Generated {figures['generated_at'][:16]}.")
+                                   f"Committee (O.M.C. 9.64). Generated {generated_words(figures)}.")
 
 
 def render_html(figures: dict) -> str:
     return render_to_string("audits/annual_report.html", {
-        "f": figures, "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+        "f": figures, "generated": generated_words(figures), "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
 
 
 def render_csv_zip(figures: dict) -> bytes:
