@@ -1,0 +1,30 @@
+"""`manage.py frame_worker`: the embedded default's background OCR worker (issue 21 §2),
+started by `make run` beside runserver. See ingest/frame_worker.py."""
+
+import signal
+
+from django.core.management.base import BaseCommand
+
+from config.quiet import quiet_startup
+from ingest import frame_worker
+
+
+class Command(BaseCommand):
+    help = "Read queued frames from the database in the background (the embedded default; no broker needed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--poll", type=float, default=0.5, help="Seconds to wait when the queue is empty.")
+        parser.add_argument("--once", action="store_true", help="Process what is queued now, then exit.")
+
+    def handle(self, *args, poll, once, **options):
+        quiet_startup()  # issue 21 §10: no torch warnings on `make run`
+        stopping = []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stopping.append(True))
+        if once:
+            done = 0
+            while frame_worker.run_once() is not None:
+                done += 1
+            self.stdout.write(f"{done} frame(s) read.")
+            return
+        frame_worker.run(poll_seconds=poll, stop=lambda: bool(stopping))
