@@ -46,7 +46,7 @@ def test_the_demo_and_the_worker_start_quietly(monkeypatch):
     monkeypatch.setattr("accounts.management.commands.demo.DEMO_MODULES", ["accounts.demo"])
     monkeypatch.setattr("ingest.management.commands.frame_worker.quiet_startup", lambda: called.append("worker"))
     call_command("demo")
-    call_command("frame_worker", "--once")
+    call_command("frame_worker", "--once", "--nice", "0")
     assert called == ["demo", "worker"]
 
 
