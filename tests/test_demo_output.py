@@ -42,12 +42,15 @@ def test_start_up_silences_torch_and_the_absent_broker(monkeypatch):
 
 def test_the_demo_and_the_worker_start_quietly(monkeypatch):
     called = []
+    monkeypatch.setattr(logging.getLogger("alpr.search"), "level", logging.NOTSET)
     monkeypatch.setattr("accounts.management.commands.demo.quiet_startup", lambda: called.append("demo"))
     monkeypatch.setattr("accounts.management.commands.demo.DEMO_MODULES", ["accounts.demo"])
     monkeypatch.setattr("ingest.management.commands.frame_worker.quiet_startup", lambda: called.append("worker"))
     call_command("demo")
     call_command("frame_worker", "--once", "--nice", "0")
     assert called == ["demo", "worker"]
+    # The demo's deliberately refused search does not print a warning at start-up.
+    assert not logging.getLogger("alpr.search").isEnabledFor(logging.WARNING)
 
 
 @pytest.mark.django_db(transaction=True)  # the frames are read when the demo's transaction commits
