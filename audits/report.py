@@ -257,6 +257,10 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     }
 
 
+def _cover_lines() -> list[str]:
+    return [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+
+
 def generated_words(figures: dict) -> str:
     """'2026-12-01 11:32 (America/Los_Angeles)': when the report was generated, in the
     agency's zone (older stored reports carry a UTC time and no zone: said so)."""
@@ -288,14 +292,24 @@ def _plain(value):
 
 
 def _charts(figures: dict) -> list:
-    c = figures["charts"]
+    # Issue 21 §9: each chart titled with what, when and its unit, and large enough to read.
+    c, year = figures["charts"], figures["year"]
+    size = {"width": 520, "height": 240}
     return [
-        pdf.bar_chart("Reads per month", c["months"], [c["reads"]]),
-        pdf.bar_chart("Hits and investigative queries per month", c["months"], [c["hits"], c["searches"]],
-                      names=["Hits", "Queries"]),
-        pdf.bar_chart("Investigative queries by purpose", [p for p, _ in c["purposes"]][:8],
-                      [[n for _, n in c["purposes"]][:8]]),
+        pdf.bar_chart(f"Figure 1. Plate reads per month, {year}", c["months"], [c["reads"]], unit="Reads",
+                      **size),
+        pdf.bar_chart(f"Figure 2. Hits and investigative queries per month, {year}", c["months"],
+                      [c["hits"], c["searches"]], names=["Hits", "Queries"], unit="Count", **size),
+        pdf.bar_chart(f"Figure 3. Investigative queries by purpose, {year}", [p for p, _ in c["purposes"]][:8],
+                      [[n for _, n in c["purposes"]][:8]], unit="Queries", **size),
     ]
+
+
+def sections(figures: dict) -> list[tuple[str, str]]:
+    """(anchor, title) of the report's sections, in order: the contents of the HTML and
+    of the PDF alike."""
+    return [("key-figures", "Key figures"), ("charts", "Charts")] + [
+        (t["name"], t["title"]) for t in figures["tables"]]
 
 
 def render_pdf(figures: dict) -> bytes:
@@ -307,14 +321,15 @@ def render_pdf(figures: dict) -> bytes:
         if table["name"] == "queries_appendix":
             blocks.append(pdf.NewPage())
         blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
-    return pdf.render_pdf(f"ALPR annual report {year}", blocks,
+    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(),
                           subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
                                    f"Committee (O.M.C. 9.64). Generated {generated_words(figures)}.")
 
 
 def render_html(figures: dict) -> str:
     return render_to_string("audits/annual_report.html", {
-        "f": figures, "generated": generated_words(figures), "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(), "sections": sections(figures),
+        "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
 
 
 def render_csv_zip(figures: dict) -> bytes:
