@@ -53,23 +53,26 @@ def bar_chart(title: str, labels: list[str], series: list[list[float]], names: l
     axis (issue 21 §9: readable charts with titles and units)."""
     drawing = Drawing(width, height)
     if unit:
-        drawing.add(String(8, height - 42, unit, fontSize=8))  # above the value axis
+        drawing.add(String(8, height - 26, unit, fontSize=8))  # above the value axis
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 45, 40, width - 70, height - 70
     chart.data = [list(s) or [0] for s in series] if labels else [[0]]
     chart.categoryAxis.categoryNames = labels or [""]
-    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.fontSize = 8
     chart.categoryAxis.labels.angle = 30 if len(labels) > 6 else 0
     chart.categoryAxis.labels.dy = -8 if len(labels) > 6 else -2
     chart.valueAxis.valueMin = 0
     top = max([max(s) if s else 0 for s in series] + [1])
     chart.valueAxis.valueMax = top * 1.1
-    chart.valueAxis.labels.fontSize = 7
+    # Whole-number steps of 1, 2, 5, 10, 20, 50...: the figures are counts (no "1.5 queries").
+    chart.valueAxis.valueStep = next(step for step in (m * 10 ** e for e in range(12) for m in (1, 2, 5))
+                                     if step * 5 >= top * 1.1)
+    chart.valueAxis.labels.fontSize = 8
     palette = [colors.HexColor("#1f4e79"), colors.HexColor("#c55a11"), colors.HexColor("#548235")]
     for i in range(len(chart.data)):
         chart.bars[i].fillColor = palette[i % len(palette)]
     drawing.add(chart)
-    drawing.add(String(width / 2, height - 14, title, fontSize=10, textAnchor="middle"))
+    drawing.add(String(width / 2, height - 14, title, fontSize=11, textAnchor="middle"))
     if names:
         for i, name in enumerate(names):
             drawing.add(String(60 + i * 120, height - 28, f"■ {name}", fontSize=8,

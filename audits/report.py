@@ -294,7 +294,7 @@ def _plain(value):
 def _charts(figures: dict) -> list:
     # Issue 21 §9: each chart titled with what, when and its unit, and large enough to read.
     c, year = figures["charts"], figures["year"]
-    size = {"width": 520, "height": 240}
+    size = {"width": 500, "height": 240}  # the PDF's text width is 511 pt; the HTML scales it up
     return [
         pdf.bar_chart(f"Figure 1. Plate reads per month, {year}", c["months"], [c["reads"]], unit="Reads",
                       **size),
