@@ -13,12 +13,18 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-# Runs the system on the embedded default (SQLite, in-process tasks) with demo data.
+# Runs the system on the embedded default (SQLite, no broker) with demo data. Issue 21 §2:
+# frames are read by a background worker process started with the server (manage.py
+# frame_worker claims them from the database), so uploads and the camera API answer at once;
+# it stops with the server. §10: start-up prints only what a new user needs, the demo's
+# two-factor codes last, before the server starts.
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py check_configuration
-	$(BIN)/python manage.py demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@LOG_LEVEL=WARNING $(BIN)/python manage.py migrate --noinput
+	@LOG_LEVEL=WARNING $(BIN)/python manage.py check_configuration
+	@LOG_LEVEL=WARNING $(BIN)/python manage.py demo
+	@ALPR_INGEST_BACKGROUND=1 LOG_LEVEL=WARNING $(BIN)/python manage.py frame_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  ALPR_INGEST_BACKGROUND=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Runs the tests: SQLite by default, PostgreSQL when DATABASE_URL is set.
 test: install

@@ -55,6 +55,9 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
     agencies: dict[str, Agency] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
+    # Issue 21 §10: printed last, after "Demo ready", so the two-factor codes are the end of
+    # the demo's output, just before runserver starts, not lost in the middle of it.
+    closing: list[str] = field(default_factory=list)
 
 
 def load(ctx: DemoContext) -> None:
@@ -94,7 +97,23 @@ def load(ctx: DemoContext) -> None:
     # Issue 8: these accounts need a second factor. A demo has no phones, so each gets
     # one-time recovery codes (new ones on every demo run); any TOTP app can be enrolled
     # instead from the "Two-factor" page.
-    ctx.lines.append("Two-factor sign-in: after the password, enter one of these one-time codes:")
+    ctx.closing.append("Two-factor sign-in: after the password, enter one of these one-time codes:")
     for username, user in ctx.users.items():
         if mfa.second_factor_required(user):
-            ctx.lines.append(f"  {username}: " + " ".join(mfa.recovery_codes_replace(user)))
+            ctx.closing.append(f"  {username}: " + " ".join(mfa.recovery_codes_replace(user)))
+
+
+def demo_after_frames(ctx: DemoContext, modules: list[str]) -> None:
+    """Run each demo module's `after_frames(ctx)`, in order, once the demo's frames are read:
+    at the commit on the in-process default; with the background worker (issue 21 §2),
+    ingest.demo's after_frames reads the queued frames first. (accounts is a foundation
+    app and imports no app above it: issue 17.)"""
+    from importlib import import_module
+
+    from django.db import transaction
+
+    for module in modules:
+        after = getattr(import_module(module), "after_frames", None)
+        if after is not None:
+            with transaction.atomic():
+                after(ctx)

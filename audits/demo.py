@@ -16,19 +16,23 @@ from audits.periods import default_period
 
 
 def load(ctx) -> None:
-    auditor, coordinator = ctx.users["auditor"], ctx.users["coordinator"]
+    coordinator = ctx.users["coordinator"]
     if not ComplaintRecord.objects.exists():
         ComplaintRecord.objects.create(received_on=ctx.today - timedelta(days=20), recorded_by=coordinator,
                                        summary="Resident asked why a camera faces a residential street")
+    _demo_configuration(ctx)
+
+
+def after_frames(ctx) -> None:
+    """Issue 21 §10: after the demo's frames are read, so the sample searches find reads."""
     if not Audit.objects.exists():
         _demo_searches(ctx)
         start, end = default_period()  # ends on the last complete day (AU-2), as the form's default
-        audit = services.audit_open(user=auditor, title="Demo: searches of the last 12 months",
+        audit = services.audit_open(user=ctx.users["auditor"], title="Demo: searches of the last 12 months",
                                     period_start=start, period_end=end,
                                     populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
-    _demo_configuration(ctx)
     run = access_log_verify(triggered_by="demo")
     ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
 

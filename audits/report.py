@@ -14,6 +14,7 @@ import zipfile
 from collections import Counter
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.template.loader import render_to_string
@@ -249,11 +250,24 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                ["Date/time", "Data elements", "User", "Organization", "Purpose", "Case number", "Status"], appendix),
     ]
     return {
-        "year": year, "generated_at": timezone.now().isoformat(),
+        # Issue 21 §10: report times in the agency's time zone, named (the digests' "as of"
+        # stays UTC: each signature covers that exact text).
+        "year": year, "generated_at": timezone.localtime().isoformat(), "time_zone": settings.TIME_ZONE,
         "summary": summary, "tables": [{**t, "rows": [[_plain(v) for v in r] for r in t["rows"]]} for t in tables],
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
+
+
+def _cover_lines() -> list[str]:
+    return [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+
+
+def generated_words(figures: dict) -> str:
+    """'2026-12-01 11:32 (America/Los_Angeles)': when the report was generated, in the
+    agency's zone (older stored reports carry a UTC time and no zone: said so)."""
+    stamp = figures["generated_at"]
+    return f"{stamp[:10]} {stamp[11:16]} ({figures.get('time_zone', 'UTC')})"
 
 
 def _short(values: dict, limit: int = 300) -> str:
@@ -280,14 +294,24 @@ def _plain(value):
 
 
 def _charts(figures: dict) -> list:
-    c = figures["charts"]
+    # Issue 21 §9: each chart titled with what, when and its unit, and large enough to read.
+    c, year = figures["charts"], figures["year"]
+    size = {"width": 500, "height": 240}  # the PDF's text width is 511 pt; the HTML scales it up
     return [
-        pdf.bar_chart("Reads per month", c["months"], [c["reads"]]),
-        pdf.bar_chart("Hits and investigative queries per month", c["months"], [c["hits"], c["searches"]],
-                      names=["Hits", "Queries"]),
-        pdf.bar_chart("Investigative queries by purpose", [p for p, _ in c["purposes"]][:8],
-                      [[n for _, n in c["purposes"]][:8]]),
+        pdf.bar_chart(f"Figure 1. Plate reads per month, {year}", c["months"], [c["reads"]], unit="Reads",
+                      **size),
+        pdf.bar_chart(f"Figure 2. Hits and investigative queries per month, {year}", c["months"],
+                      [c["hits"], c["searches"]], names=["Hits", "Queries"], unit="Count", **size),
+        pdf.bar_chart(f"Figure 3. Investigative queries by purpose, {year}", [p for p, _ in c["purposes"]][:8],
+                      [[n for _, n in c["purposes"]][:8]], unit="Queries", **size),
     ]
+
+
+def sections(figures: dict) -> list[tuple[str, str]]:
+    """(anchor, title) of the report's sections, in order: the contents of the HTML and
+    of the PDF alike."""
+    return [("key-figures", "Key figures"), ("charts", "Charts")] + [
+        (t["name"], t["title"]) for t in figures["tables"]]
 
 
 def render_pdf(figures: dict) -> bytes:
@@ -299,14 +323,15 @@ def render_pdf(figures: dict) -> bytes:
         if table["name"] == "queries_appendix":
             blocks.append(pdf.NewPage())
         blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
-    return pdf.render_pdf(f"ALPR annual report {year}", blocks,
+    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(),
                           subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
-                                   f"Committee (O.M.C. 9.64). Generated {figures['generated_at'][:16]}.")
+                                   f"Committee (O.M.C. 9.64). Generated {generated_words(figures)}.")
 
 
 def render_html(figures: dict) -> str:
     return render_to_string("audits/annual_report.html", {
-        "f": figures, "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(), "sections": sections(figures),
+        "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
 
 
 def render_csv_zip(figures: dict) -> bytes:

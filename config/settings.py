@@ -462,6 +462,10 @@ ALPR_INGEST_REJECTED_PREFIX_BYTES = env_int("ALPR_INGEST_REJECTED_PREFIX_BYTES",
 ALPR_INGEST_CLOCK_SKEW_SECONDS = env_int("ALPR_INGEST_CLOCK_SKEW_SECONDS", 120, minimum=0)
 # A job still "received" or "processing" this long is re-queued by the sweeper.
 ALPR_INGEST_STUCK_SECONDS = env_int("ALPR_INGEST_STUCK_SECONDS", 300, minimum=10)
+# Issue 21 §2: with no broker, leave accepted frames queued in the database for
+# `manage.py frame_worker` (started by `make run`) instead of reading them in the request.
+# Off by default so a bare runserver, and the tests, keep the in-process (eager) path.
+ALPR_INGEST_BACKGROUND = env_bool("ALPR_INGEST_BACKGROUND", False)
 # Issue 22: reads made by edge cameras (OpenALPR / Rekor, Plate Recognizer, Frigate, the
 # project's JSON). At most this many reads per request; of a refused payload this many
 # bytes are kept (with the SHA-256 and size of all of it).

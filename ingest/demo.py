@@ -69,3 +69,13 @@ def load(ctx) -> None:
         f"(processed when the demo commits). {ALERT_PLATE} raises a live alert for officers (the OCR reads it as an "
         f"equivalent plate); {COVERT_PLATE} a covert hit only the investigator sees. "
         f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]}.")
+
+
+def after_frames(ctx) -> None:
+    """Read the demo's frames now when the background worker (issue 21 §2) would take them
+    later, so the sample searches and the audit of the modules after this one find reads."""
+    from ingest import frame_worker
+
+    if frame_worker.background_enabled():
+        while frame_worker.run_once() is not None:
+            pass

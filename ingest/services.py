@@ -123,8 +123,11 @@ def frame_receive(
 def enqueue(job_id: int) -> None:
     """Queue a job. If the broker is down the job stays 'received' and the sweeper
     queues it when the broker is back: accepted frames are never lost."""
+    from ingest.frame_worker import background_enabled
     from ingest.tasks import process_frame
 
+    if background_enabled():
+        return  # issue 21 §2: the database worker (manage.py frame_worker) claims it; answer at once
     try:
         process_frame.delay(job_id)
     except Exception:  # the broker's errors are many; every one of them means "later"

@@ -171,3 +171,16 @@ def render_csv_zip_text(figures, name):
 
     with zipfile.ZipFile(io.BytesIO(render_csv_zip(figures))) as archive:
         return archive.read(f"alpr-annual-report-{YEAR}/{name}.csv").decode()
+
+
+def test_it_states_when_it_was_generated_in_the_agency_s_time_zone(personas, home_agency, settings):
+    # Issue 21 §10: a report's times are the agency's, named, in the HTML and the PDF alike.
+    report = annual_report_request(user=personas["coordinator"], year=YEAR)
+    report.refresh_from_db()
+    local = timezone.localtime()
+    assert local.utcoffset() != timedelta(0)  # the test zone (America/Los_Angeles) is not UTC
+    stamp = f"Generated {local:%Y-%m-%d %H}:"
+    zone = f"({settings.TIME_ZONE})"
+    assert stamp in report.html and zone in report.html
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(bytes(report.pdf))).pages).split())
+    assert stamp in text and zone in text

@@ -47,6 +47,7 @@ def test_the_demo_s_audit_over_the_default_period_has_items(db, personas):
 
     ctx = DemoContext(password="demo-password-2026", today=timezone.localdate(), users=personas)
     demo.load(ctx)
+    demo.after_frames(ctx)
     audit = Audit.objects.get()
     assert audit.period_end == timezone.localdate() - timedelta(days=1)
     assert audit.items.filter(population=Audit.Population.SEARCHES).count() >= 3

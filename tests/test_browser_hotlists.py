@@ -31,10 +31,15 @@ def test_request_approval_and_a_read_that_hits(page, personas, home_agency):  # 
     sign_in(page, "administrator", PASSWORD)
     page.goto(page.base_url + "/hotlists/requests/queue/")
     page.click(f"a[href='/hotlists/requests/{req.pk}/']")
+    # Issue 21 §10: one note box for the decision, not one per button.
+    assert page.locator("textarea[name=note]").count() == 1
+    assert page.locator("button[name=do]").count() >= 2
+    page.fill("textarea[name=note]", "Burglary series, case confirmed")
     page.click("button[value=approve]")
     page.wait_for_selector("text=Approved (active)")
     req.refresh_from_db()
     assert req.status == "approved" and req.decided_by == personas["administrator"]
+    assert req.decision_reason == "Burglary series, case confirmed"
     page.click("button.link")
     sign_in(page, "officer", PASSWORD)
     page.goto(page.base_url + "/alpr/alerts/")

@@ -47,7 +47,9 @@ def test_a_request_from_receipt_to_delivery(page, personas, home_agency):  # noq
     page.click("button.link")
     sign_in(page, "investigator", PASSWORD)
     page.goto(page.base_url + f"/sharing/requests/{req.pk}/")
-    page.locator("form:has(button:text('Honour')) textarea").fill("Right and need to know shown")
+    # Issue 21 §10: one reason box for the decision, whether honoured or denied.
+    assert page.locator("textarea[name=reason]").count() == 1
+    page.fill("textarea[name=reason]", "Right and need to know shown")
     page.click("button:text('Honour')")
     page.wait_for_selector("text=Step 3: honoured")
     page.click("text=Extract exactly the approved scope")
@@ -57,6 +59,7 @@ def test_a_request_from_receipt_to_delivery(page, personas, home_agency):  # noq
     assert info.value.suggested_filename == f"alpr-sharing-{req.pk}.zip"
     req.refresh_from_db()
     assert req.status == "honoured" and req.designation is not None and req.package.downloads == 1
+    assert req.decision_reason == "Right and need to know shown"
     page.click("button.link")
     sign_in(page, "auditor", PASSWORD)  # the report is the oversight roles' (a designee has no access)
     page.goto(page.base_url + "/sharing/report/")
