@@ -107,6 +107,68 @@ def personas(make_user, other_agency):
     return people
 
 
+# One fixture per persona (issue 17 §4), each the same user as `personas[name]`, so a test
+# names the people it needs: `def test_it_...(officer, outsider)`.
+
+@pytest.fixture
+def officer(personas):
+    return personas["officer"]
+
+
+@pytest.fixture
+def analyst(personas):
+    return personas["analyst"]
+
+
+@pytest.fixture
+def investigator(personas):
+    return personas["investigator"]
+
+
+@pytest.fixture
+def administrator(personas):
+    return personas["administrator"]
+
+
+@pytest.fixture
+def coordinator(personas):
+    return personas["coordinator"]
+
+
+@pytest.fixture
+def auditor(personas):
+    return personas["auditor"]
+
+
+@pytest.fixture
+def untrained(personas):
+    """An officer whose training lapsed (400 days ago): the gate refuses them (ID-4)."""
+    return personas["untrained"]
+
+
+@pytest.fixture
+def outsider(personas):
+    """Another agency's officer: sees none of the department's records (404)."""
+    return personas["outsider"]
+
+
+@pytest.fixture
+def designee(personas, make_user):
+    """A lieutenant (officer role) whom the ALPR Administrator designated in writing to
+    approve hot-list entries and sharing requests (ID-3), as the demo's `designee`. Not in
+    `personas`, so tests that count members are not changed by it."""
+    from accounts.models import Designation
+    from accounts.services import designation_create
+
+    user = make_user("designee", roles.OFFICER, rank="Lieutenant")
+    today = timezone.localdate()
+    for scope in (Designation.Scope.HOTLIST_APPROVAL, Designation.Scope.SHARING_APPROVAL):
+        designation_create(administrator=personas["administrator"], designee=user, scope=scope,
+                           written_authority="Memo BOS-26-031: Lt. Designee acts for the Deputy Director",
+                           starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=90))
+    return user
+
+
 @pytest.fixture
 def login(client):
     def do(user):

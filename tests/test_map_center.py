@@ -11,9 +11,9 @@ STATIC_JS = Path(__file__).resolve().parent.parent / "static" / "js"
 
 
 @pytest.mark.django_db
-def test_the_search_page_carries_the_configured_map_centre(login, personas, settings):
+def test_the_search_page_carries_the_configured_map_centre(login, analyst, settings):
     settings.ALPR_MAP_CENTER = (38.5816, -121.4944)  # Sacramento
-    body = login(personas["analyst"]).get("/alpr/search/").content.decode()
+    body = login(analyst).get("/alpr/search/").content.decode()
     island = re.search(r'<script id="map-center" type="application/json">(.*?)</script>', body)
     assert island and json.loads(island.group(1)) == [38.5816, -121.4944]
 
