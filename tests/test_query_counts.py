@@ -36,7 +36,7 @@ _serial = itertools.count(1)
 BOUND = {
     "alerts": 15, "alerts_feed": 11, "alerts_covert": 15, "hits_api": 19, "searches": 16, "searches_auditor": 20,
     "search_results": 22, "search_reads_api": 20, "hotlists": 17, "hotlists_api": 15, "my_requests": 15,
-    "queue": 15, "requests_api": 12, "requests_api_queue": 13, "sharing": 20, "access_log": 22,
+    "queue": 15, "requests_api": 12, "requests_api_queue": 13, "sharing": 20, "access_log": 22, "access_log_search": 26,
     "audit_list": 17, "configuration_history": 23, "training_roster": 18, "retention": 16, "uploads": 20,
     "designations": 20,
 }
@@ -239,6 +239,7 @@ CASES = [
     ("requests_api_queue", "administrator", "/api/hotlists/requests/?queue=1", _entry_requests),
     ("sharing", "administrator", "/sharing/", _sharing_requests),
     ("access_log", "auditor", "/audits/", _access_events),
+    ("access_log_search", "auditor", "/audits/search/?action=hit.view", _access_events),
     ("audit_list", "auditor", "/audits/audits/", _audits),
     ("configuration_history", "auditor", "/audits/configuration/", _configuration_changes),
     ("training_roster", "administrator", "/training/", _trained_members),
