@@ -7,7 +7,8 @@ from accounts.menu import MenuItem, menu_for
 
 
 def navigation(request):
-    context = {"nav_items": [], "map_tiles": settings.ALPR_MAP_TILES_URL}
+    context = {"nav_items": [], "map_tiles": settings.ALPR_MAP_TILES_URL,
+               "map_center": list(settings.ALPR_MAP_CENTER)}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

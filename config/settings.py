@@ -500,7 +500,10 @@ ALPR_LOG_SIGNING_KEY = env_str("ALPR_LOG_SIGNING_KEY", "")
 # Police networks are closed: no tile server by default, points on a blank map. Set a
 # tile URL template (e.g. a department tile server) to draw a base map.
 ALPR_MAP_TILES_URL = env_str("ALPR_MAP_TILES_URL", "")
-ALPR_MAP_CENTER = (37.8044, -122.2712)
+# Where a map with no points to show is centred (the home agency's city); map.js reads it
+# from a json_script island that accounts.context_processors.navigation feeds.
+ALPR_MAP_CENTER = (env_float("ALPR_MAP_CENTER_LAT", 37.8044, minimum=-90.0, maximum=90.0),
+                   env_float("ALPR_MAP_CENTER_LON", -122.2712, minimum=-180.0, maximum=180.0))
 
 LOGGING = {
     "version": 1,

@@ -26,26 +26,37 @@ PERSONAS = {
 }
 
 
-def _allow_access_log_truncate_in_flush():
+def _empties_tables_by_flush(item) -> bool:
+    """Whether pytest-django ends this test with Django's flush (TRUNCATE): transactional
+    tests, as pytest-django decides them (the marker's transaction=True, or a fixture that
+    asks for a transactional database)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences",
+                 "django_db_serialized_rollback"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """Django empties tables between transactional tests with TRUNCATE, which the access
-    log's trigger refuses (audits migration 0002). Only the test runner's flush sets the
-    maintenance escape, and only inside its own transaction (SET LOCAL)."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
+    log's trigger refuses (audits migration 0002) unless the session sets the one escape,
+    `alpr.access_log_maintenance`. It is set for the teardown of those tests only, where the
+    flush runs, and reset after; the test body itself (test_access_log's TRUNCATE refusal)
+    never has it. Plain SQL in a pytest hook, rather than patching Django's
+    DatabaseOperations.sql_flush for the whole process at import."""
+    if connection.vendor != "postgresql" or not _empties_tables_by_flush(item):
+        return (yield)
+    from pytest_django.plugin import blocking_manager_key
 
-    if getattr(DatabaseOperations.sql_flush, "_alpr_patched", False):
-        return
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
-        return ["SET LOCAL alpr.access_log_maintenance = 'on';", *statements] if statements else statements
-
-    sql_flush._alpr_patched = True
-    DatabaseOperations.sql_flush = sql_flush
-
-
-if connection.vendor == "postgresql":
-    _allow_access_log_truncate_in_flush()
+    blocker = item.config.stash[blocking_manager_key]
+    with blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SET alpr.access_log_maintenance = 'on'")
+    try:
+        return (yield)
+    finally:
+        with blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("RESET alpr.access_log_maintenance")
 
 
 @pytest.fixture
@@ -94,6 +105,68 @@ def personas(make_user, other_agency):
     people["outsider"] = make_user("outsider", roles.OFFICER, agency=other_agency)
     people["untrained"] = make_user("untrained", roles.OFFICER, trained_days_ago=400)
     return people
+
+
+# One fixture per persona (issue 17 §4), each the same user as `personas[name]`, so a test
+# names the people it needs: `def test_it_...(officer, outsider)`.
+
+@pytest.fixture
+def officer(personas):
+    return personas["officer"]
+
+
+@pytest.fixture
+def analyst(personas):
+    return personas["analyst"]
+
+
+@pytest.fixture
+def investigator(personas):
+    return personas["investigator"]
+
+
+@pytest.fixture
+def administrator(personas):
+    return personas["administrator"]
+
+
+@pytest.fixture
+def coordinator(personas):
+    return personas["coordinator"]
+
+
+@pytest.fixture
+def auditor(personas):
+    return personas["auditor"]
+
+
+@pytest.fixture
+def untrained(personas):
+    """An officer whose training lapsed (400 days ago): the gate refuses them (ID-4)."""
+    return personas["untrained"]
+
+
+@pytest.fixture
+def outsider(personas):
+    """Another agency's officer: sees none of the department's records (404)."""
+    return personas["outsider"]
+
+
+@pytest.fixture
+def designee(personas, make_user):
+    """A lieutenant (officer role) whom the ALPR Administrator designated in writing to
+    approve hot-list entries and sharing requests (ID-3), as the demo's `designee`. Not in
+    `personas`, so tests that count members are not changed by it."""
+    from accounts.models import Designation
+    from accounts.services import designation_create
+
+    user = make_user("designee", roles.OFFICER, rank="Lieutenant")
+    today = timezone.localdate()
+    for scope in (Designation.Scope.HOTLIST_APPROVAL, Designation.Scope.SHARING_APPROVAL):
+        designation_create(administrator=personas["administrator"], designee=user, scope=scope,
+                           written_authority="Memo BOS-26-031: Lt. Designee acts for the Deputy Director",
+                           starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=90))
+    return user
 
 
 @pytest.fixture

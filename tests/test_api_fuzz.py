@@ -36,9 +36,9 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def token(personas):
+def token(administrator):
     # The administrator reaches the most operations; the training gate and roles apply as to anyone.
-    return Token.objects.create(user=personas["administrator"]).key
+    return Token.objects.create(user=administrator).key
 
 
 @schema.parametrize()

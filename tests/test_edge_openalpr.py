@@ -105,9 +105,9 @@ def test_it_ignores_a_heartbeat_and_refuses_other_types():
 # --- the endpoint --------------------------------------------------------------------------
 
 @pytest.fixture
-def camera(personas, home_agency):
+def camera(administrator, home_agency):
     cam = factories.camera(home_agency, "Agent 1803957")
-    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+    return cam, camera_issue_token(camera=cam, by=administrator)
 
 
 def _post(client, token, body):

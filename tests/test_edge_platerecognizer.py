@@ -86,9 +86,9 @@ def test_it_refuses_what_is_not_a_webhook():
 # --- the endpoint --------------------------------------------------------------------------
 
 @pytest.fixture
-def camera(personas, home_agency):
+def camera(administrator, home_agency):
     cam = factories.camera(home_agency, "Stream camera-1")
-    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+    return cam, camera_issue_token(camera=cam, by=administrator)
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_it_stores_a_stream_read_matches_it_and_dedupes_a_retry(camera, client):
 
 
 @pytest.mark.django_db
-def test_it_takes_a_snapshot_with_its_image_as_multipart(camera, client, personas):
+def test_it_takes_a_snapshot_with_its_image_as_multipart(camera, client, analyst):
     _, token = camera
     image = encode_jpeg(render_frame("6DEF456", "CA", seed=2).image)
     response = client.post(URL, {"json": json.dumps(snapshot_webhook()),
@@ -117,7 +117,7 @@ def test_it_takes_a_snapshot_with_its_image_as_multipart(camera, client, persona
     assert read.frame.read() == image and read.vehicle_type == "PICKUP" and read.vehicle_make == "FORD"
     now = timezone.now()
     criteria = build_criteria(captured_from=now - timedelta(hours=1), captured_to=now, vehicle_color="White")
-    assert list(reads_for_query(user=personas["analyst"], criteria=criteria)) == [read]
+    assert list(reads_for_query(user=analyst, criteria=criteria)) == [read]
 
 
 @pytest.mark.django_db

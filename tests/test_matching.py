@@ -74,7 +74,7 @@ def test_the_process_index_follows_changes(personas, home_agency):
     assert list(Hit.objects.order_by("pk").values_list("match_kind", flat=True)) == ["exact", "equivalent"]
 
 
-def test_approving_an_internal_entry_does_not_rebuild_the_downloaded_lists(personas, home_agency):
+def test_approving_an_internal_entry_does_not_rebuild_the_downloaded_lists(officer, administrator, home_agency):
     from hotlists import feeds, services
     from hotlists.matching import get_indexes
     from hotlists.models import Hotlist
@@ -83,9 +83,9 @@ def test_approving_an_internal_entry_does_not_rebuild_the_downloaded_lists(perso
     feeds.import_feed(hotlist=svs, data=b"plate\nAAA1111\n", file_name="svs.csv")
     external_before = [i for i in get_indexes() if "AAA1111" in i.exact][0]
     bolo = services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO, purpose=Hotlist.Purpose.BURGLARY)
-    req = services.request_submit(requester=personas["officer"], hotlist=bolo, case_number="26-1", plate="BBB2222",
+    req = services.request_submit(requester=officer, hotlist=bolo, case_number="26-1", plate="BBB2222",
                                   state="CA", vehicle_description="van", justification="burglary suspect")
-    services.request_approve(req=req, by=personas["administrator"])
+    services.request_approve(req=req, by=administrator)
     indexes = get_indexes()
     assert external_before in indexes  # the same object: not rebuilt
     assert any("BBB2222" in i.exact for i in indexes)

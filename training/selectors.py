@@ -36,12 +36,29 @@ def training_status(*, user, today: date | None = None) -> TrainingStatus:
     """Current when the member passed a course that counts for the gate and it has not
     passed its validity (ALPR_TRAINING_VALID_DAYS, default 365)."""
     today = today or timezone.localdate()
-    best: TrainingRecord | None = None
-    records = (
+    return _status_of(_passed_records(today).filter(member=user), today)
+
+
+def training_statuses(*, users, today: date | None = None) -> dict[int, TrainingStatus]:
+    """training_status() for many members in one query (the roster, TR-2), by user id."""
+    today = today or timezone.localdate()
+    users = list(users)
+    by_member: dict[int, list[TrainingRecord]] = {u.pk: [] for u in users}
+    for record in _passed_records(today).filter(member__in=users):
+        by_member[record.member_id].append(record)
+    return {pk: _status_of(records, today) for pk, records in by_member.items()}
+
+
+def _passed_records(today: date):
+    return (
         TrainingRecord.objects.select_related("course")
-        .filter(member=user, passed=True, completed_on__lte=today)
+        .filter(passed=True, completed_on__lte=today)
         .order_by("-completed_on")
     )
+
+
+def _status_of(records, today: date) -> TrainingStatus:
+    best: TrainingRecord | None = None
     for record in records:
         if record.course.counts_for_gate and (best is None or record.valid_until > best.valid_until):
             best = record
@@ -66,6 +83,7 @@ def dashboard_counts(user) -> list:
         return []
     today = timezone.localdate()
     members = User.objects.filter(groups__name__in=roles.ALL_ROLES, is_active=True).distinct()
-    lapsing = sum(1 for m in members if training_status(user=m, today=today).state in ("expiring", "expired"))
+    statuses = training_statuses(users=members, today=today)
+    lapsing = sum(1 for status in statuses.values() if status.state in ("expiring", "expired"))
     return [ActionCount("Members whose training expires within 30 days or has expired", lapsing,
                         reverse("training:index"))]

@@ -13,7 +13,7 @@ from training import services
 from training.forms import TrainingImportForm, TrainingRecordForm
 from training.imports import import_training_csv
 from training.models import TrainingRecord
-from training.selectors import training_status
+from training.selectors import training_status, training_statuses
 
 ROSTER_ROLES = (roles.COORDINATOR, roles.AUDITOR, roles.ADMINISTRATOR)
 
@@ -32,7 +32,9 @@ def _roster(request):
     if unit:
         members = members.filter(unit__icontains=unit)
     wanted = request.GET.get("status", "")
-    rows = [(m, training_status(user=m, today=today)) for m in members]
+    members = list(members)
+    statuses = training_statuses(users=members, today=today)  # one query, not one per member
+    rows = [(m, statuses[m.pk]) for m in members]
     if wanted:
         rows = [(m, s) for m, s in rows if s.state == wanted]
     return rows

@@ -19,7 +19,7 @@
       bounds.push([c.lat, c.lon]);
     });
     if (bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 15 });
-    else map.setView([37.8044, -122.2712], 12);
+    else map.setView(JSON.parse(document.getElementById("map-center").textContent), 12);  // ALPR_MAP_CENTER
 
     var area = null;
     function show(south, west, north, east) {

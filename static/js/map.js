@@ -37,6 +37,6 @@
       }
     }
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
-    else map.setView([37.8044, -122.2712], 12);
+    else map.setView(JSON.parse(document.getElementById("map-center").textContent), 12);  // ALPR_MAP_CENTER
   });
 })();
