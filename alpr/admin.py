@@ -15,7 +15,7 @@ from alpr.models import (
     Search,
     StopReport,
 )
-from alpr.services import camera_issue_token, camera_revoke_token
+from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
 
 

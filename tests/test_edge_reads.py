@@ -14,7 +14,7 @@ from accesslog.models import AccessEvent
 from alpr.models import Hit, Read
 from alpr.search import build_criteria
 from alpr.selectors import reads_for_query
-from alpr.services import camera_issue_token, camera_revoke_token
+from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from ingest.models import EdgeEvent
 from ingest.synthetic import encode_jpeg, render_frame
 from tests import factories

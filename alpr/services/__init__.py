@@ -1,0 +1,8 @@
+"""What can happen in alpr: its writes, one module per concept (issue 17 part 3).
+
+- `cameras`: device credentials of a camera (issue, rotate, revoke).
+- `reads`: storing reads and their images, each matched at once (RD-1, RD-3, HT-1).
+
+Nothing is re-exported here: import the concept's module (`from alpr.services.reads
+import read_record`), so a reader finds the code where the import says.
+"""
