@@ -202,7 +202,7 @@ class DispositionCode(models.Model):
 
 
 class Hit(models.Model):
-    """A read matched to a hot-list entry (HT-1). The workflow of HT-2 is in alpr/hits.py.
+    """A read matched to a hot-list entry (HT-1). The workflow of HT-2 is in alpr/services/hits.py.
 
     The read may be purged by retention (RT-1); the hit keeps what it needs to stay
     meaningful in the annual report (plate, time, camera) and its history."""

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alpr import hits
 from alpr.search import build_criteria, search_run
+from alpr.services import hits
 from tests import factories
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

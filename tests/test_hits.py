@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesslog.models import AccessEvent
-from alpr import hits as hit_service
 from alpr.models import DispositionCode, Hit
 from alpr.selectors import live_alerts
+from alpr.services import hits as hit_service
 from hotlists.models import Hotlist
 from lib.errors import DomainError, IllegalTransition, NotPermitted
 from tests import factories

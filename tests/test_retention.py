@@ -107,8 +107,8 @@ def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
 
 
 def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
-    from alpr import hits as hit_service
     from alpr.models import DispositionCode, StopReport
+    from alpr.services import hits as hit_service
 
     factories.entry(factories.hotlist(), "8XYZ412")
     read = factories.read(cam, "8XYZ412", images=True)

@@ -2,6 +2,7 @@
 
 - `cameras`: device credentials of a camera (issue, rotate, revoke).
 - `reads`: storing reads and their images, each matched at once (RD-1, RD-3, HT-1).
+- `hits`: the hit workflow (HT-2) and stop documentation (HT-3).
 
 Nothing is re-exported here: import the concept's module (`from alpr.services.reads
 import read_record`), so a reader finds the code where the import says.

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from alpr.colour import estimate_from_bytes
 from alpr.frames import EXTENSIONS, FrameRejected, sniff
-from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
+from alpr.services.hits import hits_for_read
 from lib.errors import DomainError
 
 
