@@ -13,10 +13,11 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr import selectors
+from alpr.criteria import Criteria, build_criteria
 from alpr.images import image_url
 from alpr.models import DispositionCode, Hit, Search
-from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from alpr.services import hits as hit_service
+from alpr.services.search import SearchRefused, search_run
 from config.api import PAGE_PARAMETERS, ErrorSerializer, StrictLimitOffsetPagination, paginated
 
 

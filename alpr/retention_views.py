@@ -17,8 +17,8 @@ from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
 from alpr import retention, selectors
+from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
-from alpr.search import Criteria
 from lib.errors import DomainError
 
 OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)

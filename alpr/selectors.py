@@ -11,9 +11,9 @@ from django.http import Http404
 
 from accounts import roles
 from alpr.colour import stored_names_for
+from alpr.criteria import Criteria
 from alpr.models import Hit, HitUserObjectPermission, Read, Search
 from alpr.plates import pattern_to_like
-from alpr.search import Criteria
 from training.gate import refuse_unless_operator
 
 OPEN_STATUSES = (Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, Hit.Status.VALIDATED)

@@ -19,12 +19,13 @@ from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
 from alpr import colour, evidence, map_data, selectors
+from alpr.criteria import Criteria, build_criteria
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
 from alpr.models import Camera, Hit, Search
 from alpr.prohibited import screen, screening_record
-from alpr.search import Criteria, SearchRefused, build_criteria, search_run
 from alpr.services import hits as hit_service
+from alpr.services.search import SearchRefused, search_run
 from lib import csvsafe
 from lib.errors import DomainError
 

@@ -117,8 +117,8 @@ def measure(queries: int, days: int, seed: int) -> dict:
     from django.db import connection
 
     from accounts.models import Agency, User
+    from alpr.criteria import build_criteria
     from alpr.models import Camera, Read
-    from alpr.search import build_criteria
     from alpr.selectors import reads_for_query
 
     agency = Agency.objects.get(ori="CA0010900")

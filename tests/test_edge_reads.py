@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from accesslog.models import AccessEvent
+from alpr.criteria import build_criteria
 from alpr.models import Hit, Read
-from alpr.search import build_criteria
 from alpr.selectors import reads_for_query
 from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from ingest.models import EdgeEvent
