@@ -16,9 +16,11 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from alpr import retention, selectors
+from alpr import retention
 from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
+from alpr.selectors.reads import reads_for_query
+from alpr.selectors.searches import search_for_user
 from lib.errors import DomainError
 
 OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
@@ -67,13 +69,13 @@ def hold_new(request):
         return refusal  # issue 8: holds are placed and released with a recent authentication
     search = None
     if request.GET.get("search") or request.POST.get("search"):
-        search = selectors.search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
+        search = search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
     form = HoldForm(request.POST or None, initial={"case_number": search.case_number if search else ""}, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         read_ids = None
         if search is not None:
-            read_ids = list(selectors.reads_for_query(user=user, criteria=Criteria.from_json(search.criteria))
+            read_ids = list(reads_for_query(user=user, criteria=Criteria.from_json(search.criteria))
                             .values_list("pk", flat=True)[:100_000])
         tz = timezone.get_current_timezone()
         since = datetime.combine(d["since"], time.min, tz) if d["since"] else None

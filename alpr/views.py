@@ -18,12 +18,15 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
-from alpr import colour, evidence, map_data, selectors
+from alpr import colour, evidence, map_data
 from alpr.criteria import Criteria, build_criteria
 from alpr.forms import TRANSITION_FORMS, ReadAccessForm, SearchForm, StopReportForm
 from alpr.images import image_claim
 from alpr.models import Camera, Hit, Search
 from alpr.prohibited import screen, screening_record
+from alpr.selectors.hits import covert_hits_for, hit_for_user, hits_visible_to, live_alerts
+from alpr.selectors.reads import read_for_user, read_in_search, reads_for_query
+from alpr.selectors.searches import search_for_user
 from alpr.services import hits as hit_service
 from alpr.services.search import SearchRefused, search_run
 from lib import csvsafe
@@ -63,8 +66,8 @@ def alerts_feed(request):
 
 def _alerts_context(request):
     user = request.user
-    alerts = list(selectors.live_alerts(user=user))
-    covert = list(selectors.covert_hits_for(user=user)) if user.has_role(roles.INVESTIGATOR, roles.ADMINISTRATOR) \
+    alerts = list(live_alerts(user=user))
+    covert = list(covert_hits_for(user=user)) if user.has_role(roles.INVESTIGATOR, roles.ADMINISTRATOR) \
         else []
     newest = max((h.pk for h in alerts), default=0)
     return {"alerts": alerts, "covert": covert, "newest": newest}
@@ -74,7 +77,7 @@ def _alerts_context(request):
 
 @login_required
 def hit_detail(request, pk: int):
-    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    hit = hit_for_user(user=request.user, pk=pk)
     record_access(action=Action.HIT_VIEW, user=request.user, request=request, object_type="hit", object_id=hit.pk,
                   data_elements={"plate": hit.plate}, case_number=hit.entry.case_number)
     return render(request, "alpr/hit_detail.html", _hit_context(request, hit))
@@ -101,7 +104,7 @@ def _hit_context(request, hit, forms=None, stop_form=None):
 @login_required
 @require_POST
 def hit_transition(request, pk: int, name: str):
-    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    hit = hit_for_user(user=request.user, pk=pk)
     form_class = TRANSITION_FORMS.get(name)
     if form_class is None:
         raise Http404
@@ -128,7 +131,7 @@ def hit_transition(request, pk: int, name: str):
 @login_required
 @require_POST
 def hit_stop(request, pk: int):
-    hit = selectors.hit_for_user(user=request.user, pk=pk)
+    hit = hit_for_user(user=request.user, pk=pk)
     form = StopReportForm(request.POST)
     if form.is_valid():
         try:
@@ -180,11 +183,11 @@ def search(request):
 @login_required
 def search_results(request, pk: int):
     _require_role(request.user, *roles.SEARCH_ROLES)
-    search_obj = selectors.search_for_user(user=request.user, pk=pk)
+    search_obj = search_for_user(user=request.user, pk=pk)
     if search_obj.status != Search.Status.RUN:
         raise Http404
     criteria = Criteria.from_json(search_obj.criteria)
-    reads = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
+    reads = reads_for_query(user=request.user, criteria=criteria).select_related("camera")
     page = Paginator(reads, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     record_access(action=Action.SEARCH_RESULTS, user=request.user, request=request, object_type="search",
                   object_id=search_obj.pk, data_elements={"page": page.number, "reads": [r.pk for r in page]},
@@ -206,11 +209,11 @@ def _search_for_export(request, pk: int):
     member's own search (404 otherwise), one that ran; then its reads, re-selected
     through the same selector as the results page (retention, agency, covert rules)."""
     _require_role(request.user, *roles.SEARCH_ROLES)
-    search_obj = selectors.search_for_user(user=request.user, pk=pk)
+    search_obj = search_for_user(user=request.user, pk=pk)
     if search_obj.status != Search.Status.RUN:
         raise Http404
     criteria = Criteria.from_json(search_obj.criteria)
-    reads = list(selectors.reads_for_query(user=request.user, criteria=criteria)
+    reads = list(reads_for_query(user=request.user, criteria=criteria)
                  .select_related("camera", "agency")[:EXPORT_LIMIT])
     return search_obj, reads
 
@@ -292,12 +295,12 @@ def read_detail(request, pk: int):
     if search_id:
         if not search_id.isdigit():
             raise Http404
-        search_obj = selectors.search_for_user(user=user, pk=int(search_id))
-        read = selectors.read_in_search(user=user, search=search_obj, read_id=pk)
+        search_obj = search_for_user(user=user, pk=int(search_id))
+        read = read_in_search(user=user, search=search_obj, read_id=pk)
         purpose, case_number, reason = search_obj.purpose, search_obj.case_number, ""
         flag_detail = ""
     else:
-        read = selectors.read_for_user(user=user, pk=pk)
+        read = read_for_user(user=user, pk=pk)
         form = ReadAccessForm(request.GET if ("case_number" in request.GET or "reason" in request.GET) else None)
         if not form.is_bound or not form.is_valid():
             return render(request, "alpr/read_access.html", {"form": form, "read_id": pk})
@@ -314,7 +317,7 @@ def read_detail(request, pk: int):
     record_access(action=Action.READ_VIEW, user=user, request=request, object_type="read", object_id=read.pk,
                   data_elements={"plate": read.plate, "search": search_obj.pk if search_obj else None},
                   purpose=purpose or reason, case_number=case_number, detail=flag_detail)
-    visible_hits = selectors.hits_visible_to(user).filter(read=read).select_related("entry__hotlist")
+    visible_hits = hits_visible_to(user).filter(read=read).select_related("entry__hotlist")
     return render(request, "alpr/read_detail.html", {"read": read, "search": search_obj, "hits": visible_hits})
 
 
@@ -326,7 +329,7 @@ def read_image(request, token: str):
     read_id, kind = claim
     # The signature proves a permitted page minted the link for this member; the read's
     # own access rule is still applied (a role or covert visibility may have changed since).
-    read = selectors.read_for_user(user=request.user, pk=read_id)
+    read = read_for_user(user=request.user, pk=read_id)
     if not getattr(read, kind):
         raise Http404
     content_type = mimetypes.guess_type(getattr(read, kind).name)[0] or "application/octet-stream"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alpr.criteria import build_criteria
 from alpr.models import Hit, Read
-from alpr.selectors import reads_for_query
+from alpr.selectors.reads import reads_for_query
 from alpr.services.cameras import camera_issue_token
 from ingest.edge import platerecognizer
 from ingest.edge.common import EdgePayloadError

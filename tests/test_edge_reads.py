@@ -13,7 +13,7 @@ from django.utils import timezone
 from accesslog.models import AccessEvent
 from alpr.criteria import build_criteria
 from alpr.models import Hit, Read
-from alpr.selectors import reads_for_query
+from alpr.selectors.reads import reads_for_query
 from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from ingest.models import EdgeEvent
 from ingest.synthetic import encode_jpeg, render_frame

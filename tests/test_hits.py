@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accesslog.models import AccessEvent
 from alpr.models import DispositionCode, Hit
-from alpr.selectors import live_alerts
+from alpr.selectors.hits import live_alerts
 from alpr.services import hits as hit_service
 from hotlists.models import Hotlist
 from lib.errors import DomainError, IllegalTransition, NotPermitted

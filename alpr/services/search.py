@@ -18,7 +18,7 @@ from accounts import roles
 from alpr.criteria import Criteria
 from alpr.models import Search
 from alpr.prohibited import screen, screening_record
-from alpr.selectors import reads_for_query
+from alpr.selectors.reads import reads_for_query
 from lib.errors import DomainError, NotPermitted
 from lib.screening import reason_fingerprint, reason_problem
 from training.gate import refuse_unless_operator

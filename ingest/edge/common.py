@@ -139,7 +139,7 @@ def region_state(code) -> str:
 
 
 # Vendor vocabularies -> the words the investigative search filters on: the search
-# compares upper-case words exactly (alpr.selectors), so "silver-gray", "Silver" and
+# compares upper-case words exactly (alpr.selectors.reads), so "silver-gray", "Silver" and
 # "silver" must all land as SILVER.
 COLOURS = {
     "silver-gray": "SILVER", "silver-grey": "SILVER", "grey": "GRAY", "brown-beige": "BROWN",
