@@ -296,7 +296,7 @@ class LegalHold(models.Model):
     """RT-2: reads kept past retention for a case. Active criminal, missing-person and
     other-agency (legal obligation) holds take effect at once; any other reason needs
     approval by the retention-exception authority (Deputy Chief / Deputy Director or a
-    designee). The workflow lives in alpr/retention.py."""
+    designee). The workflow lives in alpr/services/retention.py."""
 
     class Reason(models.TextChoices):
         ACTIVE_CRIMINAL = "active_criminal", "Active criminal investigation"

@@ -16,11 +16,12 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from alpr import retention
 from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
 from alpr.selectors.reads import reads_for_query
+from alpr.selectors.retention import hold_sharing_requests, retention_authority
 from alpr.selectors.searches import search_for_user
+from alpr.services import retention
 from lib.errors import DomainError
 
 OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
@@ -37,13 +38,13 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sharing_request"].queryset = retention.hold_sharing_requests(user)
+        self.fields["sharing_request"].queryset = hold_sharing_requests(user)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 def _holdsrequests_visible_to(user):
-    if user.has_role(*OVERSIGHT) or retention.retention_authority(user):
+    if user.has_role(*OVERSIGHT) or retention_authority(user):
         return LegalHold.objects.all()
     return LegalHold.objects.filter(placed_by=user)
 
@@ -101,7 +102,7 @@ def hold_detail(request, pk: int):
         raise Http404
     record_access(action=Action.RETENTION_HOLD_VIEW, user=request.user, request=request, object_type="legal_hold",
                   object_id=hold.pk, case_number=hold.case_number)
-    can_decide = hold.status == LegalHold.Status.REQUESTED and retention.retention_authority(request.user) \
+    can_decide = hold.status == LegalHold.Status.REQUESTED and retention_authority(request.user) \
         and hold.placed_by_id != request.user.pk
     return render(request, "alpr/hold_detail.html", {
         "hold": hold, "history": hold.history.select_related("by"), "read_count": hold.reads.count(),

@@ -203,7 +203,7 @@ def test_it_finds_an_edge_read_by_colour_and_body_type(camera, client, personas)
 
 
 def test_it_purges_edge_events_with_their_reads(camera, client):
-    from alpr.retention import purge
+    from alpr.services.retention import purge
 
     _, token = camera
     _post(client, token, {"reads": [_read(), _read("??")]})

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from alpr import retention
 from alpr.models import Hit, LegalHold, PurgeRun, Read
+from alpr.services import retention
 from lib.errors import NotPermitted
 from tests import factories
 

@@ -4,6 +4,7 @@
 - `reads`: storing reads and their images, each matched at once (RD-1, RD-3, HT-1).
 - `hits`: the hit workflow (HT-2) and stop documentation (HT-3).
 - `search`: running an investigative search, and recording refusals (Q-1..Q-6).
+- `retention`: legal holds (RT-2), the purge (RT-1) and the daily tallies (AU-4).
 
 What a search looks for (`Criteria`, `build_criteria`) is neither a read nor a write:
 it validates what the member typed and both the search service and the read selector
