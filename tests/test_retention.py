@@ -216,7 +216,7 @@ def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
 def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(personas):
     # RT-2 with SH-4: sharing passes its visibility rule in (issue 17: alpr does not import
     # sharing); the administrator sees the request, an officer who did not log it does not.
-    from alpr.retention_views import HoldForm
+    from alpr.views.retention import HoldForm
 
     sharing = _sharing_request(logged_by=personas["administrator"])
     assert list(HoldForm(user=personas["administrator"]).fields["sharing_request"].queryset) == [sharing]
