@@ -5,8 +5,9 @@ see (issue 17 part 3). The writes are in alpr.services.
   covert exclusion (HT-4).
 - `hits`: the hits a user may see, the officers' alert feed, covert hits (HT-1, HT-4).
 - `searches`: a search record, for the member who ran it (Q-2).
-- `retention`: who approves a hold (RT-2), the sharing requests a hold may name, what
-  the purge may delete (RT-1), the holds awaiting approval (the dashboard count).
+- `retention`: who approves a hold (RT-2), the holds a member may open, the sharing
+  requests a hold may name, what the purge may delete (RT-1), the holds awaiting
+  approval (the dashboard count).
 
 One access helper per model (`read_for_user`, `hit_for_user`, `search_for_user`)
 answers 404 to anyone outside. Nothing is re-exported here: import the concept's module.

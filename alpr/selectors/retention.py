@@ -1,5 +1,6 @@
-"""Reads of retention (RT-1..RT-3): who approves a hold, the sharing requests a hold may
-name, what the purge may delete, and the dashboard count of holds awaiting approval."""
+"""Reads of retention (RT-1..RT-3): who approves a hold, the holds a member may open, the
+sharing requests a hold may name, what the purge may delete, and the dashboard count of
+holds awaiting approval."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 
+from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.models import LegalHold, Read
+
+# RT-3: oversight of retention sees every purge run and every hold.
+OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
 
 
 def dashboard_hold_counts(user) -> list:
@@ -18,8 +23,6 @@ def dashboard_hold_counts(user) -> list:
     from django.urls import reverse
 
     from accounts.dashboard import ActionCount, may_act_as
-    from accounts.models import Designation
-    from alpr.models import LegalHold
 
     if not may_act_as(user, Designation.Scope.RETENTION_EXCEPTION):
         return []
@@ -36,6 +39,14 @@ def retention_authority(user):
     if user.is_active and user.rank in settings.ALPR_RETENTION_APPROVER_RANKS:
         return None, f"{user.display_name} ({user.rank})"
     return None
+
+
+def holds_visible_to(user):
+    """The legal holds a member may open: all of them for oversight and for whoever may
+    approve one (RT-2, RT-3), otherwise the holds the member placed."""
+    if user.has_role(*OVERSIGHT) or retention_authority(user):
+        return LegalHold.objects.all()
+    return LegalHold.objects.filter(placed_by=user)
 
 
 # The sharing requests a hold may name (another agency's investigation, RT-2) are those

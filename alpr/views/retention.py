@@ -14,17 +14,14 @@ from django.views.decorators.http import require_POST
 
 from accesslog.actions import Action
 from accesslog.services import record_access
-from accounts import roles
 from accounts.mfa import reauthentication_response
 from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
 from alpr.selectors.reads import reads_for_query
-from alpr.selectors.retention import hold_sharing_requests, retention_authority
+from alpr.selectors.retention import OVERSIGHT, hold_sharing_requests, holds_visible_to, retention_authority
 from alpr.selectors.searches import search_for_user
 from alpr.services import retention
 from lib.errors import DomainError
-
-OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
 
 
 class HoldForm(forms.Form):
@@ -43,19 +40,13 @@ class HoldForm(forms.Form):
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-def _holdsrequests_visible_to(user):
-    if user.has_role(*OVERSIGHT) or retention_authority(user):
-        return LegalHold.objects.all()
-    return LegalHold.objects.filter(placed_by=user)
-
-
 @login_required
 def index(request):
     user = request.user
     if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
         raise Http404
     runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
-    holds = _holdsrequests_visible_to(user).select_related("placed_by")[:100]
+    holds = holds_visible_to(user).select_related("placed_by")[:100]
     return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
                                                    "can_place": user.has_role(*retention.PLACERS),
                                                    "retention_days": settings.ALPR_RETENTION_DAYS})
@@ -97,7 +88,7 @@ def hold_new(request):
 
 @login_required
 def hold_detail(request, pk: int):
-    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
+    hold = holds_visible_to(request.user).filter(pk=pk).first()
     if hold is None:
         raise Http404
     record_access(action=Action.RETENTION_HOLD_VIEW, user=request.user, request=request, object_type="legal_hold",
@@ -112,7 +103,7 @@ def hold_detail(request, pk: int):
 @login_required
 @require_POST
 def hold_action(request, pk: int, action: str):
-    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
+    hold = holds_visible_to(request.user).filter(pk=pk).first()
     if hold is None or action not in ("approve", "deny", "release"):
         raise Http404
     if (refusal := reauthentication_response(request)) is not None:
