@@ -82,7 +82,7 @@ def menu_for(user) -> list[MenuItem]:
         approvals.append(_link("Sharing requests", "sharing:index"))
     # Retention appears once: where this member's part in it is (RT-3 exceptions, holds, review).
     retention = _link("Retention and holds", "alpr:retention")
-    # The retention page opens to those who place holds and to oversight (alpr.retention_views).
+    # The retention page opens to those who place holds and to oversight (alpr.views.retention).
     may_open_retention = user.has_role(*roles.HOLD_PLACERS, roles.AUDITOR)
     if may_grant_retention and may_open_retention:
         approvals.append(retention)

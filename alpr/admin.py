@@ -15,7 +15,7 @@ from alpr.models import (
     Search,
     StopReport,
 )
-from alpr.services import camera_issue_token, camera_revoke_token
+from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
 
 
@@ -80,7 +80,7 @@ class HitAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # HT-4: covert hits stay with the responsible investigator, in the admin too.
-        from alpr.selectors import hits_visible_to
+        from alpr.selectors.hits import hits_visible_to
 
         return hits_visible_to(request.user)
 

@@ -12,11 +12,14 @@ from rest_framework.views import APIView
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
-from alpr import hits as hit_service
-from alpr import selectors
+from alpr.criteria import Criteria, build_criteria
 from alpr.images import image_url
 from alpr.models import DispositionCode, Hit, Search
-from alpr.search import Criteria, SearchRefused, build_criteria, search_run
+from alpr.selectors.hits import hit_for_user, hits_visible_to
+from alpr.selectors.reads import read_in_search, reads_for_query
+from alpr.selectors.searches import search_for_user
+from alpr.services import hits as hit_service
+from alpr.services.search import SearchRefused, search_run
 from config.api import PAGE_PARAMETERS, ErrorSerializer, StrictLimitOffsetPagination, paginated
 
 
@@ -101,7 +104,7 @@ class HitListApi(APIView):
                    parameters=[OpenApiParameter("status", str, enum=list(Hit.Status.values)), *PAGE_PARAMETERS],
                    summary="Hits visible to me (my agency's alerts; my covert hits)")
     def get(self, request):
-        qs = selectors.hits_visible_to(request.user).select_related("camera", "entry__hotlist")
+        qs = hits_visible_to(request.user).select_related("camera", "entry__hotlist")
         status_filter = request.query_params.get("status")
         if status_filter is not None:
             if status_filter not in Hit.Status.values:
@@ -117,7 +120,7 @@ class HitListApi(APIView):
 class HitDetailApi(APIView):
     @extend_schema(responses={200: HitDetailOutput, 404: ErrorSerializer})
     def get(self, request, pk: int):
-        hit = selectors.hit_for_user(user=request.user, pk=pk)
+        hit = hit_for_user(user=request.user, pk=pk)
         record_access(action=Action.HIT_VIEW, user=request.user, request=request, object_type="hit", object_id=hit.pk,
                       data_elements={"plate": hit.plate}, case_number=hit.entry.case_number)
         return Response(HitDetailOutput(hit, context=_ctx(request)).data)
@@ -139,7 +142,7 @@ class HitTransitionApi(APIView):
                                                        403: ErrorSerializer, 404: ErrorSerializer,
                                                        409: ErrorSerializer})
     def post(self, request, pk: int):
-        hit = selectors.hit_for_user(user=request.user, pk=pk)
+        hit = hit_for_user(user=request.user, pk=pk)
         data = self.HitTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
@@ -148,7 +151,7 @@ class HitTransitionApi(APIView):
             checks={k: d[k] for k in hit_service.VERIFY_CHECKS}, clets_reference=d["clets_reference"],
             confirmed_by=d["confirmed_by"], request=request,
         )
-        return Response(HitDetailOutput(selectors.hit_for_user(user=request.user, pk=hit.pk),
+        return Response(HitDetailOutput(hit_for_user(user=request.user, pk=hit.pk),
                                         context=_ctx(request)).data)
 
 
@@ -164,7 +167,7 @@ class HitStopApi(APIView):
     @extend_schema(request=StopReportInput, responses={201: StopReportOutput, 400: ErrorSerializer,
                                                        403: ErrorSerializer, 404: ErrorSerializer})
     def post(self, request, pk: int):
-        hit = selectors.hit_for_user(user=request.user, pk=pk)
+        hit = hit_for_user(user=request.user, pk=pk)
         data = self.StopReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         report = hit_service.stop_report_create(hit=hit, by=request.user, responding_member=request.user,
@@ -237,11 +240,11 @@ class SearchReadsApi(APIView):
     def get(self, request, pk: int):
         if not request.user.has_role(*roles.SEARCH_ROLES):
             raise Http404
-        search = selectors.search_for_user(user=request.user, pk=pk)
+        search = search_for_user(user=request.user, pk=pk)
         if search.status != Search.Status.RUN:
             raise Http404
         criteria = Criteria.from_json(search.criteria)
-        qs = selectors.reads_for_query(user=request.user, criteria=criteria).select_related("camera")
+        qs = reads_for_query(user=request.user, criteria=criteria).select_related("camera")
         paginator = StrictLimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         record_access(action=Action.SEARCH_RESULTS, user=request.user, request=request, object_type="search",
@@ -256,8 +259,8 @@ class SearchReadDetailApi(APIView):
     def get(self, request, pk: int, read_id: int):
         if not request.user.has_role(*roles.SEARCH_ROLES):
             raise Http404
-        search = selectors.search_for_user(user=request.user, pk=pk)
-        read = selectors.read_in_search(user=request.user, search=search, read_id=read_id)
+        search = search_for_user(user=request.user, pk=pk)
+        read = read_in_search(user=request.user, search=search, read_id=read_id)
         record_access(action=Action.READ_VIEW, user=request.user, request=request, object_type="read",
                       object_id=read.pk,
                       data_elements={"plate": read.plate, "search": search.pk}, purpose=search.purpose,

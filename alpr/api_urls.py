@@ -1,6 +1,7 @@
 from django.urls import path
 
-from alpr import api, views
+from alpr import api
+from alpr.views.reads import read_image
 
 app_name = "alpr_api"
 urlpatterns = [
@@ -12,5 +13,5 @@ urlpatterns = [
     path("searches/<int:pk>/reads/", api.SearchReadsApi.as_view(), name="search_reads"),
     path("searches/<int:pk>/reads/<int:read_id>/", api.SearchReadDetailApi.as_view(), name="search_read"),
     # The signed image links of the API's reads (the same view and checks as the web's).
-    path("images/<str:token>/", views.read_image, name="read_image"),
+    path("images/<str:token>/", read_image, name="read_image"),
 ]

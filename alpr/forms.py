@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from alpr.hits import VERIFY_CHECKS
 from alpr.models import Camera, DispositionCode, Hit, Search
+from alpr.services.hits import VERIFY_CHECKS
 
 
 class SearchForm(forms.Form):

@@ -6,8 +6,8 @@ the hit page shows them as the steps and checks the policy names (HT-2).
 
 from __future__ import annotations
 
-from alpr.hits import VERIFY_CHECKS, WORKFLOW
 from alpr.models import Hit
+from alpr.services.hits import VERIFY_CHECKS, WORKFLOW
 
 # Steps recorded outside the workflow table (the matcher raising the alert, a stop report).
 OTHER_STEPS = {"raise": "Alert raised", "raised": "Alert raised", "stop": "Stop documented"}

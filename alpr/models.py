@@ -202,7 +202,7 @@ class DispositionCode(models.Model):
 
 
 class Hit(models.Model):
-    """A read matched to a hot-list entry (HT-1). The workflow of HT-2 is in alpr/hits.py.
+    """A read matched to a hot-list entry (HT-1). The workflow of HT-2 is in alpr/services/hits.py.
 
     The read may be purged by retention (RT-1); the hit keeps what it needs to stay
     meaningful in the annual report (plate, time, camera) and its history."""
@@ -296,7 +296,7 @@ class LegalHold(models.Model):
     """RT-2: reads kept past retention for a case. Active criminal, missing-person and
     other-agency (legal obligation) holds take effect at once; any other reason needs
     approval by the retention-exception authority (Deputy Chief / Deputy Director or a
-    designee). The workflow lives in alpr/retention.py."""
+    designee). The workflow lives in alpr/services/retention.py."""
 
     class Reason(models.TextChoices):
         ACTIVE_CRIMINAL = "active_criminal", "Active criminal investigation"

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from alpr.retention import purge, tally_finished_days
+from alpr.services.retention import purge, tally_finished_days
 
 
 @shared_task(name="alpr.tasks.purge_expired_reads")

@@ -8,8 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accesslog.services import access_log_verify
+from alpr.criteria import build_criteria
 from alpr.models import Search
-from alpr.search import SearchRefused, build_criteria, search_run
+from alpr.services.search import SearchRefused, search_run
 from audits import services
 from audits.models import Audit, ComplaintRecord
 from audits.periods import default_period

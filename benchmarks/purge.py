@@ -1,7 +1,7 @@
 """Retention purge at scale (issue: training and retention).
 
 Loads N reads (default 5,000,000) spread over 60 days into PostgreSQL (with image files
-for a sample), then purges the expired half through alpr.retention.purge() while a
+for a sample), then purges the expired half through alpr.services.retention.purge() while a
 concurrent writer inserts reads, and reports the purge's duration, rows per second and
 the writer's worst insert latency.
 
@@ -50,7 +50,7 @@ def main() -> None:
     from django.core.files.storage import default_storage
 
     from alpr.models import Read
-    from alpr.retention import purge
+    from alpr.services.retention import purge
     from benchmarks.search import fill
 
     fill(args.reads, cameras=300, days=60, seed=3)

@@ -3,7 +3,7 @@
 Fills a PostgreSQL database with N synthetic reads (default 5,000,000 over 30 days and
 300 cameras, with a realistic plate distribution: a pool of vehicles, a few seen very
 often, most seldom) and times exact-plate, partial-plate and camera+1-hour searches
-through `alpr.selectors.reads_for_query`, doing what the results page does: count the
+through `alpr.selectors.reads.reads_for_query`, doing what the results page does: count the
 results and fetch the first page of 50.
 
     .venv/bin/python benchmarks/search.py                 # 5M reads (loads once, then reuses)
@@ -117,9 +117,9 @@ def measure(queries: int, days: int, seed: int) -> dict:
     from django.db import connection
 
     from accounts.models import Agency, User
+    from alpr.criteria import build_criteria
     from alpr.models import Camera, Read
-    from alpr.search import build_criteria
-    from alpr.selectors import reads_for_query
+    from alpr.selectors.reads import reads_for_query
 
     agency = Agency.objects.get(ori="CA0010900")
     user, _ = User.objects.get_or_create(username="bench.analyst", defaults={"agency": agency})

@@ -96,7 +96,7 @@ def mint(password: str = DEMO_PASSWORD, personas=PERSONAS, camera_id: int | None
     from accounts import mfa
     from accounts.models import Agency, User
     from alpr.models import Camera
-    from alpr.services import camera_issue_token
+    from alpr.services.cameras import camera_issue_token
 
     world = World(password=password)
     users = {u.username: u for u in User.objects.filter(username__in=personas)}

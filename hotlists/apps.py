@@ -11,11 +11,11 @@ class HotlistsConfig(AppConfig):
         from hotlists.selectors import dashboard_counts
 
         register_action_counts("hotlists.approvals", dashboard_counts, rank=20)  # issue 21 §5
-        from alpr.hits import set_matcher
+        from alpr.services.hits import set_matcher
         from hotlists.matching import find_matches
 
         checks.register(check_permitted_sources, checks.Tags.compatibility)
-        # HT-1: every new read is compared with the hot lists (alpr.hits.hits_for_read).
+        # HT-1: every new read is compared with the hot lists (alpr.services.hits.hits_for_read).
         set_matcher(find_matches)
 
 

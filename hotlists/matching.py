@@ -1,4 +1,4 @@
-"""The hot-list matcher that fulfils alpr.hits.hits_for_read (HT-1, HT-5).
+"""The hot-list matcher that fulfils alpr.services.hits.hits_for_read (HT-1, HT-5).
 
 Every read is compared with every live entry of every active list, in memory:
 

@@ -6,7 +6,7 @@ class IngestConfig(AppConfig):
     verbose_name = "Camera ingest"
 
     def ready(self):
-        from alpr.retention import register_purge_step
+        from alpr.services.retention import register_purge_step
         from ingest import retention
 
         # RT-1: frame jobs, then edge events, after the reads (the order the purge kept).

@@ -1,6 +1,6 @@
 """Ingest's part of the retention purge (RT-1): frame jobs and edge-camera events go with
-their reads. alpr.retention.purge calls these after the reads are gone; they are passed
-in from IngestConfig.ready() (alpr.retention.register_purge_step), so alpr, below ingest,
+their reads. alpr.services.retention.purge calls these after the reads are gone; they are passed
+in from IngestConfig.ready() (alpr.services.retention.register_purge_step), so alpr, below ingest,
 does not import it (issue 17). Each adds its counts and errors to the purge run."""
 
 from __future__ import annotations

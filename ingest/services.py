@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from alpr.frames import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
 from alpr.models import Camera
-from alpr.services import read_record
+from alpr.services.reads import read_record
 from ingest.models import FrameJob
 from training.gate import refuse_unless_operator
 

@@ -10,8 +10,8 @@ class SharingConfig(AppConfig):
         from sharing.selectors import dashboard_counts
 
         register_action_counts("sharing.requests", dashboard_counts, rank=30)  # issue 21 §5
-        from alpr.retention import set_sharing_request_selector
+        from alpr.selectors.retention import set_sharing_request_selector
         from sharing.selectors import requests_visible_to
 
-        # A legal hold may name a sharing request the member can see (RT-2, alpr.retention).
+        # A legal hold may name a sharing request the member can see (RT-2, alpr.selectors.retention).
         set_sharing_request_selector(requests_visible_to)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from alpr.models import Camera
-from alpr.services import read_record
+from alpr.services.reads import read_record
 from hotlists.models import Hotlist, HotlistEntry
 from ingest.synthetic import encode_jpeg, render_frame
 

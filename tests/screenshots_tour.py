@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from alpr.search import build_criteria, search_run
+from alpr.criteria import build_criteria
+from alpr.services.search import search_run
 from tests import factories
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

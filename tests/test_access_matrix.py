@@ -403,7 +403,7 @@ def _complete_the_demo():
     honoured and packaged with its written confirmation on file, a training certificate."""
     from django.core.files.base import ContentFile
 
-    from alpr import retention
+    from alpr.services import retention
     from sharing import packages
     from sharing import services as sharing_services
 

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from alpr.models import ReadDailyTally, Search
-from alpr.retention import purge, tally_finished_days
+from alpr.services.retention import purge, tally_finished_days
 from audits.models import AnnualReport, BreachRecord, ComplaintRecord
 from audits.report import annual_figures, annual_report_request
 from lib.errors import NotPermitted

@@ -4,8 +4,8 @@ ago; a hit leaves the officer's feed once its stop is documented or it is reject
 import pytest
 from django.utils import timezone
 
-from alpr import hits
 from alpr.models import DispositionCode, Hit
+from alpr.services import hits
 from tests import factories
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alpr import hits
-from alpr.search import build_criteria, search_run
+from alpr.criteria import build_criteria
+from alpr.services import hits
+from alpr.services.search import search_run
 from tests import factories
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from alpr.criteria import build_criteria
 from alpr.models import Hit
-from alpr.search import build_criteria
-from alpr.selectors import reads_for_query
+from alpr.selectors.reads import reads_for_query
 from hotlists import services
 from hotlists.models import Hotlist
 from tests import factories

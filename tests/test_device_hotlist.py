@@ -3,7 +3,7 @@
 import pytest
 
 from accesslog.models import AccessEvent
-from alpr.services import camera_issue_token
+from alpr.services.cameras import camera_issue_token
 from hotlists.models import Hotlist
 from tests import factories
 
@@ -36,7 +36,7 @@ def test_the_download_has_alert_entries_only_and_is_logged(unit, client, persona
 
 
 def test_bad_or_revoked_tokens_are_refused(unit, client, personas):
-    from alpr.services import camera_revoke_token
+    from alpr.services.cameras import camera_revoke_token
 
     cam, token = unit
     assert client.get("/api/devices/hotlist/").status_code == 401

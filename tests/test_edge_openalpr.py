@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from alpr.models import Hit, Read
-from alpr.services import camera_issue_token
+from alpr.services.cameras import camera_issue_token
 from ingest.edge import openalpr
 from ingest.edge.common import EdgePayloadError
 from ingest.models import EdgeEvent

@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from alpr.criteria import build_criteria
 from alpr.models import Hit, Read
-from alpr.search import build_criteria
-from alpr.selectors import reads_for_query
-from alpr.services import camera_issue_token
+from alpr.selectors.reads import reads_for_query
+from alpr.services.cameras import camera_issue_token
 from ingest.edge import platerecognizer
 from ingest.edge.common import EdgePayloadError
 from ingest.models import EdgeEvent

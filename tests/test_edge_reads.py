@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from accesslog.models import AccessEvent
+from alpr.criteria import build_criteria
 from alpr.models import Hit, Read
-from alpr.search import build_criteria
-from alpr.selectors import reads_for_query
-from alpr.services import camera_issue_token, camera_revoke_token
+from alpr.selectors.reads import reads_for_query
+from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from ingest.models import EdgeEvent
 from ingest.synthetic import encode_jpeg, render_frame
 from tests import factories
@@ -203,7 +203,7 @@ def test_it_finds_an_edge_read_by_colour_and_body_type(camera, client, personas)
 
 
 def test_it_purges_edge_events_with_their_reads(camera, client):
-    from alpr.retention import purge
+    from alpr.services.retention import purge
 
     _, token = camera
     _post(client, token, {"reads": [_read(), _read("??")]})

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesslog.models import AccessEvent
-from alpr import hits as hit_service
 from alpr.models import DispositionCode, Hit
-from alpr.selectors import live_alerts
+from alpr.selectors.hits import live_alerts
+from alpr.services import hits as hit_service
 from hotlists.models import Hotlist
 from lib.errors import DomainError, IllegalTransition, NotPermitted
 from tests import factories
@@ -210,7 +210,7 @@ def test_the_hit_page_walks_through_the_steps_and_logs_views(alert_hit, personas
 
 def test_read_images_must_be_jpeg_or_png(personas, cam):
     from alpr.models import Read
-    from alpr.services import read_record
+    from alpr.services.reads import read_record
 
     with pytest.raises(DomainError, match="JPEG or PNG"):
         read_record(camera=cam, plate_text="7ABC123", captured_at=timezone.now(), frame_bytes=b"<html>not</html>")

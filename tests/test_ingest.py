@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alpr.models import Hit, Read
-from alpr.services import camera_issue_token, camera_revoke_token
+from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from ingest import services
 from ingest.models import FrameJob
 from ingest.synthetic import encode_jpeg, render_frame

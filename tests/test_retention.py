@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from alpr import retention
 from alpr.models import Hit, LegalHold, PurgeRun, Read
+from alpr.services import retention
 from lib.errors import NotPermitted
 from tests import factories
 
@@ -107,8 +107,8 @@ def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
 
 
 def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
-    from alpr import hits as hit_service
     from alpr.models import DispositionCode, StopReport
+    from alpr.services import hits as hit_service
 
     factories.entry(factories.hotlist(), "8XYZ412")
     read = factories.read(cam, "8XYZ412", images=True)
@@ -216,7 +216,7 @@ def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
 def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(personas):
     # RT-2 with SH-4: sharing passes its visibility rule in (issue 17: alpr does not import
     # sharing); the administrator sees the request, an officer who did not log it does not.
-    from alpr.retention_views import HoldForm
+    from alpr.views.retention import HoldForm
 
     sharing = _sharing_request(logged_by=personas["administrator"])
     assert list(HoldForm(user=personas["administrator"]).fields["sharing_request"].queryset) == [sharing]

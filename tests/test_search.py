@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesslog.models import AccessEvent
+from alpr.criteria import build_criteria
 from alpr.models import Search
 from alpr.plates import normalize_pattern, pattern_to_regex, validate_pattern
 from alpr.prohibited import prohibited_uses_named
-from alpr.search import SearchRefused, build_criteria, search_run
-from alpr.selectors import reads_for_query
+from alpr.selectors.reads import reads_for_query
+from alpr.services.search import SearchRefused, search_run
 from lib.errors import DomainError, NotPermitted
 from tests import factories
 

@@ -11,7 +11,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from alpr.search import build_criteria, search_run
+from alpr.criteria import build_criteria
+from alpr.services.search import search_run
 from benchmarks import security_drill
 from hotlists import services as hotlist_services
 from hotlists.models import Hotlist

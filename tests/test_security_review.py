@@ -214,7 +214,8 @@ def test_it_refuses_an_untrained_member_in_the_services_too(personas):
                                         justification="Burglary suspect vehicle")
     from django.utils import timezone
 
-    from alpr.search import build_criteria, search_run
+    from alpr.criteria import build_criteria
+    from alpr.services.search import search_run
 
     now = timezone.now()
     criteria = build_criteria(captured_from=now - timezone.timedelta(days=1), captured_to=now, plate="6LMN903")

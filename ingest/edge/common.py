@@ -8,7 +8,7 @@ judges, stores and matches them, so every format has the guarantees of frames:
 - idempotent: one accepted read per (camera, source, vendor event id), or per SHA-256 of
   the normalised read where the vendor gives no id;
 - every refused read or payload is kept with its reason (`EdgeEvent`);
-- stored through `alpr.services.read_record`, the service OCR reads go through, so the
+- stored through `alpr.services.reads.read_record`, the service OCR reads go through, so the
   retention clock starts at upload (RT-1) and the read is compared with every active
   hot list before the camera is answered (HT-1);
 - one access-log entry per delivery (AU-1).
@@ -34,7 +34,7 @@ from accesslog.services import record_access
 from alpr.frames import FrameRejected, validate_frame_bytes
 from alpr.models import Camera, Read
 from alpr.plates import normalize_plate
-from alpr.services import read_record, reads_record
+from alpr.services.reads import read_record, reads_record
 from ingest.models import EdgeEvent
 from ingest.services import _check_capture_time, _coordinate
 from lib.errors import DomainError
@@ -139,7 +139,7 @@ def region_state(code) -> str:
 
 
 # Vendor vocabularies -> the words the investigative search filters on (Q-3): the search
-# compares upper-case words exactly (alpr.selectors), so "silver-gray", "Silver" and
+# compares upper-case words exactly (alpr.selectors.reads), so "silver-gray", "Silver" and
 # "silver" must all land as SILVER.
 COLOURS = {
     "silver-gray": "SILVER", "silver-grey": "SILVER", "grey": "GRAY", "brown-beige": "BROWN",
@@ -255,7 +255,7 @@ def edge_reads_receive(*, camera: Camera | None, reads: list[EdgeRead], source: 
     in order: accepted (new), duplicate (the existing event), or rejected (kept).
 
     A bad read in a batch refuses that read only; the others are stored together through
-    alpr.services.reads_record and each is matched (HT-1) as it is stored."""
+    alpr.services.reads.reads_record and each is matched (HT-1) as it is stored."""
     if camera is None:
         reason = camera_error or "unknown, inactive or revoked camera token"
         return [edge_payload_refuse(camera=None, source=source, raw=raw, reason=reason, request=request)]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from alpr.retention import purge
+from alpr.services.retention import purge
 
 
 class Command(BaseCommand):

@@ -1,4 +1,6 @@
-"""Retention (RT-1..RT-3): legal holds, and the purge of everything past retention.
+"""Retention (RT-1..RT-3): what can happen to legal holds, and the purge of everything
+past retention. Who approves a hold, the sharing requests a hold may name and what is
+due for the purge are reads: alpr.selectors.retention.
 
 The purge deletes reads uploaded more than ALPR_RETENTION_DAYS ago that no active hold
 covers, in bounded batches (a short transaction each, so ingest never waits on it),
@@ -23,16 +25,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists
 from django.utils import timezone
 
 from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
-from accounts.models import Designation
-from accounts.selectors import approval_authority
 from alpr.models import Hit, LegalHold, PurgeRun, Read, ReadDailyTally
+from alpr.selectors.retention import due_for_purge, held_by_active_hold, retention_authority
 from lib.errors import DomainError, NotPermitted
 from lib.periods import period_bounds
 from lib.workflow import StateMachine, transition
@@ -50,17 +51,6 @@ WORKFLOW = StateMachine(
     ],
 )
 PLACERS = roles.HOLD_PLACERS
-
-
-def retention_authority(user):
-    """RT-2: who approves a hold for another reason: the ALPR Administrator or a
-    retention-exception designee, or a Deputy Chief / Deputy Director or higher by rank."""
-    authority = approval_authority(user=user, scope=Designation.Scope.RETENTION_EXCEPTION)
-    if authority is not None:
-        return authority.designation, authority.description
-    if user.is_active and user.rank in settings.ALPR_RETENTION_APPROVER_RANKS:
-        return None, f"{user.display_name} ({user.rank})"
-    return None
 
 
 @transaction.atomic
@@ -147,38 +137,12 @@ def register_purge_step(step: Callable[..., None]) -> None:
         PURGE_STEPS.append(step)
 
 
-# The sharing requests a hold may name (another agency's investigation, RT-2) are those
-# the member may see, which is sharing's rule (sharing.selectors.requests_visible_to).
-# SharingConfig.ready() passes it in, so alpr imports no app built on it (issue 17);
-# without it a hold names no sharing request (deny by default).
-_sharing_requests_visible_to: Callable | None = None
-
-
-def set_sharing_request_selector(requests_visible_to: Callable) -> None:
-    global _sharing_requests_visible_to
-    _sharing_requests_visible_to = requests_visible_to
-
-
-def hold_sharing_requests(user):
-    if _sharing_requests_visible_to is None:
-        return LegalHold._meta.get_field("sharing_request").related_model.objects.none()
-    return _sharing_requests_visible_to(user)
-
-
-def _held():
-    return LegalHold.reads.through.objects.filter(read_id=OuterRef("pk"), legalhold__status=H.ACTIVE)
-
-
-def due_for_purge(cutoff):
-    return Read.objects.filter(uploaded_at__lt=cutoff).exclude(Exists(_held()))
-
-
 def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batches: int | None = None) -> PurgeRun:
     now = now or timezone.now()
     batch = batch or settings.ALPR_PURGE_BATCH
     cutoff = now - timedelta(days=settings.ALPR_RETENTION_DAYS)
     run = PurgeRun.objects.create(cutoff=cutoff, dry_run=dry_run)
-    run.held_reads_kept = Read.objects.filter(uploaded_at__lt=cutoff).filter(Exists(_held())).count()
+    run.held_reads_kept = Read.objects.filter(uploaded_at__lt=cutoff).filter(Exists(held_by_active_hold())).count()
     if dry_run:
         run.reads_deleted = due_for_purge(cutoff).count()
         run.images_deleted = 0

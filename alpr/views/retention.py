@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 
 from accesslog.actions import Action
 from accesslog.services import record_access
-from accounts import roles
 from accounts.mfa import reauthentication_response
-from alpr import retention, selectors
+from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
-from alpr.search import Criteria
+from alpr.selectors.reads import reads_for_query
+from alpr.selectors.retention import OVERSIGHT, hold_sharing_requests, holds_visible_to, retention_authority
+from alpr.selectors.searches import search_for_user
+from alpr.services import retention
 from lib.errors import DomainError
-
-OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
 
 
 class HoldForm(forms.Form):
@@ -35,15 +35,9 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sharing_request"].queryset = retention.hold_sharing_requests(user)
+        self.fields["sharing_request"].queryset = hold_sharing_requests(user)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-def _holdsrequests_visible_to(user):
-    if user.has_role(*OVERSIGHT) or retention.retention_authority(user):
-        return LegalHold.objects.all()
-    return LegalHold.objects.filter(placed_by=user)
 
 
 @login_required
@@ -52,7 +46,7 @@ def index(request):
     if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
         raise Http404
     runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
-    holds = _holdsrequests_visible_to(user).select_related("placed_by")[:100]
+    holds = holds_visible_to(user).select_related("placed_by")[:100]
     return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
                                                    "can_place": user.has_role(*retention.PLACERS),
                                                    "retention_days": settings.ALPR_RETENTION_DAYS})
@@ -67,13 +61,13 @@ def hold_new(request):
         return refusal  # issue 8: holds are placed and released with a recent authentication
     search = None
     if request.GET.get("search") or request.POST.get("search"):
-        search = selectors.search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
+        search = search_for_user(user=user, pk=request.GET.get("search") or request.POST.get("search"))
     form = HoldForm(request.POST or None, initial={"case_number": search.case_number if search else ""}, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         read_ids = None
         if search is not None:
-            read_ids = list(selectors.reads_for_query(user=user, criteria=Criteria.from_json(search.criteria))
+            read_ids = list(reads_for_query(user=user, criteria=Criteria.from_json(search.criteria))
                             .values_list("pk", flat=True)[:100_000])
         tz = timezone.get_current_timezone()
         since = datetime.combine(d["since"], time.min, tz) if d["since"] else None
@@ -94,12 +88,12 @@ def hold_new(request):
 
 @login_required
 def hold_detail(request, pk: int):
-    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
+    hold = holds_visible_to(request.user).filter(pk=pk).first()
     if hold is None:
         raise Http404
     record_access(action=Action.RETENTION_HOLD_VIEW, user=request.user, request=request, object_type="legal_hold",
                   object_id=hold.pk, case_number=hold.case_number)
-    can_decide = hold.status == LegalHold.Status.REQUESTED and retention.retention_authority(request.user) \
+    can_decide = hold.status == LegalHold.Status.REQUESTED and retention_authority(request.user) \
         and hold.placed_by_id != request.user.pk
     return render(request, "alpr/hold_detail.html", {
         "hold": hold, "history": hold.history.select_related("by"), "read_count": hold.reads.count(),
@@ -109,7 +103,7 @@ def hold_detail(request, pk: int):
 @login_required
 @require_POST
 def hold_action(request, pk: int, action: str):
-    hold = _holdsrequests_visible_to(request.user).filter(pk=pk).first()
+    hold = holds_visible_to(request.user).filter(pk=pk).first()
     if hold is None or action not in ("approve", "deny", "release"):
         raise Http404
     if (refusal := reauthentication_response(request)) is not None:

@@ -1,4 +1,5 @@
-"""What can happen to cameras and reads."""
+"""What can happen to reads: stored with their images and SHA-256 sums (RD-1, RD-3),
+then matched with the hot lists at once (HT-1)."""
 
 from __future__ import annotations
 
@@ -9,30 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from accesslog.actions import Action
-from accesslog.services import record_access
 from alpr.colour import estimate_from_bytes
 from alpr.frames import EXTENSIONS, FrameRejected, sniff
-from alpr.hits import hits_for_read
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
+from alpr.services.hits import hits_for_read
 from lib.errors import DomainError
-
-
-def camera_issue_token(*, camera: Camera, by, request=None) -> str:
-    """Issue or rotate a camera's device credential; the raw token is shown once."""
-    raw = camera.issue_token()
-    camera.save(update_fields=["token_sha256", "token_prefix", "token_issued_at", "token_revoked_at"])
-    record_access(action=Action.CAMERA_TOKEN_ISSUED, user=by, request=request, object_type="camera",
-                  object_id=camera.pk)
-    return raw
-
-
-def camera_revoke_token(*, camera: Camera, by, request=None) -> None:
-    camera.revoke_token()
-    camera.save(update_fields=["token_sha256", "token_revoked_at"])
-    record_access(action=Action.CAMERA_TOKEN_REVOKED, user=by, request=request, object_type="camera",
-                  object_id=camera.pk)
 
 
 def _image_extension(data: bytes) -> str:

@@ -1,0 +1,75 @@
+"""Reads of reads (the plate reads), each scoped to what the user may see.
+
+`read_for_user` is the one access helper for a read: it answers 404 (Http404) to anyone
+outside, so an id from elsewhere reveals nothing. A read hidden by a covert hit (HT-4)
+is left out of every search too (`exclude_covert_reads`).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from accounts import roles
+from alpr.colour import stored_names_for
+from alpr.criteria import Criteria
+from alpr.models import Hit, Read, Search
+from alpr.plates import pattern_to_like
+from alpr.selectors.hits import covert_grant
+from training.gate import refuse_unless_operator
+
+
+def reads_for_query(*, user, criteria: Criteria):
+    """The reads a search returns, newest first: the same selector for the page, the
+    API, the CSV export and the benchmark."""
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
+    qs = Read.objects.filter(
+        agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
+    )
+    qs = exclude_covert_reads(qs, user)
+    if criteria.plate:
+        if criteria.is_partial:
+            qs = qs.filter(plate__like=pattern_to_like(criteria.plate))
+        else:
+            qs = qs.filter(plate=criteria.plate)
+    if criteria.camera_ids:
+        qs = qs.filter(camera_id__in=criteria.camera_ids)
+    if criteria.bbox:
+        south, west, north, east = criteria.bbox
+        qs = qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+    if criteria.vehicle_color:
+        qs = qs.filter(vehicle_color__in=stored_names_for(criteria.vehicle_color))  # issue 21 §7: synonyms
+    if criteria.vehicle_make:
+        qs = qs.filter(vehicle_make=criteria.vehicle_make)
+    if criteria.vehicle_type:
+        qs = qs.filter(vehicle_type=criteria.vehicle_type)
+    return qs.order_by("-captured_at", "-id")
+
+
+def exclude_covert_reads(qs, user):
+    """HT-4: a read that hit a covert entry is invisible to everyone but the investigator
+    responsible for the entry and the ALPR Administrator, in searches too."""
+    if user.has_role(roles.ADMINISTRATOR):
+        return qs
+    hidden = Hit.objects.filter(read=OuterRef("pk"), is_covert=True).exclude(Exists(covert_grant(user)))
+    return qs.exclude(Exists(hidden))
+
+
+def read_in_search(*, user, search: Search, read_id) -> Read:
+    """A read opened from a search's results (Q-5): it must be one of those results."""
+    if search.status != Search.Status.RUN:
+        raise Http404
+    criteria = Criteria.from_json(search.criteria)
+    read = reads_for_query(user=user, criteria=criteria).select_related("camera").filter(pk=read_id).first()
+    if read is None:
+        raise Http404
+    return read
+
+
+def read_for_user(*, user, pk) -> Read:
+    refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
+    qs = exclude_covert_reads(Read.objects.select_related("camera").filter(pk=pk, agency_id=user.agency_id), user)
+    read = qs.first()
+    if read is None or not user.has_role(*roles.SEARCH_ROLES, *roles.ALERT_ROLES):
+        raise Http404
+    return read
