@@ -22,12 +22,12 @@ from audits.models import (
     DataCorrection,
 )
 from audits.report import annual_report_request
-from config.admin_base import ReadOnlyInline, RecordAdmin, WorkflowHistoryInline
+from config.admin_base import AppendOnlyAdmin, ReadOnlyInline, RecordAdmin, WorkflowHistoryInline
 from lib.errors import DomainError
 
 
 @admin.register(AccessEvent)
-class AccessEventAdmin(RecordAdmin):
+class AccessEventAdmin(AppendOnlyAdmin):
     """Read-only: the access log is append-only (AU-1)."""
 
     list_display = ["sequence", "occurred_at", "username", "agency_name", "action", "object_type", "object_id",
@@ -36,12 +36,6 @@ class AccessEventAdmin(RecordAdmin):
     search_fields = ["username", "case_number", "object_id", "purpose"]
     date_hierarchy = "occurred_at"
     list_select_related = ["user", "agency"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # HT-4 (issue 18): covert entries shown redacted and not found by what they hide.
     def get_changelist(self, request, **kwargs):
@@ -65,16 +59,10 @@ class RedactedChangeList(ChangeList):
 
 
 @admin.register(AccessLogDigest)
-class AccessLogDigestAdmin(RecordAdmin):
+class AccessLogDigestAdmin(AppendOnlyAdmin):
     """The signed daily digests (issue 19): read-only, append-only."""
 
     list_display = ["as_of", "last_sequence", "head_hash", "published_at", "triggered_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccessLogVerification)
@@ -220,7 +208,7 @@ class AnnualReportAdmin(RecordAdmin):
 
 
 @admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(RecordAdmin):
+class ConfigurationChangeAdmin(AppendOnlyAdmin):
     """Issue 19 §6: the configuration history, never edited or deleted here."""
 
     list_display = ["changed_at", "kind", "summary", "username", "source", "weakens"]
@@ -228,19 +216,7 @@ class ConfigurationChangeAdmin(RecordAdmin):
     search_fields = ["summary", "object_repr", "username"]
     date_hierarchy = "changed_at"
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EnvironmentFingerprint)
-class EnvironmentFingerprintAdmin(RecordAdmin):
+class EnvironmentFingerprintAdmin(AppendOnlyAdmin):
     list_display = ["digest", "recorded_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

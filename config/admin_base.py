@@ -16,6 +16,17 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class AppendOnlyAdmin(RecordAdmin):
+    """Append-only records (the access log, its digests, the configuration history, AU-1):
+    neither edited nor deleted here either; the database refuses it too (audits 0005)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ConfigurationAlarmAdmin:
     """Issue 19 §6: an admin whose saves and deletions are configuration changes, recorded
     with before and after (accesslog.configuration) and alarmed when `alarm_weakens` says the

@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from accesslog.models import ConfigurationChange
-from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
+from config.admin_base import (
+    AppendOnlyAdmin,
+    ConfigurationAlarmAdmin,
+    ObjectPermissionAdmin,
+    RecordAdmin,
+    WorkflowHistoryInline,
+)
 from hotlists.matching import bump_version
 from hotlists.models import (
     FeedImport,
@@ -94,17 +100,10 @@ class FeedImportAdmin(RecordAdmin):
 
 
 @admin.register(MatcherVersion)
-class MatcherVersionAdmin(admin.ModelAdmin):
+class MatcherVersionAdmin(AppendOnlyAdmin):
+    """The matcher's cache counter: written by the hot-list services only (HT-1)."""
+
     list_display = ["version", "external_version", "changed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(HotlistEntryUserObjectPermission)
