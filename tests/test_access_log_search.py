@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def log(personas):
-    officer, analyst, outsider = personas["officer"], personas["analyst"], personas["outsider"]
-
+def log(officer, analyst, outsider):
     def entry(user, action, detail, purpose="burglary", case="26-00001", **extra):
         return record_access(action=action, user=user, object_type="search", object_id=1, purpose=purpose,
                              case_number=case, detail=detail, **extra)
