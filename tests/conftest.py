@@ -1,4 +1,13 @@
-"""Shared fixtures: personas (one user per role, an outsider, an untrained member)."""
+"""Shared fixtures: personas (one user per role, an outsider, an untrained member).
+
+A test takes the persona it needs by name: the fixtures `officer`, `analyst`, `investigator`,
+`administrator`, `coordinator`, `auditor`, `untrained`, `outsider` and `designee`. The
+`personas` dict stays for tables that loop over several people by name (and for `pst`).
+
+One naming style: a test's name is a full sentence. `test_it_*` reads as one ("it refuses
+..."), and so does `test_the_officer_*`; `test_personas.py` fails on a name of fewer than
+three words after `test_` (`test_search2`).
+"""
 
 from __future__ import annotations
 

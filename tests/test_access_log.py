@@ -12,8 +12,7 @@ def _event(user=None):
                          data_elements={"plate": "7ABC123"}, purpose="burglary", case_number="26-001234")
 
 
-def test_it_records_who_what_when_why(personas):
-    officer = personas["officer"]
+def test_it_records_who_what_when_why(officer):
     event = _event(officer)
     assert event.username == "officer" and event.agency_name == "Oakland Police Department"
     assert event.data_elements == {"plate": "7ABC123"} and event.case_number == "26-001234"
@@ -22,8 +21,8 @@ def test_it_records_who_what_when_why(personas):
     assert AccessEvent.objects.get(pk=event.pk).occurred_at == event.occurred_at
 
 
-def test_the_orm_refuses_changes(personas):
-    event = _event(personas["officer"])
+def test_the_orm_refuses_changes(officer):
+    event = _event(officer)
     event.purpose = "changed"
     with pytest.raises(AppendOnlyError):
         event.save()
@@ -36,12 +35,12 @@ def test_the_orm_refuses_changes(personas):
     assert AccessEvent.objects.get(pk=event.pk).purpose == "burglary"
 
 
-def test_users_with_log_entries_cannot_be_deleted(personas):
+def test_users_with_log_entries_cannot_be_deleted(officer):
     from django.db.models import ProtectedError
 
-    _event(personas["officer"])
+    _event(officer)
     with pytest.raises(ProtectedError):
-        personas["officer"].delete()
+        officer.delete()
 
 
 # Transactional: the entry is committed before the tampering, as it would be in real life
@@ -57,10 +56,10 @@ def test_users_with_log_entries_cannot_be_deleted(personas):
         "TRUNCATE audits_accessevent CASCADE",
     ],
 )
-def test_postgres_refuses_raw_tampering(personas, sql):
+def test_postgres_refuses_raw_tampering(officer, sql):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL only (run with DATABASE_URL)")
-    event = _event(personas["officer"])
+    event = _event(officer)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql)
     assert AccessEvent.objects.get(pk=event.pk).purpose == "burglary"

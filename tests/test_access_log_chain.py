@@ -30,8 +30,8 @@ def _log(user, n=5):
                           case_number=f"26-{i}") for i in range(n)]
 
 
-def test_entries_are_chained_in_order(personas):
-    events = _log(personas["officer"])
+def test_entries_are_chained_in_order(officer):
+    events = _log(officer)
     sequences = [e.sequence for e in events]
     assert sequences == list(range(sequences[0], sequences[0] + 5))
     for previous, event in zip(events, events[1:], strict=False):
@@ -40,14 +40,14 @@ def test_entries_are_chained_in_order(personas):
     assert chain.entry_hash(fresh) == fresh.entry_hash
 
 
-def test_intact_log_verifies(personas):
-    _log(personas["officer"])
+def test_intact_log_verifies(officer):
+    _log(officer)
     run = access_log_verify(triggered_by="test")
     assert run.ok and run.entries_checked == AccessEvent.objects.count() and not run.problem
 
 
-def test_altered_entry_is_named(personas):
-    events = _log(personas["officer"])
+def test_altered_entry_is_named(officer):
+    events = _log(officer)
     with tampering() as cursor:
         cursor.execute("UPDATE audits_accessevent SET case_number = '99-999' WHERE id = %s", [events[2].pk])
     run = access_log_verify(triggered_by="test")
@@ -55,8 +55,8 @@ def test_altered_entry_is_named(personas):
     assert f"#{events[2].sequence}" in run.problem and "altered" in run.problem
 
 
-def test_removed_entry_is_named(personas):
-    events = _log(personas["officer"])
+def test_removed_entry_is_named(officer):
+    events = _log(officer)
     with tampering() as cursor:
         cursor.execute("DELETE FROM audits_accessevent WHERE id = %s", [events[1].pk])
     run = access_log_verify(triggered_by="test")
@@ -64,8 +64,8 @@ def test_removed_entry_is_named(personas):
     assert f"#{events[1].sequence} removed" in run.problem
 
 
-def test_reordered_entries_are_named(personas):
-    events = _log(personas["officer"])
+def test_reordered_entries_are_named(officer):
+    events = _log(officer)
     a, b = events[1], events[3]
     with tampering() as cursor:
         # Swap the two entries' places in the chain (sequence numbers), leaving hashes as they were.
@@ -76,10 +76,10 @@ def test_reordered_entries_are_named(personas):
     assert not run.ok and run.bad_entry_id == b.pk and run.bad_sequence == a.sequence
 
 
-def test_rewritten_chain_is_caught_by_the_last_checkpoint(personas):
+def test_rewritten_chain_is_caught_by_the_last_checkpoint(officer):
     """Someone deletes an entry and recomputes every later hash: the chain looks whole, but
     the checkpoint from the last passing run no longer matches."""
-    events = _log(personas["officer"])
+    events = _log(officer)
     assert access_log_verify(triggered_by="test").ok
     with tampering() as cursor:
         cursor.execute("DELETE FROM audits_accessevent WHERE id = %s", [events[1].pk])
@@ -95,8 +95,8 @@ def test_rewritten_chain_is_caught_by_the_last_checkpoint(personas):
     assert not run.ok and ("rewritten" in run.problem or "cut short" in run.problem)
 
 
-def test_truncated_tail_is_caught_by_the_last_checkpoint(personas):
-    events = _log(personas["officer"])
+def test_truncated_tail_is_caught_by_the_last_checkpoint(officer):
+    events = _log(officer)
     assert access_log_verify(triggered_by="test").ok
     with tampering() as cursor:
         cursor.execute("DELETE FROM audits_accessevent WHERE sequence >= %s", [events[3].sequence])
@@ -104,8 +104,8 @@ def test_truncated_tail_is_caught_by_the_last_checkpoint(personas):
     assert not run.ok and "cut short" in run.problem
 
 
-def test_command_reports_and_fails_on_tampering(personas, capsys):
-    events = _log(personas["officer"])
+def test_command_reports_and_fails_on_tampering(officer, capsys):
+    events = _log(officer)
     call_command("verify_access_log")
     assert "Access log intact" in capsys.readouterr().out
     with tampering() as cursor:
@@ -115,17 +115,17 @@ def test_command_reports_and_fails_on_tampering(personas, capsys):
     assert AccessLogVerification.objects.filter(ok=False).count() == 1
 
 
-def test_nightly_task_runs_the_verification(personas):
+def test_nightly_task_runs_the_verification(officer):
     from audits.tasks import verify_access_log
 
-    _log(personas["officer"], 2)
+    _log(officer, 2)
     assert verify_access_log.delay().get()["ok"] is True
 
 
-def test_access_log_page_shows_the_last_result_and_exports_csv(personas, login, client):
-    _log(personas["officer"], 2)
-    record_access(action="search.run", user=personas["officer"], purpose="=HYPERLINK(\"http://x\")")
-    login(personas["auditor"])
+def test_access_log_page_shows_the_last_result_and_exports_csv(officer, auditor, login, client):
+    _log(officer, 2)
+    record_access(action="search.run", user=officer, purpose="=HYPERLINK(\"http://x\")")
+    login(auditor)
     client.post("/audits/verify/")
     page = client.get("/audits/")
     assert b"intact" in page.content
@@ -134,6 +134,6 @@ def test_access_log_page_shows_the_last_result_and_exports_csv(personas, login, 
     assert response.status_code == 200 and body.count("search.run") == 3
     assert "'=HYPERLINK" in body  # formula neutralised
     assert AccessEvent.objects.filter(action="access_log.export", username="auditor").exists()
-    login(personas["officer"])
+    login(officer)
     assert client.get("/audits/log.csv").status_code == 404
     assert client.post("/audits/verify/").status_code == 404

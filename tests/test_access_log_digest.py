@@ -61,8 +61,8 @@ def _rewrite_and_recompute(cursor, event_pk, **changes):
         prev_hash = event.entry_hash
 
 
-def test_it_signs_the_head_of_the_log(personas):
-    events = _log(personas["officer"])
+def test_it_signs_the_head_of_the_log(officer):
+    events = _log(officer)
     digest = access_log_digest_publish(triggered_by="test")
     assert (digest.last_sequence, digest.head_hash) == (events[-1].sequence, events[-1].entry_hash)
     # Anyone can check the signature with the published key and the verifier's message format.
@@ -74,10 +74,10 @@ def test_it_signs_the_head_of_the_log(personas):
                                    signature=digest.signature, public_key=digest.public_key, as_of=digest.as_of).ok
 
 
-def test_a_rewritten_history_is_exposed_by_the_published_digest(personas, client):
+def test_a_rewritten_history_is_exposed_by_the_published_digest(officer, client):
     """The issue's test: rewrite an entry and recompute every later hash in the database;
     the chain walk alone finds nothing, the published digest does."""
-    events = _log(personas["officer"])
+    events = _log(officer)
     digest = access_log_digest_publish(triggered_by="test")
     cache.clear()
     page = client.get("/transparency/").content.decode()
@@ -100,8 +100,8 @@ def test_a_rewritten_history_is_exposed_by_the_published_digest(personas, client
         access_log_digest_publish(triggered_by="test")
 
 
-def test_an_altered_entry_is_named(personas):
-    events = _log(personas["officer"])
+def test_an_altered_entry_is_named(officer):
+    events = _log(officer)
     digest = access_log_digest_publish(triggered_by="test")
     with tampering() as cursor:
         cursor.execute("UPDATE audits_accessevent SET purpose = 'other' WHERE id = %s", [events[1].pk])
@@ -109,8 +109,8 @@ def test_an_altered_entry_is_named(personas):
     assert not result.ok and result.bad_sequence == events[1].sequence and "altered" in result.problem
 
 
-def test_a_forged_digest_fails_its_signature_check(personas):
-    _log(personas["officer"])
+def test_a_forged_digest_fails_its_signature_check(officer):
+    _log(officer)
     digest = access_log_digest_publish(triggered_by="test")
     result = access_log_digest_check(last_sequence=digest.last_sequence, head_hash=digest.head_hash,
                                      signature=base64.b64encode(bytes(64)).decode(), public_key=digest.public_key,
@@ -118,15 +118,15 @@ def test_a_forged_digest_fails_its_signature_check(personas):
     assert not result.ok and "signature" in result.problem
 
 
-def test_the_daily_task_signs_the_log_as_of_midnight_once(personas, monkeypatch):
+def test_the_daily_task_signs_the_log_as_of_midnight_once(officer, monkeypatch):
     from audits.tasks import publish_access_log_digest
 
     midnight = daily_digest_moment()
     real_now = timezone.now
     monkeypatch.setattr(timezone, "now", lambda: midnight - timedelta(hours=1))  # yesterday's entries
-    yesterday = _log(personas["officer"], 3)
+    yesterday = _log(officer, 3)
     monkeypatch.setattr(timezone, "now", real_now)
-    _log(personas["officer"], 2)
+    _log(officer, 2)
     result = publish_access_log_digest()
     assert result == {"last_sequence": yesterday[-1].sequence, "head_hash": yesterday[-1].entry_hash}
     publish_access_log_digest()
@@ -134,10 +134,10 @@ def test_the_daily_task_signs_the_log_as_of_midnight_once(personas, monkeypatch)
     call_command("check_access_log_digest", "--all")
 
 
-def test_the_annual_report_carries_the_digest(personas):
+def test_the_annual_report_carries_the_digest(officer):
     from audits.report import annual_figures
 
-    _log(personas["officer"])
+    _log(officer)
     digest = access_log_digest_publish(triggered_by="test")
     figures = annual_figures(timezone.localdate().year)
     summary = dict(map(tuple, figures["summary"]))

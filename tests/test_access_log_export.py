@@ -58,8 +58,8 @@ def _rewrite(path, member, change):
             archive.writestr(name, data)
 
 
-def test_it_exports_entries_that_verify_py_accepts(personas, tmp_path):
-    events = _log(personas["officer"])
+def test_it_exports_entries_that_verify_py_accepts(officer, tmp_path):
+    events = _log(officer)
     out = _export(tmp_path)
     archive = zipfile.ZipFile(out)
     assert {"entries.jsonl", "manifest.json", "manifest.sig", "public_key.pem", "verify.py", "README.txt"} <= set(
@@ -81,8 +81,8 @@ def test_it_exports_entries_that_verify_py_accepts(personas, tmp_path):
     assert verify_export.entry_hash(first) == chain.entry_hash(AccessEvent.objects.get(pk=events[0].pk))
 
 
-def test_it_names_the_first_tampered_entry(personas, tmp_path):
-    events = _log(personas["officer"])
+def test_it_names_the_first_tampered_entry(officer, tmp_path):
+    events = _log(officer)
     out = _export(tmp_path)
     target = events[3].sequence
 
@@ -99,8 +99,8 @@ def test_it_names_the_first_tampered_entry(personas, tmp_path):
     assert f"#{target} was altered" in result.stdout and f"first bad entry: #{target}" in result.stdout
 
 
-def test_it_catches_a_file_rewritten_with_recomputed_hashes(personas, tmp_path):
-    events = _log(personas["officer"])
+def test_it_catches_a_file_rewritten_with_recomputed_hashes(officer, tmp_path):
+    events = _log(officer)
     out = _export(tmp_path)
     target = events[2].sequence
 
@@ -121,16 +121,16 @@ def test_it_catches_a_file_rewritten_with_recomputed_hashes(personas, tmp_path):
     assert result.returncode == 1 and "rewritten" in result.stdout
 
 
-def test_it_fails_on_a_bad_signature(personas, tmp_path):
-    _log(personas["officer"])
+def test_it_fails_on_a_bad_signature(officer, tmp_path):
+    _log(officer)
     out = _export(tmp_path)
     _rewrite(out, "manifest.json", lambda data: data.replace(b'"entries": ', b'"entries":  '))
     result = _verify(out)
     assert result.returncode == 1 and "signature does not verify" in result.stdout
 
 
-def test_it_verifies_with_the_standard_library_alone(personas, tmp_path):
-    _log(personas["officer"])
+def test_it_verifies_with_the_standard_library_alone(officer, tmp_path):
+    _log(officer)
     out = _export(tmp_path)
     good = _verify(out, stdlib_only=True)
     assert good.returncode == 0, good.stdout + good.stderr
@@ -139,11 +139,11 @@ def test_it_verifies_with_the_standard_library_alone(personas, tmp_path):
     assert bad.returncode == 1 and "signature does not verify" in bad.stdout
 
 
-def test_it_fails_when_signed_with_another_key_than_the_pinned_one(personas, tmp_path, settings):
+def test_it_fails_when_signed_with_another_key_than_the_pinned_one(officer, tmp_path, settings):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    _log(personas["officer"])
+    _log(officer)
     agency_key = signing.signing_key()
     agency_fingerprint = signing.fingerprint(signing.public_key_bytes(agency_key))
     forger = Ed25519PrivateKey.generate()
@@ -157,8 +157,8 @@ def test_it_fails_when_signed_with_another_key_than_the_pinned_one(personas, tmp
     assert _verify(out, "--public-key", str(pem)).returncode == 1
 
 
-def test_it_checks_a_kept_digest_against_the_export(personas, tmp_path):
-    events = _log(personas["officer"])
+def test_it_checks_a_kept_digest_against_the_export(officer, tmp_path):
+    events = _log(officer)
     out = _export(tmp_path)
     kept = f"{events[4].sequence}:{events[4].entry_hash}"
     assert _verify(out, "--digest", kept).returncode == 0

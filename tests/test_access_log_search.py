@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def log(personas):
-    officer, analyst, outsider = personas["officer"], personas["analyst"], personas["outsider"]
-
+def log(officer, analyst, outsider):
     def entry(user, action, detail, purpose="burglary", case="26-00001", **extra):
         return record_access(action=action, user=user, object_type="search", object_id=1, purpose=purpose,
                              case_number=case, detail=detail, **extra)
@@ -119,8 +117,8 @@ def test_it_checks_ownership(log, personas, client):
     assert client.get("/audits/search/").status_code == 302
 
 
-def test_it_exports_the_results_and_counts_as_csv(log, personas, client):
-    client.force_login(personas["auditor"])
+def test_it_exports_the_results_and_counts_as_csv(log, auditor, client):
+    client.force_login(auditor)
     response = client.get("/audits/search.csv", {"q": "HYPERLINK OR CBP"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -130,12 +128,12 @@ def test_it_exports_the_results_and_counts_as_csv(log, personas, client):
     counts = client.get("/audits/search-counts.csv", {"q": "reason"})
     rows = list(csv.reader(io.StringIO(b"".join(counts.streaming_content).decode())))
     assert ["total", "", "4"] in rows and ["user", "officer", "2"] in rows and ["purpose", "burglary", "3"] in rows
-    exports = AccessEvent.objects.filter(action="access_log.search_export", user=personas["auditor"])
+    exports = AccessEvent.objects.filter(action="access_log.search_export", user=auditor)
     assert {e.data_elements["csv"] for e in exports} == {"entries", "counts"}
 
 
-def test_a_bad_period_is_refused(personas, client):
-    client.force_login(personas["auditor"])
+def test_a_bad_period_is_refused(auditor, client):
+    client.force_login(auditor)
     response = client.get("/audits/search/", {"since": "2026-02-01", "until": "2026-01-01"})
     assert response.status_code == 400 and b"ends before it starts" in response.content
     assert client.get("/audits/search.csv", {"since": "2026-02-01", "until": "2026-01-01"}).status_code == 400
@@ -166,7 +164,7 @@ def test_postgres_uses_the_gin_index(log, monkeypatch):
     assert _ids(LogSearch(text="reason", username="Officer")) == expected
 
 
-def test_it_pages_newest_first_and_caps_the_interactive_count(log, personas, client, monkeypatch):
+def test_it_pages_newest_first_and_caps_the_interactive_count(log, auditor, client, monkeypatch):
     from audits import log_search
 
     page = log_search.access_log_search_page(LogSearch(text="reason"), page=2, page_size=3)
@@ -178,7 +176,7 @@ def test_it_pages_newest_first_and_caps_the_interactive_count(log, personas, cli
     capped = log_search.access_log_search_page(LogSearch(text="reason"), page_size=3)
     assert capped.capped and capped.total == 2 and capped.counts is None
     assert [e.pk for e in capped.entries] == [e.pk for e in first]
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     body = client.get("/audits/search/", {"q": "reason"}).content.decode()
     assert "More than 2 entries match" in body and "By month" not in body
     # The counts CSV still counts them all (five now: the search just made is logged with "reason" in it).

@@ -38,9 +38,9 @@ def _search_body(**overrides):
     return body
 
 
-def test_a_lawful_search_and_its_reads(api, personas, cam):
+def test_a_lawful_search_and_its_reads(api, analyst, cam):
     read = factories.read(cam, "7ABC123", images=True)
-    client = api(personas["analyst"])
+    client = api(analyst)
     response = client.post("/api/searches/", _search_body(), format="json")
     assert response.status_code == 201, response.content
     search_id = response.json()["id"]
@@ -53,11 +53,11 @@ def test_a_lawful_search_and_its_reads(api, personas, cam):
     assert detail.status_code == 200
     event = AccessEvent.objects.get(action="read.view")
     # Token callers are attributed like session callers (the pitfall auditlog has).
-    assert event.user == personas["analyst"] and event.case_number == "26-009001"
+    assert event.user == analyst and event.case_number == "26-009001"
 
 
-def test_unlawful_searches_are_refused_with_the_rule(api, personas, cam):
-    client = api(personas["analyst"])
+def test_unlawful_searches_are_refused_with_the_rule(api, analyst, cam):
+    client = api(analyst)
     response = client.post("/api/searches/", _search_body(justification="CBP asked us to find it"), format="json")
     assert response.status_code == 403
     error = response.json()["error"]
@@ -76,8 +76,8 @@ def test_unlawful_searches_are_refused_with_the_rule(api, personas, cam):
     assert response.status_code == 403 and "offence category" in response.json()["error"]["message"]
 
 
-def test_it_returns_the_offence_category_and_the_flag(api, personas, cam):
-    client = api(personas["analyst"])
+def test_it_returns_the_offence_category_and_the_flag(api, analyst, cam):
+    client = api(analyst)
     body = _search_body(purpose="violent_crime", offence_category="PC245",
                         justification="Assault suspect's car; also list the vehicles at the mosque on Friday")
     response = client.post("/api/searches/", body, format="json")
@@ -87,21 +87,21 @@ def test_it_returns_the_offence_category_and_the_flag(api, personas, cam):
     assert "First Amendment" in data["flag_reason"]
 
 
-def test_roles_and_outsiders(api, personas, cam):
+def test_roles_and_outsiders(api, auditor, analyst, investigator, outsider, untrained, cam):
     factories.read(cam, "7ABC123")
-    assert api(personas["auditor"]).post("/api/searches/", _search_body(), format="json").status_code == 404
-    search_id = api(personas["analyst"]).post("/api/searches/", _search_body(), format="json").json()["id"]
-    assert api(personas["investigator"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
-    assert api(personas["outsider"]).get(f"/api/searches/{search_id}/reads/").status_code == 404
-    assert api(personas["untrained"]).post("/api/searches/", _search_body(), format="json").status_code == 403
+    assert api(auditor).post("/api/searches/", _search_body(), format="json").status_code == 404
+    search_id = api(analyst).post("/api/searches/", _search_body(), format="json").json()["id"]
+    assert api(investigator).get(f"/api/searches/{search_id}/reads/").status_code == 404
+    assert api(outsider).get(f"/api/searches/{search_id}/reads/").status_code == 404
+    assert api(untrained).post("/api/searches/", _search_body(), format="json").status_code == 403
     assert APIClient(enforce_csrf_checks=True).get("/api/hits/").status_code == 401
 
 
-def test_hit_workflow_through_the_api(api, personas, cam, dispositions):
+def test_hit_workflow_through_the_api(api, officer, cam, dispositions):
     factories.entry(factories.hotlist(), "8XYZ412")
     factories.read(cam, "8XYZ412")
     hit = Hit.objects.get()
-    client = api(personas["officer"])
+    client = api(officer)
     listed = client.get("/api/hits/").json()
     assert listed["count"] == 1 and listed["results"][0]["available_transitions"] == ["verify", "reject"]
     bad = client.post(f"/api/hits/{hit.pk}/transitions/", {"transition": "validate", "clets_reference": "X"},
@@ -121,16 +121,16 @@ def test_hit_workflow_through_the_api(api, personas, cam, dispositions):
     assert missing.status_code == 400
 
 
-def test_covert_hits_are_invisible_through_the_api(api, personas, cam):
-    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=personas["investigator"])
+def test_covert_hits_are_invisible_through_the_api(api, investigator, officer, outsider, cam):
+    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=investigator)
     factories.read(cam, "4TUV771")
     hit = Hit.objects.get()
-    assert api(personas["officer"]).get("/api/hits/").json()["count"] == 0
-    assert api(personas["officer"]).get(f"/api/hits/{hit.pk}/").status_code == 404
-    assert api(personas["outsider"]).get(f"/api/hits/{hit.pk}/").status_code == 404
-    assert api(personas["investigator"]).get(f"/api/hits/{hit.pk}/").status_code == 200
+    assert api(officer).get("/api/hits/").json()["count"] == 0
+    assert api(officer).get(f"/api/hits/{hit.pk}/").status_code == 404
+    assert api(outsider).get(f"/api/hits/{hit.pk}/").status_code == 404
+    assert api(investigator).get(f"/api/hits/{hit.pk}/").status_code == 200
 
 
-def test_the_schema_is_behind_login(api, personas):
+def test_the_schema_is_behind_login(api, analyst):
     assert APIClient(enforce_csrf_checks=True).get("/api/schema/").status_code == 401
-    assert api(personas["analyst"]).get("/api/schema/").status_code == 200
+    assert api(analyst).get("/api/schema/").status_code == 200

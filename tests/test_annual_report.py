@@ -75,12 +75,12 @@ def test_reads_survive_the_purge_through_the_daily_tally(personas, home_agency, 
     assert months[old_day.month - 1] == 5
 
 
-def test_only_the_coordinator_generates_and_outputs_agree(personas, home_agency):
+def test_only_the_coordinator_generates_and_outputs_agree(personas, coordinator, home_agency):
     _seed(personas, home_agency)
     for name in ("auditor", "administrator", "analyst"):
         with pytest.raises(NotPermitted):
             annual_report_request(user=personas[name], year=YEAR)
-    report = annual_report_request(user=personas["coordinator"], year=YEAR)
+    report = annual_report_request(user=coordinator, year=YEAR)
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.DONE and report.progress == 100
     archive = zipfile.ZipFile(io.BytesIO(bytes(report.csv_zip)))
@@ -97,9 +97,8 @@ def test_only_the_coordinator_generates_and_outputs_agree(personas, home_agency)
     assert "<svg" in report.html and "<th>Investigative queries</th><td class=\"num\">3</td>" in report.html
 
 
-def test_the_admin_page_generates_and_serves_the_report(personas, home_agency, client):
+def test_the_admin_page_generates_and_serves_the_report(personas, coordinator, auditor, home_agency, client):
     _seed(personas, home_agency)
-    coordinator = personas["coordinator"]
     coordinator.is_staff = True
     coordinator.save()
     client.force_login(coordinator)
@@ -114,7 +113,6 @@ def test_the_admin_page_generates_and_serves_the_report(personas, home_agency, c
     assert client.post("/admin/audits/annualreport/generate/", {"year": "1999"}).status_code == 302
     assert AnnualReport.objects.count() == 1  # refused: out of range
     # The auditor may view and download, not generate.
-    auditor = personas["auditor"]
     auditor.is_staff = True
     auditor.save()
     client.force_login(auditor)
@@ -124,12 +122,12 @@ def test_the_admin_page_generates_and_serves_the_report(personas, home_agency, c
     assert client.get(f"/admin/audits/annualreport/{report.pk}/download/pdf/").status_code == 200
 
 
-def test_public_page_shows_aggregates_and_never_a_plate(personas, home_agency, client):
+def test_public_page_shows_aggregates_and_never_a_plate(personas, outsider, home_agency, client):
     from sharing.models import MOU
 
     cache.clear()
     _seed(personas, home_agency)
-    MOU.objects.create(agency=personas["outsider"].agency, title="County ALPR MOU", scope="Reads",
+    MOU.objects.create(agency=outsider.agency, title="County ALPR MOU", scope="Reads",
                        starts_on=date(2026, 1, 1), ends_on=timezone.localdate() + timedelta(days=30))
     response = client.get("/transparency/")
     body = response.content.decode()
@@ -173,9 +171,9 @@ def render_csv_zip_text(figures, name):
         return archive.read(f"alpr-annual-report-{YEAR}/{name}.csv").decode()
 
 
-def test_it_states_when_it_was_generated_in_the_agency_s_time_zone(personas, home_agency, settings):
+def test_it_states_when_it_was_generated_in_the_agency_s_time_zone(coordinator, home_agency, settings):
     # Issue 21 §10: a report's times are the agency's, named, in the HTML and the PDF alike.
-    report = annual_report_request(user=personas["coordinator"], year=YEAR)
+    report = annual_report_request(user=coordinator, year=YEAR)
     report.refresh_from_db()
     local = timezone.localtime()
     assert local.utcoffset() != timedelta(0)  # the test zone (America/Los_Angeles) is not UTC

@@ -57,10 +57,10 @@ def _open(auditor, **extra):
     return services.audit_open(**kwargs)
 
 
-def test_opening_an_audit_stores_sizes_and_a_rederivable_sample(personas):
-    searches = _searches(personas["analyst"], 60)
-    _searches(personas["analyst"], 5, days_ago=400)  # outside the period
-    audit = _open(personas["auditor"])
+def test_opening_an_audit_stores_sizes_and_a_rederivable_sample(analyst, auditor):
+    searches = _searches(analyst, 60)
+    _searches(analyst, 5, days_ago=400)  # outside the period
+    audit = _open(auditor)
     record = audit.sampling["searches"]
     assert record["population"] == 60 and record["sample"] == 53  # 384.15 / (1 + 383.15/60) = 52.02 -> 53
     assert "n0" in record["arithmetic"] and record["seed"] == 20261123
@@ -71,19 +71,19 @@ def test_opening_an_audit_stores_sizes_and_a_rederivable_sample(personas):
     assert [int(i.object_id) for i in items] == record["ids"]
     assert items[0].snapshot["case_number"].startswith("26-000")
     # A second audit with the same seed draws the same sample.
-    again = _open(personas["auditor"])
+    again = _open(auditor)
     assert again.sampling["searches"]["ids"] == record["ids"]
 
 
-def test_optional_populations_and_the_image_minimum(personas):
-    _searches(personas["analyst"], 3)
+def test_optional_populations_and_the_image_minimum(analyst, auditor):
+    _searches(analyst, 3)
     for _ in range(30):
-        record_access(action="read.view", user=personas["analyst"], object_type="read", object_id=1,
+        record_access(action="read.view", user=analyst, object_type="read", object_id=1,
                       data_elements={"plate": "7ABC123"}, case_number="26-1")
     for _ in range(25):
-        record_access(action="search.export", user=personas["analyst"], object_type="search", object_id=1)
+        record_access(action="search.export", user=analyst, object_type="search", object_id=1)
     today = timezone.localdate()
-    audit = _open(personas["auditor"], populations=["detection_views", "image_downloads"],
+    audit = _open(auditor, populations=["detection_views", "image_downloads"],
                   period_start=today - timedelta(days=364), period_end=today)
     assert audit.populations == ["searches", "detection_views", "image_downloads"]
     assert audit.sampling["searches"]["sample"] == 3          # whole population when smaller than 10
@@ -94,20 +94,19 @@ def test_optional_populations_and_the_image_minimum(personas):
     assert audit.items.filter(population="detection_views").count() == 28
 
 
-def test_only_auditors_open_and_review(personas):
-    _searches(personas["analyst"], 2)
+def test_only_auditors_open_and_review(personas, analyst, auditor, coordinator):
+    _searches(analyst, 2)
     for name in ("coordinator", "administrator", "analyst"):
         with pytest.raises(NotPermitted):
             _open(personas[name])
-    audit = _open(personas["auditor"])
+    audit = _open(auditor)
     item = audit.items.first()
     with pytest.raises(NotPermitted):
-        services.audit_item_review(user=personas["coordinator"], item=item, finding="compliant", checklist={})
+        services.audit_item_review(user=coordinator, item=item, finding="compliant", checklist={})
 
 
-def test_reviews_corrections_memo_and_immutability(personas):
-    _searches(personas["analyst"], 12)
-    auditor = personas["auditor"]
+def test_reviews_corrections_memo_and_immutability(analyst, auditor, officer):
+    _searches(analyst, 12)
     audit = _open(auditor)
     items = list(audit.items.order_by("position"))
     assert len(items) == 12
@@ -121,7 +120,7 @@ def test_reviews_corrections_memo_and_immutability(personas):
                                checklist={"purpose_permitted": False}, notes="Purpose does not match the case")
     services.audit_item_review(user=auditor, item=items[1], finding="data_error", checklist={"data_errors": True},
                                notes="", correction_description="Case number has a typo",
-                               correction_owner=personas["analyst"])
+                               correction_owner=analyst)
     for item in items[2:]:
         services.audit_item_review(user=auditor, item=item, finding="compliant",
                                    checklist={"purpose_permitted": True, "case_number_plausible": True})
@@ -139,7 +138,7 @@ def test_reviews_corrections_memo_and_immutability(personas):
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(bytes(audit.memo_pdf))).pages)
     assert "91.7% (11 of 12)" in text.replace("\n", " ")
     correction = DataCorrection.objects.get()
-    assert correction.owner == personas["analyst"] and correction.status == "open"
+    assert correction.owner == analyst and correction.status == "open"
     # Filed: nothing about it changes.
     with pytest.raises(DomainError):
         services.audit_item_review(user=auditor, item=items[2], finding="non_compliant", checklist={}, notes="x")
@@ -150,18 +149,18 @@ def test_reviews_corrections_memo_and_immutability(personas):
         audit.delete()
     # The correction list outlives the audit: the owner closes it.
     with pytest.raises(NotPermitted):
-        services.correction_close(user=personas["officer"], correction=correction, note="fixed")
-    services.correction_close(user=personas["analyst"], correction=correction, note="Case number corrected")
+        services.correction_close(user=officer, correction=correction, note="fixed")
+    services.correction_close(user=analyst, correction=correction, note="Case number corrected")
     correction.refresh_from_db()
     assert correction.status == "corrected"
     assert AuditItem.objects.filter(audit=audit, finding="pending").count() == 0
 
 
-def test_training_review_lists_members_who_accessed_data_without_current_training(personas):
-    record_access(action="search.run", user=personas["untrained"], object_type="search", object_id=1)
-    record_access(action="read.view", user=personas["analyst"], object_type="read", object_id=1)
-    record_access(action="auth.login", user=personas["officer"])  # not a data access
-    audit = _open(personas["auditor"])
+def test_training_review_lists_members_who_accessed_data_without_current_training(untrained, analyst, officer, auditor):
+    record_access(action="search.run", user=untrained, object_type="search", object_id=1)
+    record_access(action="read.view", user=analyst, object_type="read", object_id=1)
+    record_access(action="auth.login", user=officer)  # not a data access
+    audit = _open(auditor)
     review = audit.training_review
     assert review["members"] == 2 and review["current_throughout"] == 1
     assert [e["user"] for e in review["exceptions"]] == ["untrained"]
@@ -173,14 +172,14 @@ def test_population_specs_cover_every_population():
 
 # --- Pages ---------------------------------------------------------------------------------
 
-def test_audit_pages_are_for_auditors_and_the_coordinator_only(personas, login, client):
-    _searches(personas["analyst"], 2)
-    audit = _open(personas["auditor"])
+def test_audit_pages_are_for_auditors_and_the_coordinator_only(personas, analyst, auditor, coordinator, login, client):
+    _searches(analyst, 2)
+    audit = _open(auditor)
     for name in ("officer", "analyst", "investigator", "administrator", "outsider"):
         login(personas[name])
         assert client.get("/audits/audits/").status_code == 404
         assert client.get(f"/audits/audits/{audit.pk}/").status_code == 404
-    login(personas["coordinator"])
+    login(coordinator)
     assert client.get(f"/audits/audits/{audit.pk}/").status_code == 200
     assert client.get("/audits/audits/new/").status_code == 404
     item = audit.items.first()
@@ -190,9 +189,9 @@ def test_audit_pages_are_for_auditors_and_the_coordinator_only(personas, login, 
     assert item.finding == "pending"  # refused: the Coordinator does not review
 
 
-def test_an_auditor_opens_reviews_and_files_through_the_pages(personas, login, client):
-    _searches(personas["analyst"], 3)
-    login(personas["auditor"])
+def test_an_auditor_opens_reviews_and_files_through_the_pages(analyst, auditor, login, client):
+    _searches(analyst, 3)
+    login(auditor)
     today = timezone.localdate()
     response = client.post("/audits/audits/new/", {
         "title": "Q3", "period_start": str(today - timedelta(days=90)), "period_end": str(today),
@@ -213,8 +212,7 @@ def test_an_auditor_opens_reviews_and_files_through_the_pages(personas, login, c
     assert client.get(f"/audits/audits/{audit.pk}/memo.exe").status_code == 404
 
 
-def test_auditors_cannot_change_the_data_they_audit(personas, login, client):
-    auditor = personas["auditor"]
+def test_auditors_cannot_change_the_data_they_audit(auditor, login, client):
     writable = [p for p in auditor.get_all_permissions()
                 if p.split(".")[1].split("_")[0] in ("add", "change", "delete")]
     assert writable == []
@@ -225,8 +223,8 @@ def test_auditors_cannot_change_the_data_they_audit(personas, login, client):
     assert client.get("/admin/alpr/read/").status_code in (302, 403)
 
 
-def test_bad_audit_input_gets_a_clear_error_and_opens_nothing(personas, login, client):
-    login(personas["auditor"])
+def test_bad_audit_input_gets_a_clear_error_and_opens_nothing(auditor, login, client):
+    login(auditor)
     today = timezone.localdate()
     bad = [
         {"period_start": str(today), "period_end": str(today - timedelta(days=5)), "confidence": "0.95",

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_feed_shows_picture_vehicle_date_and_age_and_drops_worked_hits(
-        page, personas, home_agency, dispositions):  # noqa: F811
+        page, officer, home_agency, dispositions):  # noqa: F811
     cam = factories.camera(home_agency)
     lst = factories.hotlist()
     factories.entry(lst, "8XYZ412", vehicle_description="Silver Honda Civic")
@@ -33,7 +33,6 @@ def test_the_feed_shows_picture_vehicle_date_and_age_and_drops_worked_hits(
     assert page.evaluate("() => document.querySelector('.alert-row .thumb img').naturalWidth") > 0
 
     # The officer works both alerts: one stop documented, one rejected as a misread.
-    officer = personas["officer"]
     documented = Hit.objects.get(plate="8XYZ412")
     hits.hit_transition(hit=documented, name="verify", by=officer, checks=dict.fromkeys(hits.VERIFY_CHECKS, True))
     hits.hit_transition(hit=documented, name="validate", by=officer, clets_reference="CLETS 1")

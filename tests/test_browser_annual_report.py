@@ -17,15 +17,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = timezone.localdate().year
 
 
-def test_the_report_has_a_cover_contents_titled_charts_and_tables_that_fit(page, personas, home_agency):  # noqa: F811
+def test_the_report_has_a_cover_contents_titled_charts_and_tables_that_fit(  # noqa: F811
+    page, analyst, coordinator, home_agency,  # noqa: F811
+):
     cam = factories.camera(home_agency)
     factories.read(cam, "7ABC123", minutes_ago=30)
     for i in range(3):
-        Search.objects.create(user=personas["analyst"], organization="Oakland Police Department", purpose="burglary",
+        Search.objects.create(user=analyst, organization="Oakland Police Department", purpose="burglary",
                               case_number=f"26-{i}", justification="Burglary series on Grand Avenue " * 4,
                               attested=True, criteria={"plate": f"7AB*{i}", "camera_ids": list(range(40))},
                               status=Search.Status.RUN)
-    report = annual_report_request(user=personas["coordinator"], year=YEAR)
+    report = annual_report_request(user=coordinator, year=YEAR)
     report.refresh_from_db()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.set_content(report.html)

@@ -24,12 +24,12 @@ def _search(user, case, created_at):
                                  status=Search.Status.RUN, created_at=created_at)
 
 
-def test_the_default_period_ends_on_the_last_complete_day(page, personas):  # noqa: F811
+def test_the_default_period_ends_on_the_last_complete_day(page, analyst):  # noqa: F811
     yesterday = timezone.localdate() - timedelta(days=1)
     # Late yesterday in the agency's zone (23:30 local is the next day in UTC): in the period.
     late_yesterday = timezone.make_aware(datetime.combine(yesterday, time(23, 30)))
-    in_period = _search(personas["analyst"], "26-101", late_yesterday)
-    _search(personas["analyst"], "26-102", timezone.now())  # today's: still growing, not sampled
+    in_period = _search(analyst, "26-101", late_yesterday)
+    _search(analyst, "26-102", timezone.now())  # today's: still growing, not sampled
     sign_in(page, "auditor", PASSWORD)
     page.goto(page.base_url + "/audits/audits/new/")
     assert page.input_value("#id_period_end") == yesterday.isoformat()
@@ -53,8 +53,8 @@ def test_the_demo_s_audit_over_the_default_period_has_items(db, personas):
     assert audit.items.filter(population=Audit.Population.SEARCHES).count() >= 3
 
 
-def test_an_audit_that_sampled_nothing_cannot_be_finalised(page, personas):  # noqa: F811
-    audit = services.audit_open(user=personas["auditor"], title="Quiet year", period_start=date(2020, 1, 1),
+def test_an_audit_that_sampled_nothing_cannot_be_finalised(page, auditor):  # noqa: F811
+    audit = services.audit_open(user=auditor, title="Quiet year", period_start=date(2020, 1, 1),
                                 period_end=date(2020, 12, 31), populations=[])
     assert audit.items.count() == 0
     sign_in(page, "auditor", PASSWORD)
@@ -62,6 +62,6 @@ def test_an_audit_that_sampled_nothing_cannot_be_finalised(page, personas):  # n
     assert "This audit sampled nothing" in page.inner_text(".empty-audit")
     assert page.is_disabled("button:text('Finalise and file the memo')")
     with pytest.raises(DomainError, match="sampled nothing"):
-        services.audit_finalise(user=personas["auditor"], audit=audit)
+        services.audit_finalise(user=auditor, audit=audit)
     audit.refresh_from_db()
     assert audit.status == Audit.Status.OPEN

@@ -14,9 +14,9 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_audit_from_opening_to_memo(page, personas):  # noqa: F811
+def test_an_audit_from_opening_to_memo(page, analyst):  # noqa: F811
     for i in range(3):
-        Search.objects.create(user=personas["analyst"], organization="OPD", purpose="burglary",
+        Search.objects.create(user=analyst, organization="OPD", purpose="burglary",
                               case_number=f"26-10{i}", justification="Burglary series", attested=True,
                               criteria={"plate": "7ABC123"}, status=Search.Status.RUN,
                               created_at=timezone.now() - timedelta(days=5))
@@ -51,11 +51,10 @@ def test_an_audit_from_opening_to_memo(page, personas):  # noqa: F811
     assert "Case number unrelated to burglary" in page.content()
 
 
-def test_the_coordinator_generates_the_annual_report_from_the_admin(page, personas):  # noqa: F811
-    coordinator = personas["coordinator"]
+def test_the_coordinator_generates_the_annual_report_from_the_admin(page, coordinator, analyst):  # noqa: F811
     coordinator.is_staff = True
     coordinator.save()
-    Search.objects.create(user=personas["analyst"], organization="OPD", purpose="burglary", case_number="26-1",
+    Search.objects.create(user=analyst, organization="OPD", purpose="burglary", case_number="26-1",
                           justification="x", attested=True, criteria={"plate": "7ABC123"}, status=Search.Status.RUN)
     sign_in(page, "coordinator", PASSWORD)
     page.goto(page.base_url + "/admin/")

@@ -16,9 +16,9 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_administrator_sees_an_alarm_and_the_dropped_rows(page, personas):  # noqa: F811
+def test_the_administrator_sees_an_alarm_and_the_dropped_rows(page, administrator, investigator):  # noqa: F811
     today = timezone.localdate()
-    designation_create(administrator=personas["administrator"], designee=personas["investigator"],
+    designation_create(administrator=administrator, designee=investigator,
                        scope="hotlist_approval", written_authority="Memo 26-7", starts_on=today,
                        ends_on=today + timedelta(days=30))
     svs = services.hotlist_create(name="SVS", source=Hotlist.Source.SVS, feed_name="svs")

@@ -13,7 +13,7 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_request_approval_and_a_read_that_hits(page, personas, home_agency):  # noqa: F811
+def test_request_approval_and_a_read_that_hits(page, administrator, home_agency):  # noqa: F811
     bolo = services.hotlist_create(name="Burglary BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                    purpose=Hotlist.Purpose.BURGLARY)
     sign_in(page, "officer", PASSWORD)
@@ -38,7 +38,7 @@ def test_request_approval_and_a_read_that_hits(page, personas, home_agency):  # 
     page.click("button[value=approve]")
     page.wait_for_selector("text=Approved (active)")
     req.refresh_from_db()
-    assert req.status == "approved" and req.decided_by == personas["administrator"]
+    assert req.status == "approved" and req.decided_by == administrator
     assert req.decision_reason == "Burglary series, case confirmed"
     page.click("button.link")
     sign_in(page, "officer", PASSWORD)

@@ -11,9 +11,9 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_coordinator_searches_the_log_and_downloads_the_csv(page, personas):  # noqa: F811
+def test_the_coordinator_searches_the_log_and_downloads_the_csv(page, analyst, coordinator):  # noqa: F811
     for detail in ("Reason given: an ICE detainer", "Reason given: CBP request", "Reason given: police burglary"):
-        record_access(action="search.run", user=personas["analyst"], purpose="burglary", case_number="26-1",
+        record_access(action="search.run", user=analyst, purpose="burglary", case_number="26-1",
                       detail=detail)
     sign_in(page, "coordinator", PASSWORD)
     page.goto(page.base_url + "/audits/")
@@ -26,5 +26,5 @@ def test_the_coordinator_searches_the_log_and_downloads_the_csv(page, personas):
     with page.expect_download() as info:
         page.click("text=Entries as CSV")
     assert info.value.suggested_filename.startswith("access-log-search-entries-")
-    assert AccessEvent.objects.filter(action="access_log.search", user=personas["coordinator"]).exists()
-    assert AccessEvent.objects.filter(action="access_log.search_export", user=personas["coordinator"]).exists()
+    assert AccessEvent.objects.filter(action="access_log.search", user=coordinator).exists()
+    assert AccessEvent.objects.filter(action="access_log.search_export", user=coordinator).exists()

@@ -43,11 +43,11 @@ def test_a_sharing_designee_reaches_sharing_requests_from_the_menu_and_sees_the_
 
 
 def test_the_administrator_opens_the_approval_queue_from_the_menu_and_sees_what_waits(  # noqa: F811
-        page, personas, home_agency):  # noqa: F811
+        page, investigator, home_agency):  # noqa: F811
     hotlist = hotlist_services.hotlist_create(name="Burglary BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                               purpose=Hotlist.Purpose.BURGLARY)
     hotlist_services.request_submit(
-        requester=personas["investigator"], hotlist=hotlist, plate="6LMN903", case_number="26-004512", state="CA",
+        requester=investigator, hotlist=hotlist, plate="6LMN903", case_number="26-004512", state="CA",
         vehicle_description="Black Toyota Camry", justification="Suspect vehicle in the armed robbery on 11/20")
     sign_in(page, "administrator", PASSWORD)
     tile = page.locator("a.count-tile", has_text="Hot-list entries awaiting approval")

@@ -69,14 +69,14 @@ def test_the_auditor_sees_why_a_search_was_flagged_and_the_reason_typed(page, pe
     assert fit["table"] <= fit["room"] and fit["page"] <= 1280, fit
 
 
-def test_hit_history_reads_as_the_steps_and_checks_not_codes(page, personas, home_agency):  # noqa: F811
+def test_hit_history_reads_as_the_steps_and_checks_not_codes(page, officer, home_agency):  # noqa: F811
     cam = factories.camera(home_agency)
     factories.entry(factories.hotlist(), "8XYZ412")
     factories.read(cam, "8XYZ412", minutes_ago=1, images=True)
     from alpr.models import Hit
 
     hit = Hit.objects.get()
-    hits.hit_transition(hit=hit, name="verify", by=personas["officer"],
+    hits.hit_transition(hit=hit, name="verify", by=officer,
                         checks=dict.fromkeys(hits.VERIFY_CHECKS, True))
     sign_in(page, "officer", PASSWORD)
     page.goto(page.base_url + f"/alpr/hits/{hit.pk}/")

@@ -15,11 +15,11 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_request_from_receipt_to_delivery(page, personas, home_agency):  # noqa: F811
+def test_a_request_from_receipt_to_delivery(page, administrator, investigator, home_agency):  # noqa: F811
     factories.read(factories.camera(home_agency), "7ABC123", minutes_ago=60, images=True)
     sheriff = Agency.objects.create(name="Alameda County Sheriff", state="CA", kind=Agency.Kind.SHERIFF)
     today = timezone.localdate()
-    designation_create(administrator=personas["administrator"], designee=personas["investigator"],
+    designation_create(administrator=administrator, designee=investigator,
                        scope=Designation.Scope.SHARING_APPROVAL, written_authority="Memo 26-42",
                        starts_on=today, ends_on=today + timedelta(days=30))
     now = timezone.localtime()

@@ -107,28 +107,28 @@ def test_the_history_page_checks_ownership_and_is_logged(personas, client, setti
         assert 'href="/audits/configuration/"' not in client.get(reverse("accounts:dashboard")).content.decode()
 
 
-def test_a_designation_is_an_alarm_and_its_revocation_is_recorded(personas):
+def test_a_designation_is_an_alarm_and_its_revocation_is_recorded(personas, administrator, investigator):
     today = timezone.localdate()
-    designation = designation_create(administrator=personas["administrator"], designee=personas["investigator"],
+    designation = designation_create(administrator=administrator, designee=investigator,
                                      scope="hotlist_approval", written_authority="Memo 26-1", starts_on=today,
                                      ends_on=today + timedelta(days=30))
     created = ConfigurationChange.objects.get(object_type="designation", object_id=str(designation.pk))
     assert created.weakens and created.kind == ConfigurationChange.Kind.ROLES and created.before == {}
-    assert created.changed_by == personas["administrator"] and "Memo 26-1" in str(created.after)
+    assert created.changed_by == administrator and "Memo 26-1" in str(created.after)
     assert _alerted(personas, created) == {"administrator", "auditor"}
-    designation_revoke(designation=designation, by=personas["administrator"], reason="Back from leave")
+    designation_revoke(designation=designation, by=administrator, reason="Back from leave")
     revoked = ConfigurationChange.objects.exclude(pk=created.pk).get(object_type="designation")
     assert not revoked.weakens and revoked.before["revoked_at"] is None and revoked.after["revoked_at"]
 
 
-def test_hot_list_subscriptions_enabled_are_alarms_disabled_are_not(personas):
+def test_hot_list_subscriptions_enabled_are_alarms_disabled_are_not(administrator):
     ncic = hotlist_services.hotlist_create(name="NCIC", source=Hotlist.Source.NCIC, feed_name="ncic", active=False)
     added = ConfigurationChange.objects.get(object_type="hotlist")
     assert not added.weakens  # recorded disabled: nothing matches yet
-    hotlist_services.hotlist_set_active(hotlist=ncic, active=True, by=personas["administrator"])
+    hotlist_services.hotlist_set_active(hotlist=ncic, active=True, by=administrator)
     enabled = ConfigurationChange.objects.filter(object_type="hotlist").latest("id")
     assert enabled.weakens and enabled.differences() == [("active", False, True)]
-    hotlist_services.hotlist_set_active(hotlist=ncic, active=False, by=personas["administrator"])
+    hotlist_services.hotlist_set_active(hotlist=ncic, active=False, by=administrator)
     assert not ConfigurationChange.objects.filter(object_type="hotlist").latest("id").weakens
 
 
@@ -202,14 +202,13 @@ def test_a_permission_added_to_a_role_in_the_admin_is_an_alarm(personas, client)
         "accesslog.view_accessevent"]
 
 
-def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, client, other_agency):
+def test_reenabling_an_account_and_extending_an_mou_are_alarms(personas, officer, administrator, client, other_agency):
     from accounts.services import reenable
     from sharing.models import MOU
 
-    officer = personas["officer"]
     officer.is_active = False
     officer.save()
-    reenable(user=officer, by=personas["administrator"])
+    reenable(user=officer, by=administrator)
     change = ConfigurationChange.objects.get(object_type="user")
     assert change.weakens and change.before == {"is_active": False} and change.after == {"is_active": True}
 

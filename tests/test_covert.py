@@ -16,12 +16,12 @@ from tests import factories
 
 
 @pytest.fixture
-def covert(personas, home_agency):
+def covert(investigator, administrator, home_agency):
     lst = services.hotlist_create(name="Covert", source=Hotlist.Source.CUSTOM_BOLO, kind=Hotlist.Kind.COVERT,
                                   purpose=Hotlist.Purpose.VIOLENT_CRIME)
-    req = services.request_submit(requester=personas["investigator"], hotlist=lst, case_number="26-9", plate="4TUV771",
+    req = services.request_submit(requester=investigator, hotlist=lst, case_number="26-9", plate="4TUV771",
                                   state="CA", vehicle_description="White van", justification="Robbery series")
-    req = services.request_approve(req=req, by=personas["administrator"])
+    req = services.request_approve(req=req, by=administrator)
     read = factories.read(factories.camera(home_agency), "4TUV771")
     return {"req": req, "hit": Hit.objects.get(), "read": read}
 
@@ -42,18 +42,17 @@ def test_covert_visibility_for_every_role(covert, personas, client, name, sees):
         assert reads_for_query(user=user, criteria=criteria).exists() == (sees and user.agency.is_home)
 
 
-def test_the_admin_lists_hide_covert_entries_and_hits(covert, personas, client):
+def test_the_admin_lists_hide_covert_entries_and_hits(covert, officer, administrator, client):
     from django.contrib.auth.models import Permission
 
-    officer = personas["officer"]
     officer.is_staff = True
     officer.save()
     officer.user_permissions.add(*Permission.objects.filter(codename__in=["view_hit", "view_hotlistentry"]))
     client.force_login(officer)
     assert "4TUV771" not in client.get("/admin/alpr/hit/").content.decode()
     assert "4TUV771" not in client.get("/admin/hotlists/hotlistentry/").content.decode()
-    client.force_login(personas["administrator"])
-    personas["administrator"].user_permissions.add(
+    client.force_login(administrator)
+    administrator.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_hit", "view_hotlistentry"]))
     assert "4TUV771" in client.get("/admin/alpr/hit/").content.decode()
 
@@ -91,19 +90,18 @@ def test_it_redacts_covert_entries_in_the_access_log_for_oversight_readers(cover
     assert AccessEvent.objects.filter(case_number="26-9", data_elements__plate="4TUV771").exists()
 
 
-def test_it_shows_covert_entries_whole_to_the_administrator(covert, personas, client):
-    client.force_login(personas["administrator"])
+def test_it_shows_covert_entries_whole_to_the_administrator(covert, administrator, client):
+    client.force_login(administrator)
     by_plate, by_case, page, csv = _log_views(client)
     assert "hotlist.request_submit" in by_plate and "hotlist.request_approve" in by_case
     assert "4TUV771" in page and "4TUV771" in csv
 
 
-def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(covert, personas, client):
+def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(covert, auditor, client):
     from django.contrib.auth.models import Permission
 
     from accesslog.models import AccessEvent
 
-    auditor = personas["auditor"]
     auditor.is_staff = True
     auditor.save()
     auditor.user_permissions.add(Permission.objects.get(codename="view_accessevent"))
@@ -117,7 +115,7 @@ def test_it_redacts_covert_entries_in_the_admins_access_log_for_other_staff(cove
 
 
 @pytest.mark.parametrize("name", ["auditor", "coordinator"])
-def test_it_redacts_covert_entries_in_the_access_log_search(covert, personas, client, name):
+def test_it_redacts_covert_entries_in_the_access_log_search(covert, personas, administrator, client, name):
     """Issue 19's full-text search of the log keeps HT-4 too: without covert clearance a
     covert entry is left out of every search (any word could be its plate or case
     number); the access log page still lists it, redacted."""
@@ -127,6 +125,6 @@ def test_it_redacts_covert_entries_in_the_access_log_search(covert, personas, cl
     # (searched last: the reader's own search is logged with what they typed)
     found = b"".join(client.get("/audits/search.csv", {"q": "4TUV771"}).streaming_content).decode()
     assert "hotlist.request" not in found
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     csv = b"".join(client.get("/audits/search.csv").streaming_content).decode()
     assert "4TUV771" in csv

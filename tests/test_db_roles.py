@@ -53,8 +53,8 @@ def _refused(conn, statement):
     "DROP TABLE audits_accessevent",
     "CREATE TABLE alpr_app_scratch (id int)",
 ])
-def test_it_gives_the_application_role_no_way_to_alter_the_access_log(personas, app_connection, statement):
-    record_access(action="search.run", user=personas["analyst"], purpose="burglary", case_number="26-1")
+def test_it_gives_the_application_role_no_way_to_alter_the_access_log(analyst, app_connection, statement):
+    record_access(action="search.run", user=analyst, purpose="burglary", case_number="26-1")
     access_log_verify(triggered_by="test")
     message = _refused(app_connection, statement)
     assert "permission denied" in message or "must be owner" in message or "append-only" in message
@@ -86,8 +86,8 @@ def test_it_refuses_to_grant_the_owner_as_the_application_role(db):
         call_command("grant_app_role", owner)
 
 
-def test_it_keeps_verification_checkpoints_append_only(personas):
-    record_access(action="search.run", user=personas["analyst"], purpose="burglary", case_number="26-1")
+def test_it_keeps_verification_checkpoints_append_only(analyst):
+    record_access(action="search.run", user=analyst, purpose="burglary", case_number="26-1")
     run = access_log_verify(triggered_by="test")
     run.last_hash = "0" * 64
     with pytest.raises(AppendOnlyError):

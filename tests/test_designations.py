@@ -24,8 +24,8 @@ def _designate(personas, **overrides):
     return services.designation_create(**kwargs)
 
 
-def test_the_administrator_approves_in_their_own_right(personas):
-    authority = approval_authority(user=personas["administrator"], scope=HOTLIST)
+def test_the_administrator_approves_in_their_own_right(administrator):
+    authority = approval_authority(user=administrator, scope=HOTLIST)
     assert authority is not None and authority.designation is None
     assert "ALPR Administrator" in authority.description
 
@@ -35,31 +35,31 @@ def test_nobody_else_approves_without_a_designation(personas):
         assert approval_authority(user=personas[name], scope=HOTLIST) is None
 
 
-def test_a_designee_approves_within_scope_and_period(personas):
+def test_a_designee_approves_within_scope_and_period(personas, investigator):
     designation = _designate(personas)
-    authority = approval_authority(user=personas["investigator"], scope=HOTLIST)
+    authority = approval_authority(user=investigator, scope=HOTLIST)
     assert authority.designation == designation
     assert f"designation #{designation.pk}" in authority.description
     # Not for another scope.
-    assert approval_authority(user=personas["investigator"], scope=Designation.Scope.SHARING_APPROVAL) is None
+    assert approval_authority(user=investigator, scope=Designation.Scope.SHARING_APPROVAL) is None
     # Not before or after the period.
     today = timezone.localdate()
-    assert approval_authority(user=personas["investigator"], scope=HOTLIST, on_date=today + timedelta(days=15)) is None
-    assert approval_authority(user=personas["investigator"], scope=HOTLIST, on_date=today - timedelta(days=1)) is None
+    assert approval_authority(user=investigator, scope=HOTLIST, on_date=today + timedelta(days=15)) is None
+    assert approval_authority(user=investigator, scope=HOTLIST, on_date=today - timedelta(days=1)) is None
     assert AccessEvent.objects.filter(action="designation.create", object_id=str(designation.pk)).exists()
 
 
-def test_a_revoked_designation_gives_no_authority(personas):
+def test_a_revoked_designation_gives_no_authority(personas, administrator, investigator):
     designation = _designate(personas)
-    services.designation_revoke(designation=designation, by=personas["administrator"], reason="Returned from leave")
-    assert approval_authority(user=personas["investigator"], scope=HOTLIST) is None
+    services.designation_revoke(designation=designation, by=administrator, reason="Returned from leave")
+    assert approval_authority(user=investigator, scope=HOTLIST) is None
     with pytest.raises(DomainError):
-        services.designation_revoke(designation=designation, by=personas["administrator"], reason="again")
+        services.designation_revoke(designation=designation, by=administrator, reason="again")
 
 
-def test_only_the_administrator_designates(personas):
+def test_only_the_administrator_designates(personas, coordinator):
     with pytest.raises(NotPermitted):
-        _designate(personas, administrator=personas["coordinator"])
+        _designate(personas, administrator=coordinator)
 
 
 def test_a_designation_must_be_in_writing_and_ordered(personas):
@@ -72,18 +72,18 @@ def test_a_designation_must_be_in_writing_and_ordered(personas):
         _designate(personas, starts_on=today, ends_on=today - timedelta(days=1))
 
 
-def test_the_designations_page_is_the_administrators_alone(client, personas):
-    client.force_login(personas["analyst"])
+def test_the_designations_page_is_the_administrators_alone(client, analyst, administrator, investigator):
+    client.force_login(analyst)
     assert client.get(reverse("accounts:designations")).status_code == 404
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     today = timezone.localdate()
     response = client.post(reverse("accounts:designations"), {
-        "designee": personas["investigator"].pk, "scope": HOTLIST, "written_authority": "Memo 26-15",
+        "designee": investigator.pk, "scope": HOTLIST, "written_authority": "Memo 26-15",
         "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=7)).isoformat(),
     })
     assert response.status_code == 302
     designation = Designation.objects.get()
-    assert designation.designated_by == personas["administrator"]
+    assert designation.designated_by == administrator
     response = client.post(reverse("accounts:designation_revoke", args=[designation.pk]), {"reason": "Done"})
     designation.refresh_from_db()
-    assert designation.revoked_at is not None and designation.revoked_by == personas["administrator"]
+    assert designation.revoked_at is not None and designation.revoked_by == administrator

@@ -9,16 +9,16 @@ from tests import factories
 
 
 @pytest.fixture
-def unit(personas, home_agency):
+def unit(administrator, home_agency):
     cam = factories.camera(home_agency, "Patrol unit 2A12", kind="mobile")
-    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+    return cam, camera_issue_token(camera=cam, by=administrator)
 
 
-def test_the_download_has_alert_entries_only_and_is_logged(unit, client, personas):
+def test_the_download_has_alert_entries_only_and_is_logged(unit, client, investigator):
     cam, token = unit
     factories.entry(factories.hotlist(), "8XYZ412")
     factories.entry(factories.hotlist(), "", pattern="6LM*3")
-    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=personas["investigator"])
+    factories.entry(factories.hotlist(kind=Hotlist.Kind.COVERT), "4TUV771", responsible=investigator)
     response = client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}")
     assert response.status_code == 200
     body = response.json()
@@ -35,17 +35,17 @@ def test_the_download_has_alert_entries_only_and_is_logged(unit, client, persona
     assert changed.status_code == 200 and changed["ETag"] != response["ETag"]
 
 
-def test_bad_or_revoked_tokens_are_refused(unit, client, personas):
+def test_bad_or_revoked_tokens_are_refused(unit, client, administrator, officer):
     from alpr.services.cameras import camera_revoke_token
 
     cam, token = unit
     assert client.get("/api/devices/hotlist/").status_code == 401
     assert client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION="Camera nope").status_code == 401
-    camera_revoke_token(camera=cam, by=personas["administrator"])
+    camera_revoke_token(camera=cam, by=administrator)
     assert client.get("/api/devices/hotlist/", HTTP_AUTHORIZATION=f"Camera {token}").status_code == 401
     assert AccessEvent.objects.filter(action="hotlist.device_download", outcome="denied").count() == 3
     # A member's session is not a camera.
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert client.get("/api/devices/hotlist/").status_code == 401
 
 

@@ -25,9 +25,9 @@ URL = "/api/cameras/reads/"
 
 
 @pytest.fixture
-def camera(personas, home_agency):
+def camera(administrator, home_agency):
     cam = factories.camera(home_agency, "Edge 1 — 14th & Broadway")
-    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+    return cam, camera_issue_token(camera=cam, by=administrator)
 
 
 def _images(plate="7ABC123"):
@@ -143,13 +143,13 @@ def test_it_refuses_and_keeps_a_payload_that_is_not_reads(camera, client, body, 
     assert event.status == "rejected" and reason in event.reason and event.payload == body
 
 
-def test_it_refuses_without_a_valid_camera_token_and_logs_it(camera, client, personas):
+def test_it_refuses_without_a_valid_camera_token_and_logs_it(camera, client, administrator, officer):
     cam, token = camera
     assert _post(client, None, {"reads": [_read()]}).status_code == 401
     assert _post(client, "nope", {"reads": [_read()]}).status_code == 401
-    camera_revoke_token(camera=cam, by=personas["administrator"])
+    camera_revoke_token(camera=cam, by=administrator)
     assert _post(client, token, {"reads": [_read()]}).status_code == 401
-    client.force_login(personas["officer"])  # a member's session is not a camera
+    client.force_login(officer)  # a member's session is not a camera
     assert _post(client, None, {"reads": [_read()]}).status_code == 401
     assert not Read.objects.exists()
     assert EdgeEvent.objects.filter(status="rejected", camera=None).count() == 4
@@ -183,23 +183,23 @@ def test_it_takes_images_as_multipart_files(camera, client):
     assert read.frame.read() == frame and read.crop.read() == crop
 
 
-def test_it_wants_coordinates_from_a_mobile_unit(personas, home_agency, client):
+def test_it_wants_coordinates_from_a_mobile_unit(administrator, home_agency, client):
     unit = factories.camera(home_agency, "Patrol unit 2A12", kind="mobile")
-    token = camera_issue_token(camera=unit, by=personas["administrator"])
+    token = camera_issue_token(camera=unit, by=administrator)
     response = _post(client, token, _read(latitude=None, longitude=None))
     assert response.status_code == 400 and "coordinates" in response.json()["reads"][0]["reason"]
 
 
-def test_it_finds_an_edge_read_by_colour_and_body_type(camera, client, personas):
+def test_it_finds_an_edge_read_by_colour_and_body_type(camera, client, analyst):
     _, token = camera
     _post(client, token, {"reads": [_read("7ABC123", vehicle={"color": "silver-gray", "body_type": "SUV"}),
                                     _read("6DEF456", vehicle={"color": "white"})]})
     now = timezone.now()
     criteria = build_criteria(captured_from=now - timedelta(hours=1), captured_to=now, vehicle_color="silver")
-    found = reads_for_query(user=personas["analyst"], criteria=criteria)
+    found = reads_for_query(user=analyst, criteria=criteria)
     assert [r.plate for r in found] == ["7ABC123"]
     criteria = build_criteria(captured_from=now - timedelta(hours=1), captured_to=now, vehicle_type="suv")
-    assert [r.plate for r in reads_for_query(user=personas["analyst"], criteria=criteria)] == ["7ABC123"]
+    assert [r.plate for r in reads_for_query(user=analyst, criteria=criteria)] == ["7ABC123"]
 
 
 def test_it_purges_edge_events_with_their_reads(camera, client):

@@ -79,11 +79,13 @@ def test_the_schema_refuses_a_malformed_read(home_agency):
         jsonschema.Draft202012Validator(evidence.read_schema()).validate(bad)
 
 
-def test_a_search_downloads_as_an_evidence_package_with_the_same_checks_and_log(personas, home_agency, client):
+def test_a_search_downloads_as_an_evidence_package_with_the_same_checks_and_log(
+    personas, analyst, untrained, home_agency, client,
+):
     cam = factories.camera(home_agency, description="NB at 14th St")
     first = factories.read(cam, "7ABC123", images=True, minutes_ago=120)
     second = factories.read(cam, "7ABD123", images=True, minutes_ago=60)
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     _post_search(client)
     search = Search.objects.get()
     url = reverse("alpr:search_package", args=[search.pk])
@@ -101,19 +103,19 @@ def test_a_search_downloads_as_an_evidence_package_with_the_same_checks_and_log(
     for persona in ("investigator", "officer", "auditor", "outsider"):
         client.force_login(personas[persona])
         assert client.get(url).status_code == 404
-    client.force_login(personas["untrained"])
+    client.force_login(untrained)
     assert client.get(url).status_code == 403
     client.logout()
     assert client.get(url).status_code == 302
     assert AccessEvent.objects.filter(action="search.export").count() == 1
 
 
-def test_a_search_too_large_for_a_package_is_sent_back_unexported(personas, home_agency, client, settings):
+def test_a_search_too_large_for_a_package_is_sent_back_unexported(analyst, home_agency, client, settings):
     settings.ALPR_EVIDENCE_PACKAGE_MAX_READS = 1
     cam = factories.camera(home_agency)
     factories.read(cam, "7ABC123", minutes_ago=120)
     factories.read(cam, "7ABD123", minutes_ago=60)
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     _post_search(client)
     search = Search.objects.get()
     answer = client.get(reverse("alpr:search_package", args=[search.pk]))
@@ -121,22 +123,22 @@ def test_a_search_too_large_for_a_package_is_sent_back_unexported(personas, home
     assert not AccessEvent.objects.filter(action="search.export").exists()
 
 
-def test_the_sharing_package_carries_the_pdf_json_and_schema(personas, home_agency):
+def test_the_sharing_package_carries_the_pdf_json_and_schema(personas, investigator, home_agency):
     from sharing.packages import package_build
 
     cam = factories.camera(home_agency)
     inside = factories.read(cam, "7ABC123", minutes_ago=60, images=True)
     req = _honoured(personas, _agency("ACSO"))
-    package = package_build(req=req, by=personas["investigator"])
+    package = package_build(req=req, by=investigator)
     archive, manifest = _check_package(package.file.open("rb").read(), reads=[inside])
     assert manifest["request"] == req.pk and manifest["reads"] == 1 and manifest["images"] == 2
     assert package.manifest["sha256"] == manifest["sha256"]
     assert archive.read("reads.csv").decode().splitlines()[1].startswith(f"{inside.pk},7ABC123")
 
 
-def test_an_empty_package_still_has_its_summary(personas):
+def test_an_empty_package_still_has_its_summary(analyst):
     built = evidence.build(reads=[], title="Nothing", details=[("Case number", "x")], manifest={},
-                           prepared_by=personas["analyst"])
+                           prepared_by=analyst)
     archive = zipfile.ZipFile(io.BytesIO(built.data))
     assert json.loads(archive.read("reads.json")) == []
     assert "No reads." in PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages[0].extract_text()

@@ -105,17 +105,17 @@ def test_the_drop_folder_command(svs, settings, tmp_path):
     assert FeedImport.objects.count() == 1
 
 
-def test_the_upload_page_and_report(svs, personas, client):
+def test_the_upload_page_and_report(svs, administrator, officer, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     response = client.post(reverse("hotlists:import_upload"), {
         "hotlist": svs.pk, "file": SimpleUploadedFile("svs.csv", b"plate\nAAA1111\n,\n<b>x</b>\n")})
     imp = FeedImport.objects.get()
     assert response["Location"] == reverse("hotlists:import_detail", args=[imp.pk])
     report = client.get(response["Location"]).content.decode()
     assert "Applied" in report and "&lt;b&gt;x&lt;/b&gt;" in report
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert client.get(reverse("hotlists:import_upload")).status_code == 404
 
 
@@ -169,14 +169,14 @@ def test_a_dropped_category_already_on_the_list_is_removed_by_the_next_import(sv
     assert _plates(svs) == {("AAA1111", "CA")}
 
 
-def test_the_administrator_is_told_and_sees_the_drops(svs, personas, client):
+def test_the_administrator_is_told_and_sees_the_drops(svs, administrator, officer, client):
     from accounts.models import Notification
 
     result = feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
-    notice = Notification.objects.get(user=personas["administrator"])
+    notice = Notification.objects.get(user=administrator)
     assert "dropped 5 row(s)" in notice.message and "VIF (1)" in notice.message
-    assert not Notification.objects.filter(user=personas["officer"]).exists()
-    client.force_login(personas["administrator"])
+    assert not Notification.objects.filter(user=officer).exists()
+    client.force_login(administrator)
     page = client.get(reverse("hotlists:import_detail", args=[result.pk])).content.decode()
     assert "Dropped by policy" in page and "Reproductive health investigation" in page
     assert "category not permitted by HL-1" in page
@@ -209,10 +209,10 @@ def test_a_subscription_the_policy_does_not_permit_cannot_be_enabled(db, setting
     assert result.status == FeedImport.Status.REJECTED and "not a list the policy permits" in result.error
 
 
-def test_the_admin_refuses_to_enable_a_prohibited_subscription(personas, client):
-    personas["administrator"].is_superuser = True
-    personas["administrator"].save()
-    client.force_login(personas["administrator"])
+def test_the_admin_refuses_to_enable_a_prohibited_subscription(administrator, client):
+    administrator.is_superuser = True
+    administrator.save()
+    client.force_login(administrator)
     response = client.post(reverse("admin:hotlists_hotlist_add"), {
         "name": "Gang list", "feed_name": "gang", "source": Hotlist.Source.NCIC_GANG, "kind": "alert",
         "is_external": "on", "purpose": "", "active": "on", "created_at_0": "2026-12-01", "created_at_1": "10:00:00"})
@@ -230,10 +230,10 @@ def test_the_permitted_sources_setting_cannot_widen_hl1(settings):
     assert error.id == "hotlists.E001" and "ncic_vif" in error.msg
 
 
-def test_the_list_page_marks_a_refused_subscription_and_the_last_imports_drops(svs, personas, client):
+def test_the_list_page_marks_a_refused_subscription_and_the_last_imports_drops(svs, administrator, client):
     services.hotlist_create(name="VIF (refused)", source=Hotlist.Source.NCIC_IMMIGRATION, active=False)
     feeds.import_feed(hotlist=svs, data=SCREENED, file_name="ncic.csv")
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     page = client.get(reverse("hotlists:index")).content.decode()
     assert "VIF (refused) <em>(disabled: not permitted by HL-1)</em>" in page
     assert "5 dropped by policy" in page

@@ -70,8 +70,7 @@ def test_unlisted_expired_and_other_state_reads_raise_nothing(personas, cam):
         (["verify", "validate", "reject"], Hit.Status.REJECTED),
     ],
 )
-def test_every_legal_path(alert_hit, personas, path, final):
-    officer = personas["officer"]
+def test_every_legal_path(alert_hit, officer, path, final):
     for name in path:
         kwargs = {"checks": ALL_CHECKS, "clets_reference": "CLETS 0142", "confirmed_by": "SVS desk",
                   "reject_reason": Hit.RejectReason.MISREAD}
@@ -91,8 +90,7 @@ def test_every_legal_path(alert_hit, personas, path, final):
         (["reject"], "verify"), (["reject"], "reject"),
     ],
 )
-def test_every_illegal_move_is_refused(alert_hit, personas, done, illegal):
-    officer = personas["officer"]
+def test_every_illegal_move_is_refused(alert_hit, officer, done, illegal):
     for name in done:
         alert_hit = hit_service.hit_transition(hit=alert_hit, name=name, by=officer, checks=ALL_CHECKS,
                                                clets_reference="C1", confirmed_by="x", reject_reason="misread")
@@ -101,8 +99,7 @@ def test_every_illegal_move_is_refused(alert_hit, personas, done, illegal):
                                    clets_reference="C1", confirmed_by="x", reject_reason="misread")
 
 
-def test_verification_needs_every_check_and_validation_a_reference(alert_hit, personas):
-    officer = personas["officer"]
+def test_verification_needs_every_check_and_validation_a_reference(alert_hit, officer):
     with pytest.raises(DomainError, match="state of issue"):
         hit_service.hit_transition(hit=alert_hit, name="verify", by=officer,
                                    checks={"plate_matches": True, "vehicle_matches": True})
@@ -119,8 +116,7 @@ def test_roles_that_do_not_work_alerts_cannot_move_hits(alert_hit, personas):
             hit_service.hit_transition(hit=alert_hit, name="verify", by=personas[name], checks=ALL_CHECKS)
 
 
-def test_a_stop_needs_validation_and_every_field(alert_hit, personas, dispositions):
-    officer = personas["officer"]
+def test_a_stop_needs_validation_and_every_field(alert_hit, officer, dispositions):
     arrest = DispositionCode.objects.get(code="ARR")
     fields = {"by": officer, "responding_member": officer, "justification": "Occupied stolen vehicle",
               "case_number": "26-004600", "disposition": arrest, "responded_at": timezone.now(),
@@ -139,12 +135,12 @@ def test_a_stop_needs_validation_and_every_field(alert_hit, personas, dispositio
         hit_service.stop_report_create(hit=hit, **fields)
 
 
-def test_covert_hits_go_only_to_the_responsible_investigator(personas, cam, client):
+def test_covert_hits_go_only_to_the_responsible_investigator(personas, investigator, cam, client):
     covert_list = factories.hotlist(kind=Hotlist.Kind.COVERT)
-    factories.entry(covert_list, "4TUV771", responsible=personas["investigator"])
+    factories.entry(covert_list, "4TUV771", responsible=investigator)
     factories.read(cam, "4TUV771")
     hit = Hit.objects.get()
-    assert hit.is_covert and hit.responsible == personas["investigator"]
+    assert hit.is_covert and hit.responsible == investigator
     for name in ("officer", "pst", "investigator", "administrator"):
         assert hit not in list(live_alerts(user=personas[name])), name
     url = reverse("alpr:hit_detail", args=[hit.pk])
@@ -153,8 +149,8 @@ def test_covert_hits_go_only_to_the_responsible_investigator(personas, cam, clie
         client.force_login(personas[name])
         assert client.get(url).status_code == expected, name
     # Another investigator is an outsider to this entry.
-    other = personas["investigator"].__class__.objects.create_user("inv2", password="x" * 12,
-                                                                    agency=personas["investigator"].agency)
+    other = investigator.__class__.objects.create_user("inv2", password="x" * 12,
+                                                                    agency=investigator.agency)
     from django.contrib.auth.models import Group
 
     other.groups.add(Group.objects.get(name="Investigator"))
@@ -166,28 +162,28 @@ def test_covert_hits_go_only_to_the_responsible_investigator(personas, cam, clie
     assert client.get(url).status_code == 404
 
 
-def test_live_alerts_show_open_alert_hits_of_the_agency_newest_first(personas, cam, other_agency, client):
+def test_live_alerts_show_open_alert_hits_of_the_agency_newest_first(officer, outsider, cam, other_agency, client):
     lst = factories.hotlist()
     factories.entry(lst, "AAA1111")
     factories.entry(lst, "BBB2222")
     factories.read(cam, "AAA1111", minutes_ago=10)
     factories.read(cam, "BBB2222", minutes_ago=1)
     factories.read(factories.camera(other_agency, "Sheriff cam"), "AAA1111", minutes_ago=1)
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     body = client.get(reverse("alpr:alerts_feed")).content.decode()
     assert body.index("BBB2222") < body.index("AAA1111")
     assert "Sheriff cam" not in body
-    client.force_login(personas["outsider"])
+    client.force_login(outsider)
     body = client.get(reverse("alpr:alerts_feed")).content.decode()
     assert "BBB2222" not in body and "Sheriff cam" in body
 
 
-def test_the_hit_page_walks_through_the_steps_and_logs_views(alert_hit, personas, client, dispositions):
-    client.force_login(personas["officer"])
+def test_the_hit_page_walks_through_the_steps_and_logs_views(alert_hit, officer, client, dispositions):
+    client.force_login(officer)
     url = reverse("alpr:hit_detail", args=[alert_hit.pk])
     body = client.get(url).content.decode()
     assert "An alert alone is never a basis for police action" in body
-    assert AccessEvent.objects.filter(action="hit.view", object_id=str(alert_hit.pk), user=personas["officer"]).exists()
+    assert AccessEvent.objects.filter(action="hit.view", object_id=str(alert_hit.pk), user=officer).exists()
     response = client.post(reverse("alpr:hit_transition", args=[alert_hit.pk, "verify"]),
                            {"verify-plate_matches": "on", "verify-state_matches": "on"})
     assert response.status_code == 400 and "vehicle" in response.content.decode().lower()
@@ -230,7 +226,7 @@ def test_a_read_is_not_let_through_unmatched_when_no_matcher_is_registered(cam, 
         factories.read(cam, "8XYZ412")
 
 
-def test_the_workflow_engine_moves_on_the_stored_status_and_writes_history_and_log_together(alert_hit, personas):
+def test_the_workflow_engine_moves_on_the_stored_status_and_writes_history_and_log_together(alert_hit, officer):
     # Issue 17 part 2: accesslog.workflow.apply locks the row and checks the move against
     # the status stored there. Another officer rejected the alert after this copy was read:
     # verifying from the stale copy is refused and writes nothing.
@@ -238,23 +234,23 @@ def test_the_workflow_engine_moves_on_the_stored_status_and_writes_history_and_l
     from accesslog.actions import Action
 
     stale = Hit.objects.get(pk=alert_hit.pk)
-    hit_service.hit_transition(hit=alert_hit, name="reject", by=personas["officer"], reject_reason="misread")
+    hit_service.hit_transition(hit=alert_hit, name="reject", by=officer, reject_reason="misread")
     logged = AccessEvent.objects.filter(action=Action.HIT_TRANSITION).count()
     with pytest.raises(IllegalTransition):
-        workflow.apply(stale, "verify", machine=hit_service.WORKFLOW, by=personas["officer"],
+        workflow.apply(stale, "verify", machine=hit_service.WORKFLOW, by=officer,
                        action=Action.HIT_TRANSITION, object_type="hit")
     assert [h.transition for h in stale.history.all()] == ["alert", "reject"]
     assert AccessEvent.objects.filter(action=Action.HIT_TRANSITION).count() == logged
 
     # A legal move: status, time, history row and access-log entry, all at once.
     fresh = Hit.objects.get(pk=factories.read(alert_hit.camera, "8XYZ412").hits.get().pk)
-    workflow.apply(fresh, "verify", machine=hit_service.WORKFLOW, by=personas["officer"], note="plate checked",
+    workflow.apply(fresh, "verify", machine=hit_service.WORKFLOW, by=officer, note="plate checked",
                    details={"checked": True}, stamp="status_changed_at", action=Action.HIT_TRANSITION,
                    object_type="hit", data_elements={"plate": fresh.plate})
     fresh.refresh_from_db()
     row = fresh.history.last()
     assert fresh.status == Hit.Status.VISUALLY_VERIFIED and fresh.status_changed_at is not None
     assert (row.transition, row.from_status, row.to_status, row.by, row.note, row.details) == (
-        "verify", Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, personas["officer"], "plate checked",
+        "verify", Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, officer, "plate checked",
         {"checked": True})
     assert AccessEvent.objects.filter(action=Action.HIT_TRANSITION, object_id=str(fresh.pk)).count() == 1

@@ -133,7 +133,7 @@ def test_a_truncated_file_is_refused_by_the_import_and_retried(https_source, htt
 
 
 def test_it_retries_with_growing_delays_and_marks_the_list_stale_after_24_hours(
-        https_source, https_server, svs, personas, settings):
+        https_source, https_server, svs, administrator, officer, settings):
     settings.ALPR_HOTLIST_STALE_HOURS = 24
     start = timezone.now()
     HotlistSource.objects.filter(pk=https_source.pk).update(created_at=start, next_attempt_at=start)
@@ -158,10 +158,10 @@ def test_it_retries_with_growing_delays_and_marks_the_list_stale_after_24_hours(
     assert services.mark_stale_sources(now=start + timedelta(hours=24, minutes=1)) == [https_source]
     https_source.refresh_from_db()
     assert https_source.stale_since == start + timedelta(hours=24, minutes=1)
-    admin = personas["administrator"]
+    admin = administrator
     notices = Notification.objects.filter(user=admin, key__startswith="hotlist-stale-")
     assert notices.count() == 1 and "SVS" in notices.get().message and "HTTP 503" in notices.get().message
-    assert not Notification.objects.filter(user=personas["officer"], key__startswith="hotlist-stale-").exists()
+    assert not Notification.objects.filter(user=officer, key__startswith="hotlist-stale-").exists()
     assert AccessEvent.objects.filter(action="hotlist.stale", object_id=str(https_source.pk)).count() == 1
     # Later checks in the same stale period say nothing new.
     services.mark_stale_sources(now=now + timedelta(hours=3))
@@ -312,7 +312,7 @@ def test_it_records_the_configuration_change(svs):
     assert change.object_id == str(source.pk) and change.after["url"] == "https://x.example.org/a"
 
 
-def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django_user_model, course, personas):
+def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django_user_model, course, administrator):
     from accesslog.models import ConfigurationChange
     from training.models import TrainingRecord
 
@@ -329,7 +329,7 @@ def test_it_records_and_alarms_a_source_changed_in_the_admin(svs, client, django
     changes = ConfigurationChange.objects.filter(object_type="hotlistsource").order_by("pk")
     assert [c.weakens for c in changes] == [True, True] and changes.last().after["url"].startswith("https://else")
     # Where the list comes from is an alarm for the administrators.
-    assert Notification.objects.filter(user=personas["administrator"], key=f"configuration-change-{changes.last().pk}")
+    assert Notification.objects.filter(user=administrator, key=f"configuration-change-{changes.last().pk}")
     # "Pull soon" makes the source due at the next beat tick.
     HotlistSource.objects.filter(pk=source.pk).update(next_attempt_at=timezone.now() + timedelta(hours=3))
     client.post(reverse("admin:hotlist_sources_hotlistsource_changelist"),

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def camera(personas, home_agency):
+def camera(administrator, home_agency):
     cam = factories.camera(home_agency, "Broadway & Grand")
-    return cam, camera_issue_token(camera=cam, by=personas["administrator"])
+    return cam, camera_issue_token(camera=cam, by=administrator)
 
 
 def _frame(plate="3DMS368", seed=1):
@@ -161,21 +161,21 @@ def test_missing_or_malformed_capture_time(camera, client):
     assert response.status_code == 400 and "capture time missing" in response.json()["jobs"][0]["reason"]
 
 
-def test_unknown_and_revoked_tokens_keep_the_bytes(camera, client, personas):
+def test_unknown_and_revoked_tokens_keep_the_bytes(camera, client, administrator):
     cam, token = camera
     response = _post(client, "forged", [_upload("f.jpg", _frame())])
     assert response.status_code == 401
     job = FrameJob.objects.get(pk=response.json()["jobs"][0]["id"])
     assert job.camera is None and job.status == "rejected" and "camera token" in job.reason
-    camera_revoke_token(camera=cam, by=personas["administrator"])
+    camera_revoke_token(camera=cam, by=administrator)
     response = _post(client, token, [_upload("g.jpg", _frame(seed=2))])
     assert response.status_code == 401
     assert _post(client, None, []).status_code == 401
 
 
-def test_mobile_units_send_coordinates(personas, home_agency, client):
+def test_mobile_units_send_coordinates(administrator, home_agency, client):
     cam = factories.camera(home_agency, "Patrol unit", kind="mobile", latitude=None, longitude=None)
-    token = camera_issue_token(camera=cam, by=personas["administrator"])
+    token = camera_issue_token(camera=cam, by=administrator)
     response = _post(client, token, [_upload("f.jpg", _frame())])
     assert "coordinates" in response.json()["jobs"][0]["reason"]
     response = _post(client, token, [_upload("f2.jpg", _frame(seed=3))], latitude="37.80", longitude="-122.27")
@@ -236,9 +236,9 @@ def test_the_same_delivery_continues_its_job_and_a_stale_one_is_taken_over(camer
     assert Read.objects.filter(ingest_job=job).count() == job.reads_count
 
 
-def test_the_upload_page(personas, camera, client, django_capture_on_commit_callbacks):
+def test_the_upload_page(personas, officer, camera, client, django_capture_on_commit_callbacks):
     cam, _ = camera
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert client.get(reverse("ingest:index")).status_code == 404
     client.force_login(personas["pst"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -26,12 +26,12 @@ def test_it_requires_the_banner_acknowledgement(client, personas):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_signs_in_and_records_the_event(client, personas):
+def test_it_signs_in_and_records_the_event(client, officer):
     response = _post_login(client, "officer", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:dashboard")
     event = AccessEvent.objects.get(action=Action.AUTH_LOGIN)
-    assert event.user == personas["officer"]
+    assert event.user == officer
     assert event.agency_name == "Oakland Police Department"
     assert event.client_address == "127.0.0.1"
 
@@ -69,10 +69,10 @@ def test_it_locks_after_five_failures_until_released(client, personas):
     assert _post_login(client, "officer", PASSWORD).status_code == 302
 
 
-def test_it_records_logout(client, personas):
+def test_it_records_logout(client, officer):
     _post_login(client, "officer", PASSWORD)
     client.post(reverse("accounts:logout"))
-    assert AccessEvent.objects.filter(action=Action.AUTH_LOGOUT, user=personas["officer"]).exists()
+    assert AccessEvent.objects.filter(action=Action.AUTH_LOGOUT, user=officer).exists()
 
 
 def test_it_rejects_short_passwords(db):
@@ -84,7 +84,7 @@ def test_it_rejects_short_passwords(db):
     validate_password("a-long-enough-passphrase")
 
 
-def test_sessions_expire_after_thirty_idle_minutes(client, personas):
+def test_sessions_expire_after_thirty_idle_minutes(client, officer):
     # Issue 17: this asserted the setting; now the behaviour. A member's request sets the
     # session to end 30 minutes later, and a session past that asks for a new sign-in.
     from datetime import timedelta
@@ -92,7 +92,7 @@ def test_sessions_expire_after_thirty_idle_minutes(client, personas):
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     asked = timezone.now()
     assert client.get(reverse("alpr:alerts")).status_code == 200
     assert timedelta(minutes=30) <= _expiry(client) - asked < timedelta(minutes=30, seconds=30)
@@ -108,10 +108,10 @@ def _expiry(client):
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
-def test_a_members_request_extends_the_session_but_a_background_poll_does_not(client, personas):
+def test_a_members_request_extends_the_session_but_a_background_poll_does_not(client, officer):
     import time
 
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     client.get(reverse("accounts:dashboard"))
     first = _expiry(client)
     time.sleep(1.1)

@@ -19,7 +19,7 @@ def index():
     return idx
 
 
-def test_exact(index):
+def test_it_matches_an_exact_plate_in_the_same_state(index):
     assert [(m.entry_id, m.kind) for m in index.match("8XYZ412", "CA")] == [(1, "exact")]
 
 
@@ -32,7 +32,7 @@ def test_ocr_equivalence_records_the_substitution(index):
     assert match.entry_id == 4 and match.kind == "equivalent"
 
 
-def test_partial_plates(index):
+def test_a_partial_plate_entry_matches_only_whole_plates_of_its_pattern(index):
     assert [(m.entry_id, m.kind) for m in index.match("6LMN903", "CA")] == [(3, "partial")]
     assert index.match("6LMN904", "CA") == []
     assert index.match("16LMN903", "CA") == []
@@ -47,7 +47,7 @@ def test_state_must_agree_when_both_sides_have_it(index):
     assert [m.entry_id for m in relaxed.match("8XYZ412", "NV")] == [1]
 
 
-def test_time_windows(index):
+def test_an_entry_matches_only_inside_its_time_window(index):
     now = time.time()
     index.add(9, "9WIN999", "", "CA", active_from=now - 10, expires_at=now + 10)
     assert [m.entry_id for m in index.match("9WIN999", "CA", now=now)] == [9]

@@ -38,8 +38,8 @@ def _events(user, action):
     return AccessEvent.objects.filter(user=user, action=action)
 
 
-def test_it_sends_a_required_role_to_enrol_before_anything_else(personas, client):
-    admin = personas["administrator"]
+def test_it_sends_a_required_role_to_enrol_before_anything_else(administrator, client):
+    admin = administrator
     _password_sign_in(client, admin)
     for url in ("/", "/hotlists/requests/queue/", "/audits/", "/admin/"):
         response = client.get(url)
@@ -48,9 +48,8 @@ def test_it_sends_a_required_role_to_enrol_before_anything_else(personas, client
     assert api.status_code == 403 and api.json()["error"]["code"] == "second_factor_required"
 
 
-def test_it_enrols_an_app_with_recovery_codes_and_logs_it(personas, client, settings):
+def test_it_enrols_an_app_with_recovery_codes_and_logs_it(coordinator, client, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling has its own test
-    coordinator = personas["coordinator"]
     _password_sign_in(client, coordinator)
     page = client.get("/mfa/setup/?next=/training/")
     assert page.status_code == 200 and b"<svg" in page.content and b"Secret:" in page.content
@@ -72,9 +71,8 @@ def test_it_enrols_an_app_with_recovery_codes_and_logs_it(personas, client, sett
     assert client.get("/training/").status_code == 200  # this session counts as verified
 
 
-def test_it_asks_an_enrolled_member_for_the_code_at_sign_in(personas, client, settings):
+def test_it_asks_an_enrolled_member_for_the_code_at_sign_in(auditor, client, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # throttling has its own test
-    auditor = personas["auditor"]
     device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     _password_sign_in(client, auditor, next_url="/audits/")
     assert client.get("/audits/")["Location"].startswith("/mfa/verify/")
@@ -88,8 +86,7 @@ def test_it_asks_an_enrolled_member_for_the_code_at_sign_in(personas, client, se
     assert _events(auditor, Action.AUTH_MFA_FAILED).count() == 1
 
 
-def test_it_refuses_a_replayed_code_and_an_offsite_next(personas, client, django_user_model):
-    auditor = personas["auditor"]
+def test_it_refuses_a_replayed_code_and_an_offsite_next(auditor, client, django_user_model):
     device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     code = totp_code(device)
     _password_sign_in(client, auditor)
@@ -101,10 +98,9 @@ def test_it_refuses_a_replayed_code_and_an_offsite_next(personas, client, django
     assert again.status_code == 200  # the same code does not work twice
 
 
-def test_repeated_wrong_codes_are_throttled(personas, client, settings):
+def test_repeated_wrong_codes_are_throttled(auditor, client, settings):
     # A 30-second delay (production: 1 s, doubling) so a slow test machine cannot outlast it.
     settings.OTP_TOTP_THROTTLE_FACTOR = 30
-    auditor = personas["auditor"]
     device = TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     _password_sign_in(client, auditor)
     client.post("/mfa/verify/", {"token": "000000" if totp_code(device) != "000000" else "111111"})
@@ -117,8 +113,7 @@ def test_repeated_wrong_codes_are_throttled(personas, client, settings):
     assert client.post("/mfa/verify/", {"token": totp_code(device)}).status_code == 302
 
 
-def test_a_recovery_code_works_once(personas, client):
-    auditor = personas["auditor"]
+def test_a_recovery_code_works_once(auditor, client):
     TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     static = StaticDevice.objects.create(user=auditor, name="codes", confirmed=True)
     static.token_set.create(token="abcd2345")
@@ -130,8 +125,7 @@ def test_a_recovery_code_works_once(personas, client):
     assert not static.token_set.exists()
 
 
-def test_an_officer_may_enrol_but_need_not(personas, client, settings):
-    officer = personas["officer"]
+def test_an_officer_may_enrol_but_need_not(officer, client, settings):
     _password_sign_in(client, officer)
     assert client.get("/").status_code == 200
     assert b"optional for your role" in client.get("/mfa/").content
@@ -139,17 +133,17 @@ def test_an_officer_may_enrol_but_need_not(personas, client, settings):
     assert client.get("/")["Location"].startswith("/mfa/setup/")
 
 
-def test_a_current_designee_and_admin_staff_need_it(personas, client):
+def test_a_current_designee_and_admin_staff_need_it(administrator, analyst, investigator, client):
     today = timezone.localdate()
-    designation_create(administrator=personas["administrator"], designee=personas["analyst"],
+    designation_create(administrator=administrator, designee=analyst,
                        scope=Designation.Scope.HOTLIST_APPROVAL, written_authority="Memo 26-9",
                        starts_on=today, ends_on=today + timedelta(days=5))
-    _password_sign_in(client, personas["analyst"])
+    _password_sign_in(client, analyst)
     assert client.get("/")["Location"].startswith("/mfa/setup/")
     client.post("/logout/")
-    personas["investigator"].is_staff = True
-    personas["investigator"].save()
-    _password_sign_in(client, personas["investigator"])
+    investigator.is_staff = True
+    investigator.save()
+    _password_sign_in(client, investigator)
     assert client.get("/admin/")["Location"].startswith("/mfa/setup/")
 
 
@@ -160,11 +154,11 @@ def test_an_unknown_role_in_the_setting_fails_the_system_check(settings):
 
 
 @pytest.fixture
-def pending_request(personas):
+def pending_request(investigator):
     hotlist = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                               purpose=Hotlist.Purpose.BURGLARY)
     return hotlist_services.request_submit(
-        requester=personas["investigator"], hotlist=hotlist, plate="6LMN903", case_number="26-1", state="CA",
+        requester=investigator, hotlist=hotlist, plate="6LMN903", case_number="26-1", state="CA",
         vehicle_description="Black Camry", justification="Robbery suspect vehicle")
 
 
@@ -181,8 +175,8 @@ def _age_authentication(client, seconds):
     session.save()
 
 
-def test_an_approval_needs_an_authentication_from_the_last_15_minutes(personas, client, pending_request):
-    admin = personas["administrator"]
+def test_an_approval_needs_an_authentication_from_the_last_15_minutes(administrator, client, pending_request):
+    admin = administrator
     device = _verified_client(client, admin)
     _age_authentication(client, 16 * 60)
     detail = f"/hotlists/requests/{pending_request.pk}/"
@@ -201,9 +195,9 @@ def test_an_approval_needs_an_authentication_from_the_last_15_minutes(personas, 
     assert pending_request.status == HotlistEntryRequest.Status.APPROVED
 
 
-def test_an_api_token_alone_cannot_approve(personas, pending_request):
+def test_an_api_token_alone_cannot_approve(administrator, pending_request):
     api = APIClient(enforce_csrf_checks=True)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=personas['administrator']).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=administrator).key}")
     response = api.post(f"/api/hotlists/requests/{pending_request.pk}/decision/", {"action": "approve"},
                         format="json")
     assert response.status_code == 403 and response.json()["error"]["code"] == "reauthentication_required"
@@ -211,12 +205,12 @@ def test_an_api_token_alone_cannot_approve(personas, pending_request):
     assert pending_request.status == HotlistEntryRequest.Status.SUBMITTED
 
 
-def test_finalising_an_audit_and_placing_a_hold_need_recent_authentication(personas, client):
-    _verified_client(client, personas["auditor"])
+def test_finalising_an_audit_and_placing_a_hold_need_recent_authentication(auditor, investigator, client):
+    _verified_client(client, auditor)
     _age_authentication(client, 3600)
     assert client.post("/audits/audits/999/finalise/").status_code == 404  # outsiders' answer first
     client.post("/logout/")
-    _verified_client(client, personas["investigator"])
+    _verified_client(client, investigator)
     _age_authentication(client, 3600)
     response = client.get("/alpr/holds/new/")
     assert response.status_code == 302 and response["Location"].startswith("/reauthenticate/")
@@ -227,8 +221,7 @@ def admin_user(make_user):
     return make_user("root", is_superuser=True, is_staff=True)
 
 
-def test_an_administrator_resets_a_lost_second_factor(personas, client, admin_user):
-    auditor = personas["auditor"]
+def test_an_administrator_resets_a_lost_second_factor(auditor, client, admin_user):
     TOTPDevice.objects.create(user=auditor, name="app", confirmed=True)
     StaticDevice.objects.create(user=auditor, name="codes", confirmed=True)
     _verified_client(client, admin_user)

@@ -1,6 +1,9 @@
 """The persona fixtures (tests/conftest.py) are the people their names say: the role, the
 agency, the training and the designation each test relies on when it names them."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from accounts import roles
@@ -30,3 +33,14 @@ def test_it_makes_the_designee_an_officer_who_approves_for_the_administrator(des
         assert authority is not None and authority.designation is not None
         assert approval_authority(user=officer, scope=scope) is None
     assert approval_authority(user=designee, scope=Designation.Scope.RETENTION_EXCEPTION) is None
+
+
+def test_every_test_name_is_a_sentence_of_at_least_three_words():
+    offenders = []
+    for path in sorted(Path(__file__).parent.glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test_")):
+                continue
+            if len([word for word in node.name.removeprefix("test_").split("_") if word]) < 3:
+                offenders.append(f"{path.name}:{node.lineno} {node.name}")
+    assert offenders == []

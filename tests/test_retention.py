@@ -32,11 +32,11 @@ def _files(read):
     return [read.frame.name, read.crop.name]
 
 
-def test_the_purge_removes_expired_unheld_reads_and_their_files(personas, cam):
+def test_the_purge_removes_expired_unheld_reads_and_their_files(investigator, cam):
     expired = _old(factories.read(cam, "1OLD111", images=True))
     held = _old(factories.read(cam, "2HLD222", images=True))
     recent = factories.read(cam, "3NEW333", images=True)
-    retention.hold_place(by=personas["investigator"], case_number="26-1", reason=LegalHold.Reason.ACTIVE_CRIMINAL,
+    retention.hold_place(by=investigator, case_number="26-1", reason=LegalHold.Reason.ACTIVE_CRIMINAL,
                          justification="Robbery series", review_on=REVIEW, read_ids=[held.pk])
     expired_files, held_files = _files(expired), _files(held)
     run = retention.purge()
@@ -56,48 +56,48 @@ def test_a_dry_run_deletes_nothing(personas, cam):
     assert Read.objects.filter(pk=read.pk).exists() and default_storage.exists(read.frame.name)
 
 
-def test_a_frame_shared_by_a_held_read_is_kept(personas, cam):
+def test_a_frame_shared_by_a_held_read_is_kept(investigator, cam):
     first = _old(factories.read(cam, "1AAA111", images=True))
     second = factories.read(cam, "2BBB222", images=True)
     # Two plates in one frame: both reads point at the same stored frame.
     Read.objects.filter(pk=second.pk).update(frame=first.frame.name, uploaded_at=first.uploaded_at)
-    retention.hold_place(by=personas["investigator"], case_number="26-2", reason=LegalHold.Reason.MISSING_PERSON,
+    retention.hold_place(by=investigator, case_number="26-2", reason=LegalHold.Reason.MISSING_PERSON,
                          justification="At-risk person", review_on=REVIEW, read_ids=[second.pk])
     retention.purge()
     assert not Read.objects.filter(pk=first.pk).exists()
     assert default_storage.exists(first.frame.name)  # still the held read's evidence
 
 
-def test_released_holds_make_their_reads_eligible_again(personas, cam):
+def test_released_holds_make_their_reads_eligible_again(investigator, officer, cam):
     read = _old(factories.read(cam, "1OLD111", images=True))
-    hold = retention.hold_place(by=personas["investigator"], case_number="26-3",
+    hold = retention.hold_place(by=investigator, case_number="26-3",
                                 reason=LegalHold.Reason.ACTIVE_CRIMINAL, justification="x" * 12, review_on=REVIEW,
                                 plate="1OLD111", since=timezone.now() - timedelta(days=2),
                                 until=timezone.now())
     retention.purge()
     assert Read.objects.filter(pk=read.pk).exists()
     with pytest.raises(NotPermitted):
-        retention.hold_release(hold=hold, by=personas["officer"], note="not mine")
-    retention.hold_release(hold=hold, by=personas["investigator"], note="Case closed")
+        retention.hold_release(hold=hold, by=officer, note="not mine")
+    retention.hold_release(hold=hold, by=investigator, note="Case closed")
     retention.purge()
     assert not Read.objects.filter(pk=read.pk).exists()
 
 
-def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
+def test_other_reasons_need_approval_by_the_retention_authority(personas, investigator, analyst, cam):
     read = _old(factories.read(cam, "1OLD111"))
-    hold = retention.hold_place(by=personas["investigator"], case_number="26-4", reason=LegalHold.Reason.OTHER,
+    hold = retention.hold_place(by=investigator, case_number="26-4", reason=LegalHold.Reason.OTHER,
                                 justification="Civil claim expected", review_on=REVIEW, read_ids=[read.pk])
     assert hold.status == LegalHold.Status.REQUESTED
     retention.purge()
     assert not Read.objects.filter(pk=read.pk).exists()  # an unapproved hold keeps nothing
 
     read = _old(factories.read(cam, "2OLD222"))
-    hold = retention.hold_place(by=personas["investigator"], case_number="26-5", reason=LegalHold.Reason.OTHER,
+    hold = retention.hold_place(by=investigator, case_number="26-5", reason=LegalHold.Reason.OTHER,
                                 justification="Civil claim expected", review_on=REVIEW, read_ids=[read.pk])
     for name in ("officer", "analyst", "coordinator", "auditor"):
         with pytest.raises(NotPermitted):
             retention.hold_decide(hold=hold, by=personas[name], approve=True)
-    deputy = personas["analyst"]
+    deputy = analyst
     deputy.rank = "Deputy Chief"
     deputy.save()
     hold = retention.hold_decide(hold=hold, by=deputy, approve=True, note="Approved")
@@ -106,14 +106,13 @@ def test_other_reasons_need_approval_by_the_retention_authority(personas, cam):
     assert Read.objects.filter(pk=read.pk).exists()
 
 
-def test_hits_and_stop_records_outlive_their_read(personas, cam, dispositions):
+def test_hits_and_stop_records_outlive_their_read(officer, cam, dispositions):
     from alpr.models import DispositionCode, StopReport
     from alpr.services import hits as hit_service
 
     factories.entry(factories.hotlist(), "8XYZ412")
     read = factories.read(cam, "8XYZ412", images=True)
     hit = Hit.objects.get()
-    officer = personas["officer"]
     hit = hit_service.hit_transition(hit=hit, name="verify", by=officer, checks=dict.fromkeys(
         hit_service.VERIFY_CHECKS, True))
     hit = hit_service.hit_transition(hit=hit, name="validate", by=officer, clets_reference="CLETS 1")
@@ -141,25 +140,25 @@ def test_old_ingest_jobs_and_their_frames_go_too(personas, cam, django_capture_o
     assert run.frames_deleted == 1
 
 
-def test_the_command_and_the_pages(personas, cam, client, capsys):
+def test_the_command_and_the_pages(personas, coordinator, cam, client, capsys):
     _old(factories.read(cam, "1OLD111"))
     call_command("purge_reads", "--dry-run")
     assert "would delete 1 reads" in capsys.readouterr().out
     call_command("purge_reads")
     assert PurgeRun.objects.count() == 2
-    client.force_login(personas["coordinator"])
+    client.force_login(coordinator)
     page = client.get(reverse("alpr:retention")).content.decode()
     assert "Purge runs" in page
     client.force_login(personas["pst"])
     assert client.get(reverse("alpr:retention")).status_code == 404
 
 
-def test_a_hold_on_a_search_s_results(personas, cam, client):
+def test_a_hold_on_a_search_s_results(analyst, outsider, cam, client):
     from alpr.models import Search
 
     read = factories.read(cam, "7ABC123")
     factories.read(cam, "9ZZZ999")
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     now = timezone.localtime()
     client.post(reverse("alpr:search"), {
         "purpose": "burglary", "offence_category": "PC459", "case_number": "26-004512",
@@ -173,7 +172,7 @@ def test_a_hold_on_a_search_s_results(personas, cam, client):
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert list(hold.reads.values_list("pk", flat=True)) == [read.pk]
-    client.force_login(personas["outsider"])
+    client.force_login(outsider)
     assert client.get(reverse("alpr:hold_detail", args=[hold.pk])).status_code == 404
 
 
@@ -199,25 +198,25 @@ def _sharing_request(*, logged_by):
         received_via="letter", logged_by=logged_by)
 
 
-def test_an_other_agency_hold_links_its_sharing_request(personas, cam):
+def test_an_other_agency_hold_links_its_sharing_request(administrator, cam):
     from lib.errors import DomainError
 
     read = _old(factories.read(cam, "1OLD111"))
-    sharing = _sharing_request(logged_by=personas["administrator"])
-    hold = retention.hold_place(by=personas["administrator"], case_number="SO-1",
+    sharing = _sharing_request(logged_by=administrator)
+    hold = retention.hold_place(by=administrator, case_number="SO-1",
                                 reason=LegalHold.Reason.OTHER_AGENCY, justification="Court order to preserve",
                                 review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
     assert hold.status == LegalHold.Status.ACTIVE and sharing.legal_holds.get() == hold
     with pytest.raises(DomainError):
-        retention.hold_place(by=personas["administrator"], case_number="SO-1", reason=LegalHold.Reason.OTHER,
+        retention.hold_place(by=administrator, case_number="SO-1", reason=LegalHold.Reason.OTHER,
                              justification="x" * 12, review_on=REVIEW, read_ids=[read.pk], sharing_request=sharing)
 
 
-def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(personas):
+def test_the_hold_form_offers_only_the_sharing_requests_the_member_may_see(administrator, officer):
     # RT-2 with SH-4: sharing passes its visibility rule in (issue 17: alpr does not import
     # sharing); the administrator sees the request, an officer who did not log it does not.
     from alpr.views.retention import HoldForm
 
-    sharing = _sharing_request(logged_by=personas["administrator"])
-    assert list(HoldForm(user=personas["administrator"]).fields["sharing_request"].queryset) == [sharing]
-    assert list(HoldForm(user=personas["officer"]).fields["sharing_request"].queryset) == []
+    sharing = _sharing_request(logged_by=administrator)
+    assert list(HoldForm(user=administrator).fields["sharing_request"].queryset) == [sharing]
+    assert list(HoldForm(user=officer).fields["sharing_request"].queryset) == []

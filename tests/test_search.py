@@ -41,10 +41,10 @@ def _criteria(plate="", **extra):
         ("7ABC*", ["7ABC", "7ABC123"], ["17ABC"]),
     ],
 )
-def test_wildcards_match_whole_plates(personas, cam, pattern, matches, misses):
+def test_wildcards_match_whole_plates(analyst, cam, pattern, matches, misses):
     for plate in matches + misses:
         factories.read(cam, plate)
-    found = {r.plate for r in reads_for_query(user=personas["analyst"], criteria=_criteria(pattern))}
+    found = {r.plate for r in reads_for_query(user=analyst, criteria=_criteria(pattern))}
     assert found == set(matches)
     rx = pattern_to_regex(pattern)  # the documented semantics, checked independently of SQL
     assert all(rx.match(p) for p in matches) and not any(rx.match(p) for p in misses)
@@ -59,13 +59,12 @@ def test_patterns_are_normalised_and_validated():
     assert validate_pattern("7AB*12") is None
 
 
-def test_exact_plate_and_other_criteria(personas, cam, home_agency):
+def test_exact_plate_and_other_criteria(analyst, cam, home_agency):
     other_cam = factories.camera(home_agency, "International Blvd", latitude=37.78, longitude=-122.23)
     factories.read(cam, "7ABC123", vehicle_color="red")
     factories.read(other_cam, "7ABC123")
     factories.read(cam, "7ABC124")
     factories.read(cam, "7ABC123", minutes_ago=60 * 24 * 3)  # outside the range
-    analyst = personas["analyst"]
     assert reads_for_query(user=analyst, criteria=_criteria("7ABC123")).count() == 2
     assert reads_for_query(user=analyst, criteria=_criteria("7ABC123", camera_ids=[other_cam.pk])).count() == 1
     assert reads_for_query(user=analyst, criteria=_criteria(vehicle_color="Red")).count() == 1
@@ -100,9 +99,9 @@ def test_criteria_refuse_bad_ranges_and_dragnets(settings):
         ({"justification": "because"}, "reason for the search"),
     ],
 )
-def test_searches_without_the_conditions_are_refused_and_recorded(personas, cam, change, reason):
+def test_searches_without_the_conditions_are_refused_and_recorded(analyst, cam, change, reason):
     with pytest.raises(SearchRefused, match=reason) as caught:
-        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, **change})
+        search_run(user=analyst, criteria=_criteria("7ABC123"), **{**LAWFUL, **change})
     search = caught.value.search
     assert search.status == Search.Status.REFUSED and not search.flagged_for_audit
     event = AccessEvent.objects.get(action="search.refused")
@@ -117,9 +116,9 @@ def test_searches_without_the_conditions_are_refused_and_recorded(personas, cam,
         "Check where my ex parks", "Subject's religion is relevant",
     ],
 )
-def test_prohibited_purposes_are_refused_and_flagged(personas, cam, text):
+def test_prohibited_purposes_are_refused_and_flagged(analyst, cam, text):
     with pytest.raises(SearchRefused, match="prohibited use") as caught:
-        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
+        search_run(user=analyst, criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
     assert caught.value.search.flagged_for_audit
     assert "[flagged for audit]" in AccessEvent.objects.get(action="search.refused").detail
 
@@ -129,10 +128,10 @@ def test_ordinary_words_are_not_mistaken_for_prohibited_uses():
     assert prohibited_uses_named("Armed robbery at the market on March 3") == []
 
 
-def test_a_lawful_search_runs_and_is_recorded_per_q2(personas, cam):
+def test_a_lawful_search_runs_and_is_recorded_per_q2(analyst, cam):
     factories.read(cam, "7ABC123")
     factories.read(cam, "7ABD123")
-    search = search_run(user=personas["analyst"], criteria=_criteria("7AB*123"), **LAWFUL)
+    search = search_run(user=analyst, criteria=_criteria("7AB*123"), **LAWFUL)
     assert search.status == Search.Status.RUN and search.result_count == 2
     event = AccessEvent.objects.get(action="search.run")
     assert (event.username, event.agency_name, event.purpose, event.case_number) == (
@@ -159,15 +158,15 @@ def _post_search(client, **overrides):
     return client.post(reverse("alpr:search"), data)
 
 
-def test_the_search_page_runs_shows_and_logs_results(personas, cam, client):
+def test_the_search_page_runs_shows_and_logs_results(analyst, cam, client):
     read = factories.read(cam, "7ABC123", images=True)
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     response = _post_search(client)
     assert response.status_code == 302
     results = client.get(response["Location"])
     body = results.content.decode()
     assert "7ABC123" in body and 'id="map-points"' in body and "/alpr/images/" in body
-    assert AccessEvent.objects.filter(action="search.results", user=personas["analyst"]).exists()
+    assert AccessEvent.objects.filter(action="search.results", user=analyst).exists()
     # Opening a result is logged with the search's purpose and case number.
     search = Search.objects.get()
     detail = client.get(reverse("alpr:read_detail", args=[read.pk]) + f"?search={search.pk}")
@@ -180,8 +179,8 @@ def test_the_search_page_runs_shows_and_logs_results(personas, cam, client):
     assert AccessEvent.objects.filter(action="search.export", object_id=str(search.pk)).exists()
 
 
-def test_the_search_page_refuses_unlawful_searches(personas, cam, client):
-    client.force_login(personas["analyst"])
+def test_the_search_page_refuses_unlawful_searches(analyst, cam, client):
+    client.force_login(analyst)
     response = _post_search(client, justification="Help ICE find this car")
     assert response.status_code == 400
     body = response.content.decode()
@@ -191,24 +190,24 @@ def test_the_search_page_refuses_unlawful_searches(personas, cam, client):
     assert Search.objects.filter(status="refused").count() == 2
 
 
-def test_a_read_outside_the_search_cannot_be_opened_through_it(personas, cam, client):
+def test_a_read_outside_the_search_cannot_be_opened_through_it(analyst, investigator, cam, client):
     factories.read(cam, "7ABC123")
     unrelated = factories.read(cam, "9ZZZ999")
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     _post_search(client)
     search = Search.objects.get()
     url = reverse("alpr:read_detail", args=[unrelated.pk]) + f"?search={search.pk}"
     assert client.get(url).status_code == 404
     # Someone else's search cannot be borrowed either.
-    client.force_login(personas["investigator"])
-    read = reads_for_query(user=personas["analyst"], criteria=_criteria("7ABC123")).get()
+    client.force_login(investigator)
+    read = reads_for_query(user=analyst, criteria=_criteria("7ABC123")).get()
     assert client.get(reverse("alpr:read_detail", args=[read.pk]) + f"?search={search.pk}").status_code == 404
     assert client.get(reverse("alpr:search_results", args=[search.pk])).status_code == 404
 
 
-def test_opening_a_read_directly_needs_a_case_number_or_reason(personas, cam, client):
+def test_opening_a_read_directly_needs_a_case_number_or_reason(officer, cam, client):
     read = factories.read(cam, "7ABC123")
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     url = reverse("alpr:read_detail", args=[read.pk])
     response = client.get(url)
     assert "case number or reason" in response.content.decode()
@@ -218,15 +217,15 @@ def test_opening_a_read_directly_needs_a_case_number_or_reason(personas, cam, cl
     assert AccessEvent.objects.get(action="read.view").case_number == "26-000777"
 
 
-def test_outsiders_get_404_for_reads_searches_and_images(personas, cam, client):
+def test_outsiders_get_404_for_reads_searches_and_images(analyst, outsider, cam, client):
     read = factories.read(cam, "7ABC123", images=True)
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     _post_search(client)
     search = Search.objects.get()
     body = client.get(reverse("alpr:search_results", args=[search.pk])).content.decode()
     image_path = body.split('src="/alpr/images/')[1].split('"')[0]
     assert client.get("/alpr/images/" + image_path).status_code == 200
-    client.force_login(personas["outsider"])
+    client.force_login(outsider)
     assert client.get(reverse("alpr:read_detail", args=[read.pk]), {"case_number": "26-1"}).status_code == 404
     assert client.get(reverse("alpr:search_results", args=[search.pk])).status_code == 404
     # A signed image URL is good for the person it was made for, nobody else.
@@ -234,19 +233,19 @@ def test_outsiders_get_404_for_reads_searches_and_images(personas, cam, client):
     assert client.get("/alpr/images/forged-token/").status_code == 404
 
 
-def test_auditors_see_search_records_not_reads(personas, cam, client):
+def test_auditors_see_search_records_not_reads(analyst, auditor, cam, client):
     read = factories.read(cam, "7ABC123")
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     _post_search(client, justification="Where did the ICE agent park")
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     body = client.get(reverse("alpr:searches") + "?flagged=1").content.decode()
     assert "analyst" in body and "Flagged for audit" in body
     assert client.get(reverse("alpr:search")).status_code == 404
     assert client.get(reverse("alpr:read_detail", args=[read.pk]), {"case_number": "26-1"}).status_code == 404
 
 
-def test_html_in_text_fields_is_escaped(personas, cam, client):
-    client.force_login(personas["analyst"])
+def test_html_in_text_fields_is_escaped(analyst, cam, client):
+    client.force_login(analyst)
     _post_search(client, case_number="<script>alert(1)</script>")
     body = client.get(reverse("alpr:searches")).content.decode()
     assert "<script>alert(1)</script>" not in body
@@ -254,9 +253,9 @@ def test_html_in_text_fields_is_escaped(personas, cam, client):
 
 # --- issue 19: paraphrases, flags, reason quality, offence category ------------------------
 
-def test_it_runs_a_flagged_search_and_shows_the_auditors_the_reason_typed(personas, cam, client):
+def test_it_runs_a_flagged_search_and_shows_the_auditors_the_reason_typed(analyst, auditor, cam, client):
     reason = "Assault suspect's car; also list the vehicles at the mosque on Friday"
-    search = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    search = search_run(user=analyst, criteria=_criteria("7ABC123"),
                         **{**LAWFUL, "purpose": "violent_crime", "offence_category": "PC245", "justification": reason})
     assert search.status == Search.Status.RUN and search.flagged_for_audit
     assert "First Amendment" in search.flag_reason
@@ -264,15 +263,15 @@ def test_it_runs_a_flagged_search_and_shows_the_auditors_the_reason_typed(person
     assert event.data_elements["reason_typed"] == reason and event.data_elements["category"] == "first_amendment"
     assert event.outcome == "allowed" and event.object_id == str(search.pk)
     assert "[flagged for audit]" in AccessEvent.objects.get(action="search.run").detail
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     body = client.get(reverse("alpr:searches") + "?flagged=1").content.decode()
     assert "mosque on Friday" in body and "Flagged for audit" in body
     assert "Assault with a deadly weapon (PC 245)" in body
 
 
-def test_it_refuses_a_paraphrased_prohibited_use_naming_the_category(personas, cam):
+def test_it_refuses_a_paraphrased_prohibited_use_naming_the_category(analyst, cam):
     with pytest.raises(SearchRefused, match="reproductive health care") as caught:
-        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+        search_run(user=analyst, criteria=_criteria("7ABC123"),
                    **{**LAWFUL, "justification": "visitors to the womens health clinic"})
     assert caught.value.search.flagged_for_audit
     event = AccessEvent.objects.get(action="screening.refused")
@@ -280,47 +279,47 @@ def test_it_refuses_a_paraphrased_prohibited_use_naming_the_category(personas, c
 
 
 @pytest.mark.parametrize("text", ["investigation", "Case 26-004512 inv", "Burglary investigation, 26-004512"])
-def test_it_refuses_reasons_that_carry_no_information(personas, cam, text):
+def test_it_refuses_reasons_that_carry_no_information(analyst, cam, text):
     with pytest.raises(SearchRefused, match="no information") as caught:
-        search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
+        search_run(user=analyst, criteria=_criteria("7ABC123"), **{**LAWFUL, "justification": text})
     assert not caught.value.search.flagged_for_audit
 
 
-def test_it_flags_one_reason_reused_across_unrelated_cases(personas, cam, settings):
+def test_it_flags_one_reason_reused_across_unrelated_cases(analyst, investigator, cam, settings):
     settings.ALPR_REASON_REUSE_LIMIT = 3
     reason = {"justification": "Suspect vehicle seen near the scene"}
-    first = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    first = search_run(user=analyst, criteria=_criteria("7ABC123"),
                        **{**LAWFUL, **reason, "case_number": "26-000001"})
-    again = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    again = search_run(user=analyst, criteria=_criteria("7ABC123"),
                        **{**LAWFUL, **reason, "case_number": "26-000001"})  # same case: related
-    second = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    second = search_run(user=analyst, criteria=_criteria("7ABC123"),
                         **{**LAWFUL, **reason, "case_number": "26-000002"})
     assert not (first.flagged_for_audit or again.flagged_for_audit or second.flagged_for_audit)
-    other = search_run(user=personas["investigator"], criteria=_criteria("7ABC123"),
+    other = search_run(user=investigator, criteria=_criteria("7ABC123"),
                        **{**LAWFUL, **reason, "case_number": "26-000003"})
     assert not other.flagged_for_audit  # another member's searches do not count
-    third = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    third = search_run(user=analyst, criteria=_criteria("7ABC123"),
                        **{**LAWFUL, **reason, "case_number": "26-000003"})
     assert third.flagged_for_audit and "3 or more different cases" in third.flag_reason
 
 
-def test_it_requires_an_offence_category_from_the_configured_list(personas, cam, settings, client):
+def test_it_requires_an_offence_category_from_the_configured_list(analyst, cam, settings, client):
     for value in ("", "PC999"):
         with pytest.raises(SearchRefused, match="offence category"):
-            search_run(user=personas["analyst"], criteria=_criteria("7ABC123"), **{**LAWFUL, "offence_category": value})
+            search_run(user=analyst, criteria=_criteria("7ABC123"), **{**LAWFUL, "offence_category": value})
     settings.ALPR_OFFENCE_CATEGORIES = [("PC999", "Test offence (PC 999)")]
-    search = search_run(user=personas["analyst"], criteria=_criteria("7ABC123"),
+    search = search_run(user=analyst, criteria=_criteria("7ABC123"),
                         **{**LAWFUL, "offence_category": "PC999"})
     assert search.offence_category == "PC999" and search.offence_category_label == "Test offence (PC 999)"
-    client.force_login(personas["analyst"])
+    client.force_login(analyst)
     assert "Test offence (PC 999)" in client.get(reverse("alpr:search")).content.decode()
     response = _post_search(client, offence_category="")
     assert response.status_code == 400 and "offence category" in response.content.decode()
 
 
-def test_it_screens_the_reason_for_opening_a_read_directly(personas, cam, client):
+def test_it_screens_the_reason_for_opening_a_read_directly(officer, cam, client):
     read = factories.read(cam, "7ABC123")
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     url = reverse("alpr:read_detail", args=[read.pk])
     response = client.get(url, {"reason": "Check where my ex parks"})
     assert response.status_code == 403 and "personal use" in response.content.decode()

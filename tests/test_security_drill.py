@@ -31,14 +31,13 @@ NOT_IN_THIS_WORLD = ("IDOR sharing requests and packages", "IDOR sampling audits
 
 
 @pytest.fixture
-def drill(personas, home_agency, live_server, settings, tmp_path):
+def drill(investigator, administrator, officer, auditor, analyst, home_agency, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     # Small limits, so that the oversized-request and oversized-file attempts stay small.
     settings.ALPR_INGEST_MAX_REQUEST_BYTES = 1_000_000
     settings.ALPR_INGEST_MAX_BYTES = 200_000
     settings.ALPR_INGEST_REJECTED_PREFIX_BYTES = 4096
-    investigator, administrator, officer = personas["investigator"], personas["administrator"], personas["officer"]
-    auditor = personas["auditor"]  # staff, as the demo's auditor is: the admin's access log is tried too
+    # staff, as the demo's auditor is: the admin's access log is tried too
     auditor.is_staff = True
     auditor.save()
     auditor.user_permissions.add(Permission.objects.get(codename="view_accessevent"))
@@ -58,7 +57,7 @@ def drill(personas, home_agency, live_server, settings, tmp_path):
     factories.read(camera, "6LMN903", minutes_ago=30, images=True)  # an alert hit
     factories.read(camera, "4TUV771", minutes_ago=20, images=True)  # a covert hit
     now = timezone.now()
-    for user in (personas["analyst"], investigator):
+    for user in (analyst, investigator):
         search_run(user=user, purpose="violent_crime", offence_category="PC211", case_number="26-004512",
                    justification="Robbery series suspect vehicle", attested=True,
                    criteria=build_criteria(captured_from=now - timedelta(days=2), captured_to=now, plate="6LMN903"))

@@ -12,7 +12,7 @@ from lib.csvsafe import safe_cell
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/login/", "/transparency/", "/healthz"])
-def test_security_headers(client, url):
+def test_each_page_sends_the_security_headers(client, url):
     response = client.get(url)
     csp = response["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())

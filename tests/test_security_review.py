@@ -34,10 +34,9 @@ def test_it_opens_no_web_or_admin_page_to_an_api_token(personas, persona, url):
         assert "login" in response["Location"]
 
 
-def test_it_refuses_the_admins_second_factor_reset_to_a_token(personas):
-    officer = personas["officer"]
+def test_it_refuses_the_admins_second_factor_reset_to_a_token(officer, administrator):
     TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
-    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=_token(personas["administrator"]))
+    client = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=_token(administrator))
     client.get("/admin/accounts/user/")
     csrf = client.cookies.get("csrftoken")
     client.post("/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk],
@@ -46,8 +45,7 @@ def test_it_refuses_the_admins_second_factor_reset_to_a_token(personas):
     assert not AccessEvent.objects.filter(action=Action.AUTH_MFA_RESET).exists()
 
 
-def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(personas, client, admin_user):
-    officer = personas["officer"]
+def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(officer, client, admin_user):
     TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
     client.force_login(admin_user)
     session = client.session
@@ -59,7 +57,7 @@ def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(personas, clie
     assert TOTPDevice.objects.filter(user=officer).exists()
 
 
-def test_a_token_beside_a_recent_session_is_no_reauthentication(personas, client):
+def test_a_token_beside_a_recent_session_is_no_reauthentication(investigator, coordinator, administrator, client):
     """A token holder who also carries their own freshly re-authenticated session cookie
     must not lend that freshness to the token's owner."""
     from hotlists import services as hotlist_services
@@ -68,17 +66,17 @@ def test_a_token_beside_a_recent_session_is_no_reauthentication(personas, client
     hotlist = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                               purpose=Hotlist.Purpose.BURGLARY)
     pending = hotlist_services.request_submit(
-        requester=personas["investigator"], hotlist=hotlist, plate="6LMN903", case_number="26-1", state="CA",
+        requester=investigator, hotlist=hotlist, plate="6LMN903", case_number="26-1", state="CA",
         vehicle_description="Black Camry", justification="Robbery suspect vehicle")
-    client.force_login(personas["coordinator"])  # fresh session of someone else
+    client.force_login(coordinator)  # fresh session of someone else
     response = client.post(f"/api/hotlists/requests/{pending.pk}/decision/", {"action": "approve"},
-                           content_type="application/json", HTTP_AUTHORIZATION=_token(personas["administrator"]))
+                           content_type="application/json", HTTP_AUTHORIZATION=_token(administrator))
     assert response.status_code == 403 and response.json()["error"]["code"] == "reauthentication_required"
 
 
 # --- Defect 2: every API write made with a token failed CSRF ---------------------------
 
-def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_it(personas):
+def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_it(officer):
     from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
 
@@ -87,10 +85,10 @@ def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_
     body = {"hotlist": bolo.pk, "plate": "6LMN903", "state": "CA", "case_number": "26-004411",
             "vehicle_description": "Black Camry", "justification": "Burglary suspect vehicle seen leaving"}
     by_token = Client(enforce_csrf_checks=True).post("/api/hotlists/requests/", body, content_type="application/json",
-                                                     HTTP_AUTHORIZATION=_token(personas["officer"]))
+                                                     HTTP_AUTHORIZATION=_token(officer))
     assert by_token.status_code == 201, by_token.content
     cookie = Client(enforce_csrf_checks=True)
-    cookie.force_login(personas["officer"])
+    cookie.force_login(officer)
     refused = cookie.post("/api/hotlists/requests/", body, content_type="application/json")
     assert refused.status_code == 403
 
@@ -98,11 +96,11 @@ def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_
 # --- Defect 9: the enrolment page never said two-factor was required ---------------------
 
 @pytest.mark.password_only
-def test_it_tells_a_member_whose_role_requires_it_that_two_factor_is_required(personas, client):
-    client.force_login(personas["auditor"])
+def test_it_tells_a_member_whose_role_requires_it_that_two_factor_is_required(auditor, officer, client):
+    client.force_login(auditor)
     page = client.get("/mfa/setup/")
     assert b"Your role requires two-factor sign-in" in page.content
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert b"Your role requires two-factor sign-in" not in client.get("/mfa/setup/").content
 
 
@@ -110,13 +108,12 @@ def test_it_tells_a_member_whose_role_requires_it_that_two_factor_is_required(pe
 
 @pytest.mark.password_only
 def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthentications(
-        personas, client, settings):
+        officer, client, settings):
     from django.contrib.auth import authenticate
     from django.test import RequestFactory
 
     from tests.conftest import PASSWORD
 
-    officer = personas["officer"]
     client.force_login(officer)
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         page = client.post("/reauthenticate/", {"password": "not-the-password", "next": "/"})
@@ -132,39 +129,39 @@ def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthen
 
 # --- Defect 6: another agency's officer saw the department's hot-list names and sizes ---
 
-def test_it_shows_another_agencys_member_none_of_the_departments_lists(personas, client):
+def test_it_shows_another_agencys_member_none_of_the_departments_lists(outsider, officer, client):
     from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
 
     hotlist_services.hotlist_create(name="Burglary series BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                     purpose=Hotlist.Purpose.BURGLARY)
-    client.force_login(personas["outsider"])
+    client.force_login(outsider)
     assert client.get("/hotlists/").status_code == 404
     assert client.get("/hotlists/requests/new/").status_code == 404
-    listed = Client(enforce_csrf_checks=True).get("/api/hotlists/", HTTP_AUTHORIZATION=_token(personas["outsider"]))
+    listed = Client(enforce_csrf_checks=True).get("/api/hotlists/", HTTP_AUTHORIZATION=_token(outsider))
     assert listed.status_code == 200 and listed.json() == []
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert b"Burglary series BOLO" in client.get("/hotlists/").content
 
 
 # --- Defect 7: no Cache-Control: no-store on what carries ALPR data ---------------------
 
 @pytest.mark.parametrize("url", ["/", "/alpr/alerts/", "/audits/log.csv", "/api/hits/", "/nowhere/", "image"])
-def test_it_forbids_caches_to_store_any_answer(personas, client, url, home_agency):
-    client.force_login(personas["administrator"])
+def test_it_forbids_caches_to_store_any_answer(administrator, client, url, home_agency):
+    client.force_login(administrator)
     if url == "image":  # a read's image: the view's own "private, max-age" is not enough
         from alpr.images import image_url
         from tests import factories
 
         read = factories.read(factories.camera(home_agency), "7ABC123", images=True)
-        url = image_url(read=read, kind="crop", user=personas["administrator"])
+        url = image_url(read=read, kind="crop", user=administrator)
     response = client.get(url)
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 # --- Identity and access gaps (ID-1, ID-2, ID-4) ----------------------------------------
 
-def test_it_refuses_professional_staff_without_a_recorded_designation(make_user, personas, client):
+def test_it_refuses_professional_staff_without_a_recorded_designation(make_user, administrator, client):
     from datetime import date
 
     from accounts import roles
@@ -177,7 +174,7 @@ def test_it_refuses_professional_staff_without_a_recorded_designation(make_user,
     assert api.status_code == 403
     assert AccessEvent.objects.filter(action=Action.TRAINING_GATE_REFUSED, user=staffer,
                                       detail__contains="designation").exists()
-    staffer.alpr_designated_by, staffer.alpr_designated_on = personas["administrator"], date(2026, 1, 5)
+    staffer.alpr_designated_by, staffer.alpr_designated_on = administrator, date(2026, 1, 5)
     staffer.save()
     assert client.get("/alpr/search/").status_code == 200
 
@@ -199,7 +196,7 @@ def test_it_opens_the_gate_only_for_department_approved_courses(make_user, clien
     assert client.get("/alpr/alerts/").status_code == 403
 
 
-def test_it_refuses_an_untrained_member_in_the_services_too(personas):
+def test_it_refuses_an_untrained_member_in_the_services_too(untrained):
     """The training gate is not only web middleware: the services refuse too (API,
     commands and tasks acting for a member reach them without the middleware)."""
     from hotlists import services as hotlist_services
@@ -209,7 +206,7 @@ def test_it_refuses_an_untrained_member_in_the_services_too(personas):
     bolo = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                            purpose=Hotlist.Purpose.BURGLARY)
     with pytest.raises(NotPermitted, match="Training expired"):
-        hotlist_services.request_submit(requester=personas["untrained"], hotlist=bolo, plate="6LMN903",
+        hotlist_services.request_submit(requester=untrained, hotlist=bolo, plate="6LMN903",
                                         case_number="26-1", state="CA", vehicle_description="Black Camry",
                                         justification="Burglary suspect vehicle")
     from django.utils import timezone
@@ -220,7 +217,7 @@ def test_it_refuses_an_untrained_member_in_the_services_too(personas):
     now = timezone.now()
     criteria = build_criteria(captured_from=now - timezone.timedelta(days=1), captured_to=now, plate="6LMN903")
     with pytest.raises(NotPermitted):
-        search_run(user=personas["untrained"], purpose="burglary", case_number="26-000123",
+        search_run(user=untrained, purpose="burglary", case_number="26-000123",
                    justification="Burglary suspect vehicle", attested=True, criteria=criteria,
                    offence_category="PC459")
 

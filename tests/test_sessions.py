@@ -18,8 +18,8 @@ def _sign_in(client, user):
     return client
 
 
-def test_a_session_ends_after_its_absolute_lifetime(personas, client, settings):
-    _sign_in(client, personas["officer"])
+def test_a_session_ends_after_its_absolute_lifetime(officer, client, settings):
+    _sign_in(client, officer)
     assert client.get("/").status_code == 200
     session = client.session
     session[AUTHENTICATED_AT] = int(time.time()) - settings.ALPR_SESSION_MAX_SECONDS - 1
@@ -29,8 +29,8 @@ def test_a_session_ends_after_its_absolute_lifetime(personas, client, settings):
     assert client.get("/alpr/alerts/").status_code == 302  # the session is gone server-side
 
 
-def test_logout_ends_the_session_server_side(personas, client):
-    _sign_in(client, personas["officer"])
+def test_logout_ends_the_session_server_side(officer, client):
+    _sign_in(client, officer)
     key = client.session.session_key
     client.post("/logout/")
     from django.contrib.sessions.models import Session
@@ -38,8 +38,7 @@ def test_logout_ends_the_session_server_side(personas, client):
     assert not Session.objects.filter(session_key=key).exists()
 
 
-def test_disabling_an_account_ends_sessions_and_removes_tokens(personas, client):
-    officer = personas["officer"]
+def test_disabling_an_account_ends_sessions_and_removes_tokens(officer, client):
     _sign_in(client, officer)
     token = Token.objects.create(user=officer)
     assert client.get("/alpr/alerts/").status_code == 200
@@ -52,20 +51,19 @@ def test_disabling_an_account_ends_sessions_and_removes_tokens(personas, client)
     assert api.get("/api/hits/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code in (401, 403)
 
 
-def test_disabling_an_account_in_the_admin_removes_its_tokens(personas, rf):
+def test_disabling_an_account_in_the_admin_removes_its_tokens(officer, administrator, analyst, rf):
     # Issue 17: the tokens went in a post_save signal; the admin's save now calls the
     # service, and no signal is left to be skipped by an update().
     from django.contrib.admin.sites import site
 
     from accounts.models import User
 
-    officer = personas["officer"]
     token = Token.objects.create(user=officer)
     request = rf.post("/admin/accounts/user/")
-    request.user = personas["administrator"]
+    request.user = administrator
     officer.is_active = False
     site._registry[User].save_model(request, officer, form=None, change=True)
     assert not Token.objects.filter(key=token.key).exists()
-    kept = Token.objects.create(user=personas["analyst"])
-    site._registry[User].save_model(request, personas["analyst"], form=None, change=True)
+    kept = Token.objects.create(user=analyst)
+    site._registry[User].save_model(request, analyst, form=None, change=True)
     assert Token.objects.filter(key=kept.key).exists()  # an active member keeps theirs

@@ -46,20 +46,20 @@ def _receive(personas, agency, **overrides):
         (("Alameda DA", "CA", Agency.Kind.PROSECUTOR), {}, "not_law_enforcement"),
     ],
 )
-def test_refusals_the_law_requires_happen_at_once_with_the_rule(personas, agency_args, overrides, rule):
+def test_refusals_the_law_requires_happen_at_once_with_the_rule(personas, administrator, agency_args, overrides, rule):
     req = _receive(personas, _agency(*agency_args), **overrides)
     assert req.status == S.REFUSED and req.refusal_rule == rule
     assert req.history.last().by is None  # before any human step
     with pytest.raises(IllegalTransition):
-        services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="x",
+        services.document_right_and_need(req=req, by=administrator, legal_authority="x",
                                          need_to_know="y")
 
 
-def test_non_law_enforcement_parties_go_to_records(personas):
+def test_non_law_enforcement_parties_go_to_records(personas, administrator):
     req = _receive(personas, _agency("Oakland Tribune", kind=Agency.Kind.NON_LAW_ENFORCEMENT))
     assert req.status == S.ROUTED_TO_RECORDS
     with pytest.raises(IllegalTransition):
-        services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="x",
+        services.document_right_and_need(req=req, by=administrator, legal_authority="x",
                                          need_to_know="y")
 
 
@@ -72,28 +72,28 @@ def test_a_court_order_brings_a_civil_litigant_through_sh1(personas):
         _receive(personas, _agency("ACSO2"), basis=SharingRequest.Basis.LEGAL_OBLIGATION)
 
 
-def test_the_three_steps_with_a_designee_decision(personas):
+def test_the_three_steps_with_a_designee_decision(personas, administrator, investigator):
     today = timezone.localdate()
-    designation = designation_create(administrator=personas["administrator"], designee=personas["investigator"],
+    designation = designation_create(administrator=administrator, designee=investigator,
                                      scope=Designation.Scope.SHARING_APPROVAL, written_authority="Memo 26-40",
                                      starts_on=today, ends_on=today + timedelta(days=30))
     req = _receive(personas, _agency("ACSO"))
     with pytest.raises(DomainError, match="right to know"):
-        services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="sworn status",
+        services.document_right_and_need(req=req, by=administrator, legal_authority="sworn status",
                                          need_to_know=" ")
-    req = services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="Sworn status",
+    req = services.document_right_and_need(req=req, by=administrator, legal_authority="Sworn status",
                                            need_to_know="Direct involvement in the robbery investigation")
     assert req.status == S.RECORDED
     assert [h.transition for h in req.history.all()] == ["receive", "document_right_need", "record"]
     with pytest.raises(NotPermitted, match="logged"):
-        services.decide(req=req, by=personas["administrator"], honour=True, reason="ok")
+        services.decide(req=req, by=administrator, honour=True, reason="ok")
     for name in ("officer", "analyst", "coordinator", "auditor"):
         with pytest.raises(NotPermitted):
             services.decide(req=req, by=personas[name], honour=True, reason="ok")
-    req = services.decide(req=req, by=personas["investigator"], honour=True, reason="Right and need shown")
-    assert req.status == S.HONOURED and req.designation == designation and req.decided_by == personas["investigator"]
+    req = services.decide(req=req, by=investigator, honour=True, reason="Right and need shown")
+    assert req.status == S.HONOURED and req.designation == designation and req.decided_by == investigator
     with pytest.raises(IllegalTransition):
-        services.decide(req=req, by=personas["investigator"], honour=False, reason="changed my mind")
+        services.decide(req=req, by=investigator, honour=False, reason="changed my mind")
 
 
 def test_an_mou_in_and_out_of_date(personas):
@@ -109,19 +109,19 @@ def test_an_mou_in_and_out_of_date(personas):
     assert refused.status == S.REFUSED and refused.refusal_rule == "mou_not_current"
 
 
-def test_the_secure_folder(personas, client):
+def test_the_secure_folder(personas, officer, client):
     req = _receive(personas, _agency("ACSO"))
     for name, expected in [("officer", 404), ("analyst", 404), ("coordinator", 404), ("outsider", 404),
                            ("auditor", 200), ("administrator", 200)]:
         client.force_login(personas[name])
         assert client.get(reverse("sharing:request_detail", args=[req.pk])).status_code == expected, name
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert client.get(reverse("sharing:index")).status_code == 404
 
 
-def test_logging_a_request_on_the_page(personas, client):
+def test_logging_a_request_on_the_page(administrator, client):
     agency = _agency("Reno PD", "NV", Agency.Kind.MUNICIPAL_POLICE)
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     now = timezone.localtime()
     response = client.post(reverse("sharing:request_new"), {
         "agency": agency.pk, "requester_name": "Det. Ray", "requester_contact": "ray@x", "purpose": "Burglary",
@@ -144,7 +144,9 @@ def _honoured(personas, agency, **overrides):
     return services.decide(req=req, by=personas["investigator"], honour=True, reason="Right and need shown")
 
 
-def test_the_package_holds_exactly_the_approved_scope(personas, home_agency, other_agency, client):
+def test_the_package_holds_exactly_the_approved_scope(
+    personas, investigator, auditor, home_agency, other_agency, client,
+):
     import hashlib
     import io
     import json
@@ -159,7 +161,7 @@ def test_the_package_holds_exactly_the_approved_scope(personas, home_agency, oth
     factories.read(cam, "9ZZZ999", minutes_ago=60)  # a plate not named
     factories.read(factories.camera(other_agency, "Sheriff cam"), "7ABC123", minutes_ago=60)  # not our data
     req = _honoured(personas, _agency("ACSO"))
-    package = package_build(req=req, by=personas["investigator"])
+    package = package_build(req=req, by=investigator)
     assert package.reads_count == 1 and package.images_count == 2
     archive = zipfile.ZipFile(io.BytesIO(package.file.open("rb").read()))
     manifest = json.loads(archive.read("manifest.json"))
@@ -169,52 +171,52 @@ def test_the_package_holds_exactly_the_approved_scope(personas, home_agency, oth
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
     # Only the processor who made it (or the administrator) downloads it, and each download is logged.
     url = reverse("sharing:package_download", args=[req.pk])
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     assert client.get(url).status_code == 404
-    client.force_login(personas["investigator"])
+    client.force_login(investigator)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     from accesslog.models import AccessEvent
 
-    assert AccessEvent.objects.filter(action="sharing.package_download", user=personas["investigator"]).exists()
+    assert AccessEvent.objects.filter(action="sharing.package_download", user=investigator).exists()
     assert AccessEvent.objects.filter(action="sharing.package_build").exists()
     package.expires_at = timezone.now() - timedelta(seconds=1)
     package.save()
     assert client.get(url).status_code == 404
 
 
-def test_only_honoured_requests_are_fulfilled_once(personas):
+def test_only_honoured_requests_are_fulfilled_once(personas, administrator, officer):
     from sharing.packages import package_build
 
     req = _receive(personas, _agency("ACSO"))
     with pytest.raises(DomainError, match="honoured"):
-        package_build(req=req, by=personas["administrator"])
+        package_build(req=req, by=administrator)
     req = _honoured(personas, _agency("ACSO-2"))
-    package_build(req=req, by=personas["administrator"])
+    package_build(req=req, by=administrator)
     with pytest.raises(DomainError, match="already"):
-        package_build(req=req, by=personas["administrator"])
+        package_build(req=req, by=administrator)
     with pytest.raises(NotPermitted):
-        package_build(req=req, by=personas["officer"])
+        package_build(req=req, by=officer)
 
 
-def test_the_report_counts_requests_and_refusals(personas, client):
+def test_the_report_counts_requests_and_refusals(personas, auditor, officer, client):
     _receive(personas, _agency("ICE", "DC", Agency.Kind.FEDERAL))
     _receive(personas, _agency("Reno PD", "NV", Agency.Kind.MUNICIPAL_POLICE))
     _honoured(personas, _agency("ACSO"))
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     page = client.get(reverse("sharing:report")).content.decode()
     assert "3 requests" in page and "Federal agency" in page and "Agency outside California" in page
     csv_text = client.get(reverse("sharing:report"), {"csv": 1}).content.decode()
     assert csv_text.count("\n") == 4 and "federal" in csv_text
-    client.force_login(personas["officer"])
+    client.force_login(officer)
     assert client.get(reverse("sharing:report")).status_code == 404
 
 
-def test_uploads_of_wrong_file_types_are_refused(personas, client):
+def test_uploads_of_wrong_file_types_are_refused(administrator, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     agency = _agency("ACSO")
-    client.force_login(personas["administrator"])
+    client.force_login(administrator)
     now = timezone.localtime()
     response = client.post(reverse("sharing:request_new"), {
         "agency": agency.pk, "requester_name": "Det. Ray", "requester_contact": "ray@x", "purpose": "Burglary",
@@ -226,7 +228,7 @@ def test_uploads_of_wrong_file_types_are_refused(personas, client):
     assert not SharingRequest.objects.exists()
 
 
-def test_documents_open_only_for_the_secure_folder(personas, client):
+def test_documents_open_only_for_the_secure_folder(personas, auditor, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     req = _receive(personas, _agency("ACSO"),
@@ -237,7 +239,7 @@ def test_documents_open_only_for_the_secure_folder(personas, client):
         client.force_login(personas[name])
         assert client.get(url).status_code == expected, name
     assert client.get(reverse("sharing:document", args=[req.pk, "instrument"])).status_code == 404  # none uploaded
-    client.force_login(personas["auditor"])
+    client.force_login(auditor)
     assert b"%PDF-1.4" in b"".join(client.get(url).streaming_content)
 
 

@@ -53,8 +53,7 @@ def test_the_url_map_is_not_empty():
 
 
 @pytest.mark.django_db
-def test_no_gated_url_serves_an_untrained_member(client, personas):
-    untrained = personas["untrained"]
+def test_no_gated_url_serves_an_untrained_member(client, untrained):
     untrained.is_staff = True
     untrained.save()
     client.force_login(untrained)
@@ -80,39 +79,39 @@ def test_no_gated_url_serves_anonymous(client, db):
         assert response.status_code in expected, f"{name} ({url}) answered {response.status_code} to anonymous"
 
 
-def test_the_refusal_explains_and_is_logged(client, personas):
-    client.force_login(personas["untrained"])
+def test_the_refusal_explains_and_is_logged(client, untrained):
+    client.force_login(untrained)
     response = client.get(reverse("accounts:dashboard"))
     assert response.status_code == 403
     body = response.content.decode()
     assert "training is not current" in body and "ALPR Coordinator" in body
     event = AccessEvent.objects.get(action=Action.TRAINING_GATE_REFUSED)
-    assert event.user == personas["untrained"] and event.outcome == "denied"
+    assert event.user == untrained and event.outcome == "denied"
 
 
-def test_api_token_callers_are_gated_too(client, personas):
+def test_api_token_callers_are_gated_too(client, untrained, analyst):
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=personas["untrained"])
+    token = Token.objects.create(user=untrained)
     response = client.get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "training_required"
-    good = Token.objects.create(user=personas["analyst"])
+    good = Token.objects.create(user=analyst)
     assert client.get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Token {good.key}").status_code == 200
 
 
-def test_a_current_member_passes(client, personas):
-    client.force_login(personas["officer"])
+def test_a_current_member_passes(client, officer):
+    client.force_login(officer)
     assert client.get(reverse("accounts:dashboard")).status_code == 200
 
 
-def test_training_lapses_after_the_validity_period(personas, settings):
+def test_training_lapses_after_the_validity_period(officer, untrained, settings):
     from training.selectors import training_status
 
-    assert training_status(user=personas["officer"]).state == "current"
-    assert training_status(user=personas["untrained"]).state == "expired"
+    assert training_status(user=officer).state == "current"
+    assert training_status(user=untrained).state == "expired"
     settings.ALPR_TRAINING_VALID_DAYS = 5
-    assert training_status(user=personas["officer"]).state == "expired"
+    assert training_status(user=officer).state == "expired"
 
 
 def test_a_course_missing_topics_does_not_count(make_user, db):
