@@ -144,9 +144,9 @@ def test_public_page_shows_aggregates_and_never_a_plate(personas, home_agency, c
 
 def test_it_reports_dropped_feed_rows_and_the_years_configuration_changes(personas, home_agency, settings):
     from accesslog.configuration import environment_check
-    from hotlists import feeds
     from hotlists.models import Hotlist
-    from hotlists.services import hotlist_create
+    from hotlists.services import feeds
+    from hotlists.services.entries import hotlist_create
 
     svs = hotlist_create(name="SVS", source=Hotlist.Source.SVS, feed_name="svs")
     feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,VIF\n"
