@@ -13,7 +13,8 @@ from django.utils import timezone
 from alpr.models import ReadDailyTally, Search
 from alpr.services.retention import purge, tally_finished_days
 from audits.models import AnnualReport, BreachRecord, ComplaintRecord
-from audits.report import annual_figures, annual_report_request
+from audits.report import annual_figures
+from audits.services.reports import annual_report_request
 from lib.errors import NotPermitted
 from tests import factories
 
