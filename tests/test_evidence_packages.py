@@ -122,7 +122,7 @@ def test_a_search_too_large_for_a_package_is_sent_back_unexported(personas, home
 
 
 def test_the_sharing_package_carries_the_pdf_json_and_schema(personas, home_agency):
-    from sharing.packages import package_build
+    from sharing.services.packages import package_build
 
     cam = factories.camera(home_agency)
     inside = factories.read(cam, "7ABC123", minutes_ago=60, images=True)
