@@ -9,7 +9,7 @@ from accesslog.configuration import admin_change
 from accesslog.models import ConfigurationChange
 from accounts import mfa, roles
 from accounts.models import Agency, Designation, Notification, User
-from accounts.services import account_tokens_revoke, reenable
+from accounts.services import account_tokens_revoke, reenable, second_factor_reset
 from config.admin_base import ConfigurationAlarmAdmin
 
 # django-otp's own admin pages show each member's TOTP secret and recovery codes; nobody
@@ -133,7 +133,7 @@ class UserAdmin(BaseUserAdmin):
         if (refusal := mfa.reauthentication_response(request)) is not None:
             return refusal
         for user in queryset:
-            mfa.second_factor_reset(user=user, by=request.user, request=request)
+            second_factor_reset(user=user, by=request.user, request=request)
         messages.success(request, "Second factor removed; each member enrols a new app at the next sign-in.")
 
     def has_reset_second_factor_permission(self, request):

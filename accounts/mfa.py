@@ -13,6 +13,9 @@ and submits again.
 
 Every enrolment, verification, failure, reset and re-authentication goes into the access
 log (AU-1).
+The writes (confirming an enrolment, issuing recovery codes, an administrator's reset)
+are services: `accounts.services.totp_enrol_confirm`, `recovery_codes_issue`,
+`second_factor_reset`.
 """
 
 from __future__ import annotations
@@ -100,7 +103,7 @@ def check_required_roles(app_configs, **kwargs):
     return []
 
 
-# --- Services -----------------------------------------------------------------------------
+# --- Second factor: enrolling, verifying (its writes are in accounts.services) ------------
 
 def totp_device_pending(*, user: User) -> TOTPDevice:
     """The authenticator being enrolled: one unconfirmed device per member, kept until
@@ -109,34 +112,6 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
     return device
-
-
-@transaction.atomic
-def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the app by its first code. Replaces any earlier app, issues recovery codes,
-    and counts as this session's second factor. None when the code is wrong."""
-    user = request.user
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-    if not device.verify_token(_clean(token)):
-        record_access(action=Action.AUTH_MFA_FAILED, user=user, request=request,
-                      outcome=AccessEvent.Outcome.DENIED, detail="Wrong code while enrolling an authenticator app.")
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = recovery_codes_replace(user)
-    record_access(action=Action.AUTH_MFA_ENROLLED, user=user, request=request, object_type="user",
-                  object_id=str(user.pk), detail="Authenticator app enrolled; recovery codes issued.")
-    second_factor_login(request=request, device=device, enrolment=True)
-    return codes
-
-
-@transaction.atomic
-def recovery_codes_issue(*, request) -> list[str]:
-    codes = recovery_codes_replace(request.user)
-    record_access(action=Action.AUTH_MFA_RECOVERY_CODES, user=request.user, request=request, object_type="user",
-                  object_id=str(request.user.pk), detail="New recovery codes issued; the old ones no longer work.")
-    return codes
 
 
 def recovery_codes_replace(user: User) -> list[str]:
@@ -175,16 +150,6 @@ def second_factor_login(*, request, device, enrolment: bool = False) -> None:
         kind = "recovery code" if isinstance(device, StaticDevice) else "authenticator app"
         record_access(action=Action.AUTH_MFA_VERIFIED, user=request.user, request=request,
                       detail=f"Second factor given ({kind}).")
-
-
-@transaction.atomic
-def second_factor_reset(*, user: User, by: User, request=None) -> None:
-    """An administrator removes a member's app and codes (lost phone); the member enrols
-    again at the next sign-in. Their open sessions lose their verification with the device."""
-    for model in (TOTPDevice, StaticDevice):
-        model.objects.filter(user=user).delete()
-    record_access(action=Action.AUTH_MFA_RESET, user=by, request=request, object_type="user", object_id=str(user.pk),
-                  detail=f"Second factor of {user.username} removed; they enrol again at next sign-in.")
 
 
 def reauthenticate(*, request, password: str, token: str) -> bool:

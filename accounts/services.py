@@ -11,12 +11,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accesslog.actions import Action
 from accesslog.configuration import change_record, snapshot
-from accesslog.models import ConfigurationChange
+from accesslog.models import AccessEvent, ConfigurationChange
 from accesslog.services import record_access
 from accounts import roles
+from accounts.mfa import _clean, recovery_codes_replace, second_factor_login
 from accounts.models import Designation, Notification, User
 from lib.errors import DomainError, NotPermitted
 
@@ -203,3 +206,42 @@ def reenable(*, user: User, by, request=None) -> User:
                   source=ConfigurationChange.Source.ADMIN if request else ConfigurationChange.Source.SYSTEM,
                   by=by, request=request, obj=user)
     return user
+
+
+# --- Second factor (CJIS 5.6.2.2, issue 8): enrolment, recovery codes, reset ------------
+
+@transaction.atomic
+def totp_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the app by its first code. Replaces any earlier app, issues recovery codes,
+    and counts as this session's second factor. None when the code is wrong."""
+    user = request.user
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(_clean(token)):
+        record_access(action=Action.AUTH_MFA_FAILED, user=user, request=request,
+                      outcome=AccessEvent.Outcome.DENIED, detail="Wrong code while enrolling an authenticator app.")
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = recovery_codes_replace(user)
+    record_access(action=Action.AUTH_MFA_ENROLLED, user=user, request=request, object_type="user",
+                  object_id=str(user.pk), detail="Authenticator app enrolled; recovery codes issued.")
+    second_factor_login(request=request, device=device, enrolment=True)
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_issue(*, request) -> list[str]:
+    codes = recovery_codes_replace(request.user)
+    record_access(action=Action.AUTH_MFA_RECOVERY_CODES, user=request.user, request=request, object_type="user",
+                  object_id=str(request.user.pk), detail="New recovery codes issued; the old ones no longer work.")
+    return codes
+
+@transaction.atomic
+def second_factor_reset(*, user: User, by: User, request=None) -> None:
+    """An administrator removes a member's app and codes (lost phone); the member enrols
+    again at the next sign-in. Their open sessions lose their verification with the device."""
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).delete()
+    record_access(action=Action.AUTH_MFA_RESET, user=by, request=request, object_type="user", object_id=str(user.pk),
+                  detail=f"Second factor of {user.username} removed; they enrol again at next sign-in.")

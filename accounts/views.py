@@ -145,7 +145,7 @@ def mfa_setup(request):
     device = mfa.totp_device_pending(user=request.user)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_enrol_confirm(request=request, device=device, token=form.cleaned_data["token"])
+        codes = services.totp_enrol_confirm(request=request, device=device, token=form.cleaned_data["token"])
         if codes is not None:
             return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
         form.add_error("token", "That code does not match. Check the phone's clock and try the next code.")
@@ -173,7 +173,7 @@ def mfa_manage(request):
             raise Http404
         if (refusal := mfa.reauthentication_response(request)) is not None:
             return refusal
-        codes = mfa.recovery_codes_issue(request=request)
+        codes = services.recovery_codes_issue(request=request)
         return render(request, "accounts/mfa_codes.html", {"codes": codes, "next": reverse("accounts:mfa_manage")})
     context = {"enrolled": mfa.has_second_factor(request.user), "required": mfa.second_factor_required(request.user)}
     return render(request, "accounts/mfa.html", context)

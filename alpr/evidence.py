@@ -1,6 +1,6 @@
 """Evidence packages: reads in a form an agency's records system imports (issue 22 part 4).
 
-One ZIP, built the same way for a sharing request (sharing.packages, SH-5) and for a
+One ZIP, built the same way for a sharing request (sharing.services.packages, SH-5) and for a
 search's results (alpr.views.searches.search_package):
 
 - reads.csv          one row per read

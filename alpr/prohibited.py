@@ -1,7 +1,7 @@
 """Q-6: the screening of stated reasons (lib/screening.py), wired to the access log.
 
-Searches (alpr/services/search.py), sharing requests (sharing/services.py), hot-list requests
-(hotlists/services.py) and reads opened directly (alpr/views.py) all screen the words
+Searches (alpr/services/search.py), sharing requests (sharing/services/requests.py), hot-list requests
+(hotlists/services/entries.py) and reads opened directly (alpr/views.py) all screen the words
 the member typed. A refusal names the Q-6 category; a refusal or a flag is recorded in
 the access log with the text typed, so the auditors see it (AU-1, AU-2)."""
 

@@ -21,7 +21,7 @@ from audits.models import (
     ComplaintRecord,
     DataCorrection,
 )
-from audits.report import annual_report_request
+from audits.services.reports import annual_report_request
 from config.admin_base import AppendOnlyAdmin, ReadOnlyInline, RecordAdmin, WorkflowHistoryInline
 from lib.errors import DomainError
 

@@ -11,9 +11,9 @@ from accesslog.services import access_log_verify
 from alpr.criteria import build_criteria
 from alpr.models import Search
 from alpr.services.search import SearchRefused, search_run
-from audits import services
 from audits.models import Audit, ComplaintRecord
 from audits.periods import default_period
+from audits.services import sampling_audits
 
 
 def load(ctx) -> None:
@@ -29,9 +29,9 @@ def after_frames(ctx) -> None:
     if not Audit.objects.exists():
         _demo_searches(ctx)
         start, end = default_period()  # ends on the last complete day (AU-2), as the form's default
-        audit = services.audit_open(user=ctx.users["auditor"], title="Demo: searches of the last 12 months",
-                                    period_start=start, period_end=end,
-                                    populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
+        audit = sampling_audits.audit_open(user=ctx.users["auditor"], title="Demo: searches of the last 12 months",
+                                           period_start=start, period_end=end,
+                                           populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
     run = access_log_verify(triggered_by="demo")

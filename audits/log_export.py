@@ -11,7 +11,7 @@ An export (`access_log_export_write`, `manage.py export_access_log`) is a ZIP of
   verify.py       the standalone verifier (audits/verify_export.py)
   README.txt      how to check it
 
-A digest (`access_log_digest_publish`) signs the chain's head (last sequence and its hash)
+A digest (`audits.services.digests.access_log_digest_publish`) signs the chain's head (last sequence and its hash)
 at a moment. Published on the transparency page and in the annual report, it lets anyone
 who kept one show later that the log up to that entry was rewritten, even by somebody
 with database access who recomputed every later hash (`access_log_digest_check`).
@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accesslog import chain
@@ -181,44 +180,6 @@ def access_log_digests_check() -> list[tuple[AccessLogDigest, DigestCheck]]:
     return [(d, access_log_digest_check(last_sequence=d.last_sequence, head_hash=d.head_hash,
                                         signature=d.signature, public_key=d.public_key, as_of=d.as_of))
             for d in AccessLogDigest.objects.order_by("as_of")]
-
-
-def access_log_digest_publish(*, as_of: datetime | None = None, triggered_by: str = "") -> AccessLogDigest:
-    """Sign and store the chain's head as of `as_of` (now by default). The entries since
-    the previous digest are verified first, and that digest's entry must be unchanged, so
-    a digest never vouches for a log that is already broken. Idempotent per `as_of`."""
-    as_of = as_of or timezone.now()
-    existing = AccessLogDigest.objects.filter(as_of=as_of).first()
-    if existing is not None:
-        return existing
-    key = signing.signing_key()
-    last_seq, head = _head_before(as_of)
-    previous = AccessLogDigest.objects.filter(as_of__lt=as_of).order_by("-as_of").first()
-    start_seq, start_hash = (previous.last_sequence, previous.head_hash) if previous else (0, chain.GENESIS)
-    if previous is not None and previous.last_sequence:
-        stored = AccessEvent.objects.filter(sequence=previous.last_sequence).values_list("entry_hash", flat=True)
-        if list(stored) != [previous.head_hash]:
-            raise DomainError(f"Entry #{previous.last_sequence} differs from the digest published "
-                              f"{previous.as_of:%Y-%m-%d %H:%M}: the log was rewritten; no new digest is signed.")
-    prev_seq, prev_hash = start_seq, start_hash
-    for event in (AccessEvent.objects.filter(sequence__gt=start_seq, sequence__lte=last_seq).order_by("sequence")
-                  .iterator(chunk_size=chain.CHUNK)):
-        if (event.sequence != prev_seq + 1 or event.previous_hash != prev_hash
-                or chain.entry_hash(event) != event.entry_hash):
-            raise DomainError(f"Entry #{event.sequence} breaks the chain; no digest is signed until it is "
-                              "investigated (run verify_access_log).")
-        prev_seq, prev_hash = event.sequence, event.entry_hash
-    digest = AccessLogDigest(as_of=as_of, last_sequence=last_seq, head_hash=head,
-                             public_key=base64.b64encode(signing.public_key_bytes(key)).decode(),
-                             triggered_by=triggered_by[:64])
-    digest.signature = base64.b64encode(signing.sign(digest_message(digest), key)).decode()
-    try:
-        with transaction.atomic():
-            digest.save()
-    except IntegrityError:  # another process published this moment's digest first
-        return AccessLogDigest.objects.get(as_of=as_of)
-    logger.info("access log digest as of %s: #%s %s", as_of.isoformat(), last_seq, head)
-    return digest
 
 
 def daily_digest_moment(today: date | None = None) -> datetime:

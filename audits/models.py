@@ -11,7 +11,7 @@ from accesslog.models import AppendOnlyError, AppendOnlyModel
 class Audit(models.Model):
     """A sampling audit of the system's use (AU-2, AU-3): a period, populations, a sample
     of each drawn with a recorded seed, a review of every sampled item, the training review,
-    and the memo to the Chief. Finalised audits are immutable. Workflow: audits/services.py."""
+    and the memo to the Chief. Finalised audits are immutable. Workflow: audits/services/sampling_audits.py."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open (under review)"

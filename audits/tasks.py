@@ -15,7 +15,7 @@ def verify_access_log() -> dict:
 @shared_task(name="audits.tasks.generate_annual_report", acks_late=True, soft_time_limit=1800, time_limit=1900)
 def generate_annual_report(report_id: int) -> str:
     # AU-4: a large year takes a while; progress is written to the report row.
-    from audits.report import annual_report_generate
+    from audits.services.reports import annual_report_generate
 
     return annual_report_generate(report_id=report_id).status
 
@@ -25,7 +25,8 @@ def publish_access_log_digest() -> dict:
     # AU-1/AU-4 (issue 19): sign the chain's head as of midnight for the transparency page.
     # Idempotent per midnight. The first digest verifies the whole chain (minutes for
     # millions of entries, hence the limits); later ones only the day's entries.
-    from audits.log_export import access_log_digest_publish, daily_digest_moment
+    from audits.log_export import daily_digest_moment
+    from audits.services.digests import access_log_digest_publish
 
     digest = access_log_digest_publish(as_of=daily_digest_moment(), triggered_by="daily task")
     return {"last_sequence": digest.last_sequence, "head_hash": digest.head_hash}

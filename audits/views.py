@@ -19,7 +19,7 @@ from accesslog.models import ConfigurationChange
 from accesslog.services import access_log_verify, record_access
 from accounts import roles
 from accounts.mfa import reauthentication_response
-from audits import redaction, services
+from audits import redaction
 from audits.forms import AuditOpenForm, ItemReviewForm
 from audits.models import Audit, AuditItem
 from audits.selectors import (
@@ -32,6 +32,7 @@ from audits.selectors import (
     may_see_audits,
     may_see_configuration_history,
 )
+from audits.services import sampling_audits
 from lib import csvsafe
 from lib.errors import DomainError
 
@@ -169,7 +170,7 @@ def audit_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            audit = services.audit_open(
+            audit = sampling_audits.audit_open(
                 user=request.user, title=data["title"], period_start=data["period_start"],
                 period_end=data["period_end"], populations=data["populations"], confidence=data["confidence"],
                 margin=data["margin"], seed=data["seed"], request=request)
@@ -216,7 +217,7 @@ def item_review(request, pk: int, item_pk: int):
             f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     else:
         try:
-            item = services.audit_item_review(
+            item = sampling_audits.audit_item_review(
                 user=request.user, item=item, finding=form.cleaned_data["finding"], checklist=form.checklist(),
                 notes=form.cleaned_data["notes"], correction_description=form.cleaned_data["correction_description"],
                 correction_owner=form.cleaned_data["correction_owner"], request=request)
@@ -238,8 +239,8 @@ def audit_finalise(request, pk: int):
     if (refusal := reauthentication_response(request)) is not None:
         return refusal  # issue 8: a filed audit cannot be changed, so finalising needs a recent authentication
     try:
-        services.audit_finalise(user=request.user, audit=audit,
-                                recommendations=request.POST.get("recommendations", "")[:10000], request=request)
+        sampling_audits.audit_finalise(user=request.user, audit=audit,
+                                       recommendations=request.POST.get("recommendations", "")[:10000], request=request)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -277,8 +278,8 @@ def correction_close(request, pk: int):
     if correction is None:
         raise Http404
     try:
-        services.correction_close(user=request.user, correction=correction, note=request.POST.get("note", "")[:2000],
-                                  request=request)
+        sampling_audits.correction_close(user=request.user, correction=correction,
+                                         note=request.POST.get("note", "")[:2000], request=request)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -51,8 +51,8 @@ def prepare(reads: int, officers: int, analysts: int, cameras: int):
     from accounts.models import Agency, User
     from alpr.models import Camera, Hit, Read
     from benchmarks.search import fill
-    from hotlists import services as hotlist_services
     from hotlists.models import Hotlist, HotlistEntry
+    from hotlists.services import entries as hotlist_services
     from ingest.models import FrameJob
     from training.models import REQUIRED_TOPICS, TrainingCourse, TrainingRecord
 

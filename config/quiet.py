@@ -11,7 +11,7 @@ import warnings
 
 # Loggers whose INFO lines are per-item progress or library chatter on the embedded default.
 CHATTY = ("alpr.access", "alpr.search", "ingest.services", "ingest.ocr", "celery.app.trace",
-          "hotlists.feeds", "hotlists.matching")
+          "hotlists.services.feeds", "hotlists.matching")
 
 
 def quiet_startup() -> None:

@@ -18,7 +18,7 @@ from hotlists.models import (
     HotlistRequestEvent,
     MatcherVersion,
 )
-from hotlists.services import HOTLIST_FIELDS, hotlist_weakens
+from hotlists.services.entries import HOTLIST_FIELDS, hotlist_weakens
 
 
 class BumpsMatcher:
@@ -75,7 +75,7 @@ class HotlistRequestEventInline(WorkflowHistoryInline):
 
 @admin.register(HotlistEntryRequest)
 class HotlistEntryRequestAdmin(RecordAdmin):
-    """Read-only here: requests move only through the workflow (hotlists/services.py)."""
+    """Read-only here: requests move only through the workflow (hotlists/services/entries.py)."""
 
     list_display = ["pk", "plate", "pattern", "state", "hotlist", "requester", "status", "entered_at", "expires_at"]
     list_filter = ["status", "hotlist"]

@@ -22,10 +22,12 @@ from accounts.models import Designation
 from accounts.selectors import approval_authority
 from alpr.devices import camera_from_request
 from config.api import ErrorSerializer
-from hotlists import feeds, selectors, services
+from hotlists import selectors
 from hotlists.matching import current_version
 from hotlists.models import FeedImport, Hotlist, HotlistEntry, HotlistEntryRequest
 from hotlists.screening import permitted_sources
+from hotlists.services import feeds
+from hotlists.services.entries import WORKFLOW, request_submit
 from lib.errors import error_body
 
 
@@ -50,7 +52,7 @@ class RequestOutput(serializers.ModelSerializer):
                   "decision_reason", "designation", "expires_at", "renews", "available_actions"]
 
     def get_available_actions(self, obj) -> list[str]:
-        return [t.name for t in services.WORKFLOW.available(obj.status) if t.name not in ("expire", "renew")]
+        return [t.name for t in WORKFLOW.available(obj.status) if t.name not in ("expire", "renew")]
 
 
 class ImportOutput(serializers.ModelSerializer):
@@ -101,7 +103,7 @@ class RequestListApi(APIView):
             renews = selectors.request_for_user(user=request.user, pk=renews_id)
             if renews.requester_id != request.user.pk:
                 raise Http404
-        req = services.request_submit(requester=request.user, renews=renews, request=request, **d)
+        req = request_submit(requester=request.user, renews=renews, request=request, **d)
         return Response(RequestOutput(req).data, status=status.HTTP_201_CREATED)
 
 

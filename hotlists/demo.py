@@ -3,8 +3,8 @@ internal entries are requested and approved (HL-3, HL-4), one of them by a desig
 
 from __future__ import annotations
 
-from hotlists import feeds, services
 from hotlists.models import Hotlist, HotlistEntryRequest
+from hotlists.services import entries, feeds
 
 ALERT_PLATE = "8XYZ412"  # on the SVS feed: the demo's live alert
 BOLO_PLATE = "6LMN903"  # on the Robbery BOLO (alert), approved by the administrator
@@ -23,11 +23,11 @@ SVS_FILE = f"""License Plate,State,Category,NCIC Number,Entry Date
 
 def load(ctx) -> None:
     designee = ctx.users["designee"]
-    svs = Hotlist.objects.filter(name="CA DOJ Stolen Vehicle System").first() or services.hotlist_create(
+    svs = Hotlist.objects.filter(name="CA DOJ Stolen Vehicle System").first() or entries.hotlist_create(
         name="CA DOJ Stolen Vehicle System", source=Hotlist.Source.SVS, feed_name="svs")
-    bolo = Hotlist.objects.filter(name="Robbery Section BOLO").first() or services.hotlist_create(
+    bolo = Hotlist.objects.filter(name="Robbery Section BOLO").first() or entries.hotlist_create(
         name="Robbery Section BOLO", source=Hotlist.Source.CUSTOM_BOLO, purpose=Hotlist.Purpose.VIOLENT_CRIME)
-    covert = Hotlist.objects.filter(name="Robbery Section (covert)").first() or services.hotlist_create(
+    covert = Hotlist.objects.filter(name="Robbery Section (covert)").first() or entries.hotlist_create(
         name="Robbery Section (covert)", source=Hotlist.Source.CUSTOM_BOLO, kind=Hotlist.Kind.COVERT,
         purpose=Hotlist.Purpose.VIOLENT_CRIME)
     if not svs.imports.exists():
@@ -38,23 +38,23 @@ def load(ctx) -> None:
                          f"dropped at import (HL-1); see Hot lists > last import as administrator.")
     if not Hotlist.objects.filter(source=Hotlist.Source.NCIC_IMMIGRATION).exists():
         # A subscription the policy does not permit: on file, disabled, and it cannot be enabled.
-        services.hotlist_create(name="NCIC Immigration Violator File (refused)", source=Hotlist.Source.NCIC_IMMIGRATION,
+        entries.hotlist_create(name="NCIC Immigration Violator File (refused)", source=Hotlist.Source.NCIC_IMMIGRATION,
                                 feed_name="ncic-vif", active=False)
     if HotlistEntryRequest.objects.exists():
         ctx.lines.append("Hot lists: demo requests already present.")
         return
     investigator, officer = ctx.users["investigator"], ctx.users["officer"]
-    bolo_req = services.request_submit(
+    bolo_req = entries.request_submit(
         requester=investigator, hotlist=bolo, case_number="26-004512", plate=BOLO_PLATE, state="CA",
         vehicle_description="Black Toyota Camry, tinted windows",
         justification="Suspect vehicle in the armed robbery at 2100 International Blvd on 11/20.")
-    services.request_approve(req=bolo_req, by=ctx.users["administrator"])
-    covert_req = services.request_submit(
+    entries.request_approve(req=bolo_req, by=ctx.users["administrator"])
+    covert_req = entries.request_submit(
         requester=investigator, hotlist=covert, case_number="26-004519", plate=COVERT_PLATE, state="CA",
         vehicle_description="White Ford Transit van",
         justification="Associate of the robbery-series suspect; movements needed without alerting patrol.")
-    services.request_approve(req=covert_req, by=designee, note="Covert: hits to Sgt. Whitfield only.")
-    services.request_submit(
+    entries.request_approve(req=covert_req, by=designee, note="Covert: hits to Sgt. Whitfield only.")
+    entries.request_submit(
         requester=officer, hotlist=bolo, case_number="26-004777", plate=PENDING_PLATE, state="CA",
         vehicle_description="Grey Nissan Altima", justification="Vehicle used in a residential burglary on 45th St.")
     ctx.lines.append(f"Hot lists: SVS feed with {ALERT_PLATE} (stolen, alert); {BOLO_PLATE} (BOLO, approved by the "

@@ -141,7 +141,7 @@ class HotlistEntry(models.Model):
 class HotlistEntryRequest(models.Model):
     """HL-3..HL-5: a member asks for a plate (or partial plate) on an internal list; the
     ALPR Administrator or a designee approves it before it is active, for at most
-    ALPR_HOTLIST_MAX_DAYS. The workflow lives in hotlists/services.py."""
+    ALPR_HOTLIST_MAX_DAYS. The workflow lives in hotlists/services/entries.py."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from hotlists import feeds, services
+from hotlists.services import entries, feeds
 
 
 @shared_task(name="hotlists.tasks.import_feeds", acks_late=True)
@@ -12,4 +12,4 @@ def import_feeds() -> list[int]:
 
 @shared_task(name="hotlists.tasks.expire_entries", acks_late=True)
 def expire_entries() -> list[int]:
-    return services.expire_due()
+    return entries.expire_due()

@@ -11,9 +11,10 @@ from accounts import roles
 from accounts.mfa import reauthentication_response
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from hotlists import feeds, selectors, services
+from hotlists import selectors
 from hotlists.forms import DecisionForm, EntryRequestForm, FeedUploadForm
 from hotlists.models import HotlistEntryRequest
+from hotlists.services import entries, feeds
 from lib.errors import DomainError
 
 MEMBERS = (roles.OFFICER, roles.PST, roles.CRIME_ANALYST, roles.INVESTIGATOR, roles.ADMINISTRATOR, roles.AUDITOR)
@@ -32,7 +33,7 @@ def index(request):
         "lists": selectors.lists_overview(user),
         "is_approver": _is_approver(user),
         "queue_count": selectors.approval_queue().count(),
-        "can_request": user.has_role(*services.REQUESTERS),
+        "can_request": user.has_role(*entries.REQUESTERS),
         "can_import": user.has_role(roles.ADMINISTRATOR),
         "stale_hours": settings.ALPR_HOTLIST_STALE_HOURS,
     }
@@ -42,7 +43,7 @@ def index(request):
 @login_required
 def request_new(request):
     user = request.user
-    if not user.has_role(*services.REQUESTERS) or not user.is_home_member:
+    if not user.has_role(*entries.REQUESTERS) or not user.is_home_member:
         raise Http404  # the form names the department's lists (issue 18, defect 6)
     renews = None
     if request.GET.get("renews") or request.POST.get("renews"):
@@ -56,7 +57,7 @@ def request_new(request):
     form = EntryRequestForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            req = services.request_submit(requester=user, renews=renews, request=request, **form.cleaned_data)
+            req = entries.request_submit(requester=user, renews=renews, request=request, **form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -88,7 +89,7 @@ def request_detail(request, pk: int):
     req = selectors.request_for_user(user=user, pk=pk)
     record_access(action=Action.HOTLIST_REQUEST_VIEW, user=user, request=request, object_type="hotlist_request",
                   object_id=req.pk, data_elements={"plate": req.plate or req.pattern}, case_number=req.case_number)
-    actions = [t.name for t in services.WORKFLOW.available(req.status)]
+    actions = [t.name for t in entries.WORKFLOW.available(req.status)]
     is_approver = _is_approver(user) and req.requester_id != user.pk
     allowed = []
     if is_approver:
@@ -101,12 +102,12 @@ def request_detail(request, pk: int):
 
 
 ACTIONS = {
-    "approve": lambda req, by, note, request: services.request_approve(req=req, by=by, note=note, request=request),
-    "disapprove": lambda req, by, note, request: services.request_disapprove(req=req, by=by, reason=note,
+    "approve": lambda req, by, note, request: entries.request_approve(req=req, by=by, note=note, request=request),
+    "disapprove": lambda req, by, note, request: entries.request_disapprove(req=req, by=by, reason=note,
                                                                              request=request),
-    "ask_removal": lambda req, by, note, request: services.request_ask_removal(req=req, by=by, reason=note,
+    "ask_removal": lambda req, by, note, request: entries.request_ask_removal(req=req, by=by, reason=note,
                                                                                request=request),
-    "confirm_removal": lambda req, by, note, request: services.request_confirm_removal(req=req, by=by, note=note,
+    "confirm_removal": lambda req, by, note, request: entries.request_confirm_removal(req=req, by=by, note=note,
                                                                                        request=request),
 }
 

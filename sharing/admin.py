@@ -25,7 +25,7 @@ class SharingRequestEventInline(WorkflowHistoryInline):
 
 @admin.register(SharingRequest)
 class SharingRequestAdmin(RecordAdmin):
-    """Read-only: requests move only through the protocol (sharing/services.py)."""
+    """Read-only: requests move only through the protocol (sharing/services/requests.py)."""
 
     list_display = ["pk", "agency", "basis", "status", "refusal_rule", "received_on"]
     list_filter = ["status", "basis", "refusal_rule"]

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from sharing import services
 from sharing.models import MOU, SharingRequest
+from sharing.services import requests
 
 CONFIRMATION = ("The requesting agency confirms in writing that the data will not be used for federal immigration "
                 "enforcement or for prosecutions related to reproductive health care.")
@@ -25,11 +25,11 @@ def load(ctx) -> None:
     now = timezone.now()
     common = {"window_from": now - timedelta(days=5), "window_to": now, "received_on": ctx.today,
               "received_via": SharingRequest.ReceivedVia.EMAIL, "confirmation_statement": CONFIRMATION}
-    services.request_receive(
+    requests.request_receive(
         logged_by=ctx.users["administrator"], agency=sheriff, requester_name="Det. A. Kim", requester_title="Detective",
         requester_contact="akim@acso.example", purpose="Carjacking investigation: suspect vehicle movements",
         plates="3DMS368", case_number="SO-26-1234", basis=SharingRequest.Basis.VOLUNTARY, **common)
-    services.request_receive(
+    requests.request_receive(
         logged_by=ctx.users["administrator"], agency=ice, requester_name="Officer B. Lane",
         requester_contact="lane@ice.example", purpose="Locate a vehicle", plates="7ABC123", case_number="ICE-1",
         basis=SharingRequest.Basis.VOLUNTARY, **common)

@@ -30,7 +30,7 @@ class MOU(models.Model):
 
 class SharingRequest(models.Model):
     """SH-1..SH-7: a request for ALPR data from another party, and what became of it.
-    The workflow (refusals the law requires, the 3-step protocol) is in sharing/services.py."""
+    The workflow (refusals the law requires, the 3-step protocol) is in sharing/services/requests.py."""
 
     class Basis(models.TextChoices):
         LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (subpoena, court order, warrant) — SH-1"

@@ -1,12 +1,35 @@
-"""SH-4 / AU-4: what the annual report says about sharing, for a period."""
+"""Reads in sharing: who processes requests, who sees them, the reads a request covers,
+and what the annual report says about sharing for a period (SH-4 / AU-4)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import Q
+
 from accounts import roles
+from accounts.models import Designation
+from accounts.selectors import approval_authority
+from alpr.models import Read
 from sharing.models import SharingPackage, SharingRequest
-from sharing.services import processor_authority
+
+
+def processor_authority(user):
+    """Who processes sharing requests: the ALPR Administrator or a current sharing designee."""
+    return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
+
+
+def scope_reads(req: SharingRequest):
+    """The reads the approval covers: home-agency reads in the window, of the plates named
+    or from the cameras named."""
+    wanted = Q(pk__in=[])
+    if req.plate_list:
+        wanted |= Q(plate__in=req.plate_list)
+    camera_ids = list(req.cameras.values_list("pk", flat=True))
+    if camera_ids:
+        wanted |= Q(camera_id__in=camera_ids)
+    return (Read.objects.filter(agency__is_home=True, captured_at__gte=req.window_from, captured_at__lt=req.window_to)
+            .filter(wanted).select_related("camera").order_by("captured_at"))
 
 
 def requests_visible_to(user):

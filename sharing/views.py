@@ -13,10 +13,10 @@ from accounts import roles
 from accounts.mfa import reauthentication_response
 from lib import csvsafe
 from lib.errors import DomainError
-from sharing import packages, services
 from sharing.forms import DecisionForm, SharingRequestForm, StepOneForm
 from sharing.models import MOU, SharingRequest
-from sharing.selectors import requests_visible_to, sharing_report
+from sharing.selectors import processor_authority, requests_visible_to, sharing_report
+from sharing.services import packages, requests
 
 
 def _request_for_user(user, pk) -> SharingRequest:
@@ -30,24 +30,24 @@ def _request_for_user(user, pk) -> SharingRequest:
 def index(request):
     """SH-4: the secure folder of sharing requests."""
     user = request.user
-    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or services.processor_authority(user)):
+    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or processor_authority(user)):
         raise Http404
     record_access(action=Action.SHARING_FOLDER_VIEW, user=user, request=request, object_type="sharing_request")
     return render(request, "sharing/index.html", {
         "rows": requests_visible_to(user).select_related("agency")[:200], "mous": MOU.objects.select_related("agency"),
-        "can_log": services.processor_authority(user) is not None})
+        "can_log": processor_authority(user) is not None})
 
 
 @login_required
 def request_new(request):
-    if services.processor_authority(request.user) is None:
+    if processor_authority(request.user) is None:
         raise Http404
     form = SharingRequestForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         cameras = data.pop("cameras")
         try:
-            req = services.request_receive(logged_by=request.user, cameras=cameras, request=request, **data)
+            req = requests.request_receive(logged_by=request.user, cameras=cameras, request=request, **data)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -66,8 +66,8 @@ def request_detail(request, pk: int):
                   object_id=req.pk, case_number=req.case_number)
     return render(request, "sharing/request_detail.html", {
         "req": req, "history": req.history.select_related("by"), "step_one": StepOneForm(),
-        "decision": DecisionForm(), "may_process": services.processor_authority(request.user) is not None,
-        "may_decide": services.processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
+        "decision": DecisionForm(), "may_process": processor_authority(request.user) is not None,
+        "may_decide": processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
         "package": getattr(req, "package", None)})
 
 
@@ -82,11 +82,11 @@ def request_action(request, pk: int, action: str):
             form = StepOneForm(request.POST)
             if not form.is_valid():
                 raise DomainError("Document both the right to know and the need to know.")
-            services.document_right_and_need(req=req, by=request.user, request=request, **form.cleaned_data)
+            requests.document_right_and_need(req=req, by=request.user, request=request, **form.cleaned_data)
         elif action == "package":
             packages.package_build(req=req, by=request.user, request=request)
         elif action in ("honour", "deny"):
-            services.decide(req=req, by=request.user, honour=action == "honour",
+            requests.decide(req=req, by=request.user, honour=action == "honour",
                             reason=request.POST.get("reason", "")[:2000], request=request)
         else:
             raise Http404

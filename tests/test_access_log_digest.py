@@ -20,11 +20,11 @@ from accesslog.services import access_log_verify, record_access
 from audits import verify_export
 from audits.log_export import (
     access_log_digest_check,
-    access_log_digest_publish,
     daily_digest_moment,
     digest_message,
 )
 from audits.models import AccessLogDigest
+from audits.services.digests import access_log_digest_publish
 from lib.errors import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -404,8 +404,8 @@ def _complete_the_demo():
     from django.core.files.base import ContentFile
 
     from alpr.services import retention
-    from sharing import packages
-    from sharing import services as sharing_services
+    from sharing.services import packages
+    from sharing.services import requests as sharing_services
 
     users = {u.username: u for u in User.objects.all()}
     read = _first(Read, frame__gt="")

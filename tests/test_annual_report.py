@@ -13,7 +13,8 @@ from django.utils import timezone
 from alpr.models import ReadDailyTally, Search
 from alpr.services.retention import purge, tally_finished_days
 from audits.models import AnnualReport, BreachRecord, ComplaintRecord
-from audits.report import annual_figures, annual_report_request
+from audits.report import annual_figures
+from audits.services.reports import annual_report_request
 from lib.errors import NotPermitted
 from tests import factories
 
@@ -142,9 +143,9 @@ def test_public_page_shows_aggregates_and_never_a_plate(personas, outsider, home
 
 def test_it_reports_dropped_feed_rows_and_the_years_configuration_changes(personas, home_agency, settings):
     from accesslog.configuration import environment_check
-    from hotlists import feeds
     from hotlists.models import Hotlist
-    from hotlists.services import hotlist_create
+    from hotlists.services import feeds
+    from hotlists.services.entries import hotlist_create
 
     svs = hotlist_create(name="SVS", source=Hotlist.Source.SVS, feed_name="svs")
     feeds.import_feed(hotlist=svs, data=b"plate,state,category\nAAA1111,CA,Stolen vehicle\nBBB2222,CA,VIF\n"

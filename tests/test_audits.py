@@ -8,9 +8,10 @@ from django.utils import timezone
 from accesslog.models import AppendOnlyError
 from accesslog.services import record_access
 from alpr.models import Search
-from audits import sampling, services
+from audits import sampling
 from audits.models import Audit, AuditItem, DataCorrection
 from audits.populations import SPECS
+from audits.services import sampling_audits as services
 from lib.errors import DomainError, NotPermitted
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from alpr.models import Search
-from audits.report import annual_report_request
+from audits.services.reports import annual_report_request
 from tests import factories
 from tests.browser import page  # noqa: F401  (fixture)
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from alpr.models import Search
-from audits import services
 from audits.models import Audit
+from audits.services import sampling_audits as services
 from lib.errors import DomainError
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

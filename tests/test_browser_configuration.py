@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import designation_create
-from hotlists import feeds, services
 from hotlists.models import Hotlist
+from hotlists.services import entries as services
+from hotlists.services import feeds
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD
 

@@ -4,8 +4,8 @@ of that plate raises a live alert."""
 import pytest
 
 from alpr.models import Hit
-from hotlists import services
 from hotlists.models import Hotlist, HotlistEntryRequest
+from hotlists.services import entries as services
 from tests import factories
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD

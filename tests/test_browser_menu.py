@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Designation
-from hotlists import services as hotlist_services
 from hotlists.models import Hotlist
+from hotlists.services import entries as hotlist_services
 from tests.browser import page, sign_in  # noqa: F401  (fixture)
 from tests.conftest import PASSWORD, PERSONAS
 

@@ -17,8 +17,8 @@ from accounts import roles
 from accounts.models import Agency, Notification
 from accounts.services import designation_create, designation_revoke
 from alpr.models import Camera
-from hotlists import services as hotlist_services
 from hotlists.models import Hotlist
+from hotlists.services import entries as hotlist_services
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from alpr.criteria import build_criteria
 from alpr.models import Hit
 from alpr.selectors.reads import reads_for_query
-from hotlists import services
 from hotlists.models import Hotlist
+from hotlists.services import entries as services
 from tests import factories
 
 

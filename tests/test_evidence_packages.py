@@ -124,7 +124,7 @@ def test_a_search_too_large_for_a_package_is_sent_back_unexported(analyst, home_
 
 
 def test_the_sharing_package_carries_the_pdf_json_and_schema(personas, investigator, home_agency):
-    from sharing.packages import package_build
+    from sharing.services.packages import package_build
 
     cam = factories.camera(home_agency)
     inside = factories.read(cam, "7ABC123", minutes_ago=60, images=True)

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from hotlists import feeds, services
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
+from hotlists.services import entries as services
+from hotlists.services import feeds
 from tests import factories
 
 

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from hotlists import services
 from hotlists.models import Hotlist
+from hotlists.services import entries as services
 from tests.conftest import session_api_client
 
 

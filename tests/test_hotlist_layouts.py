@@ -2,9 +2,9 @@
 
 import pytest
 
-from hotlists import feeds
-from hotlists import services as hotlist_services
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
+from hotlists.services import entries as hotlist_services
+from hotlists.services import feeds
 from hotlists.sources.layouts import LAYOUTS, parse_cadoj_fixed, parse_ncic_delimited
 from hotlists.sources.models import LAYOUT_CHOICES
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accesslog.models import AccessEvent
 from accounts.models import Notification
-from hotlists import services as hotlist_services
 from hotlists.models import FeedImport, Hotlist, HotlistEntry
+from hotlists.services import entries as hotlist_services
 from hotlists.sources import services
 from hotlists.sources.models import HotlistSource, PullRecord
 from hotlists.sources.sftp import fingerprint

@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import Designation
 from accounts.services import designation_create
 from alpr.models import Hit
-from hotlists import services
 from hotlists.models import Hotlist, HotlistEntry, HotlistEntryRequest
+from hotlists.services import entries as services
 from lib.errors import DomainError, IllegalTransition, NotPermitted
 from tests import factories
 

@@ -75,9 +75,10 @@ def test_the_process_index_follows_changes(personas, home_agency):
 
 
 def test_approving_an_internal_entry_does_not_rebuild_the_downloaded_lists(officer, administrator, home_agency):
-    from hotlists import feeds, services
     from hotlists.matching import get_indexes
     from hotlists.models import Hotlist
+    from hotlists.services import entries as services
+    from hotlists.services import feeds
 
     svs = services.hotlist_create(name="SVS", source=Hotlist.Source.SVS)
     feeds.import_feed(hotlist=svs, data=b"plate\nAAA1111\n", file_name="svs.csv")

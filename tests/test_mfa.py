@@ -19,8 +19,8 @@ from accesslog.models import AccessEvent
 from accounts.mfa import AUTHENTICATED_RECENTLY_AT
 from accounts.models import Designation
 from accounts.services import designation_create
-from hotlists import services as hotlist_services
 from hotlists.models import Hotlist, HotlistEntryRequest
+from hotlists.services import entries as hotlist_services
 from tests.conftest import PASSWORD
 from tests.factories import totp_code
 

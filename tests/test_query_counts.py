@@ -24,7 +24,7 @@ from accesslog.services import record_access
 from accounts import roles
 from alpr.models import Hit, LegalHold, Search
 from audits.models import Audit
-from hotlists import services as hotlist_services
+from hotlists.services import entries as hotlist_services
 from sharing.models import SharingRequest
 from tests import factories
 

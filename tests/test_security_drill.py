@@ -14,8 +14,8 @@ from django.utils import timezone
 from alpr.criteria import build_criteria
 from alpr.services.search import search_run
 from benchmarks import security_drill
-from hotlists import services as hotlist_services
 from hotlists.models import Hotlist
+from hotlists.services import entries as hotlist_services
 from tests import factories
 from tests.conftest import PASSWORD
 

@@ -60,8 +60,8 @@ def test_it_asks_a_fresh_sign_in_before_resetting_a_second_factor(officer, clien
 def test_a_token_beside_a_recent_session_is_no_reauthentication(investigator, coordinator, administrator, client):
     """A token holder who also carries their own freshly re-authenticated session cookie
     must not lend that freshness to the token's owner."""
-    from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
+    from hotlists.services import entries as hotlist_services
 
     hotlist = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                               purpose=Hotlist.Purpose.BURGLARY)
@@ -77,8 +77,8 @@ def test_a_token_beside_a_recent_session_is_no_reauthentication(investigator, co
 # --- Defect 2: every API write made with a token failed CSRF ---------------------------
 
 def test_it_accepts_token_writes_without_csrf_and_refuses_cookie_writes_without_it(officer):
-    from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
+    from hotlists.services import entries as hotlist_services
 
     bolo = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                            purpose=Hotlist.Purpose.BURGLARY)
@@ -130,8 +130,8 @@ def test_it_locks_the_account_and_ends_the_session_after_too_many_wrong_reauthen
 # --- Defect 6: another agency's officer saw the department's hot-list names and sizes ---
 
 def test_it_shows_another_agencys_member_none_of_the_departments_lists(outsider, officer, client):
-    from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
+    from hotlists.services import entries as hotlist_services
 
     hotlist_services.hotlist_create(name="Burglary series BOLO", source=Hotlist.Source.CUSTOM_BOLO,
                                     purpose=Hotlist.Purpose.BURGLARY)
@@ -199,8 +199,8 @@ def test_it_opens_the_gate_only_for_department_approved_courses(make_user, clien
 def test_it_refuses_an_untrained_member_in_the_services_too(untrained):
     """The training gate is not only web middleware: the services refuse too (API,
     commands and tasks acting for a member reach them without the middleware)."""
-    from hotlists import services as hotlist_services
     from hotlists.models import Hotlist
+    from hotlists.services import entries as hotlist_services
     from lib.errors import NotPermitted
 
     bolo = hotlist_services.hotlist_create(name="BOLO", source=Hotlist.Source.CUSTOM_BOLO,

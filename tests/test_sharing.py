@@ -9,8 +9,8 @@ from django.utils import timezone
 from accounts.models import Agency, Designation
 from accounts.services import designation_create
 from lib.errors import DomainError, IllegalTransition, NotPermitted
-from sharing import services
 from sharing.models import MOU, SharingRequest
+from sharing.services import requests as services
 
 S = SharingRequest.Status
 
@@ -152,7 +152,7 @@ def test_the_package_holds_exactly_the_approved_scope(
     import json
     import zipfile
 
-    from sharing.packages import package_build
+    from sharing.services.packages import package_build
     from tests import factories
 
     cam = factories.camera(home_agency)
@@ -186,7 +186,7 @@ def test_the_package_holds_exactly_the_approved_scope(
 
 
 def test_only_honoured_requests_are_fulfilled_once(personas, administrator, officer):
-    from sharing.packages import package_build
+    from sharing.services.packages import package_build
 
     req = _receive(personas, _agency("ACSO"))
     with pytest.raises(DomainError, match="honoured"):

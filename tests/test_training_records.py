@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Notification, User
 from accounts.services import disable_inactive, reenable
-from training.imports import import_training_csv
 from training.models import TrainingRecord
 from training.notices import notify_expiring
 from training.selectors import training_status
+from training.services.imports import import_training_csv
 
 
 def test_a_good_import_creates_every_record(coordinator, course):

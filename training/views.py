@@ -9,11 +9,11 @@ from accesslog.services import record_access
 from accounts import roles
 from accounts.models import User
 from lib import csvsafe
-from training import services
 from training.forms import TrainingImportForm, TrainingRecordForm
-from training.imports import import_training_csv
 from training.models import TrainingRecord
 from training.selectors import training_status, training_statuses
+from training.services.imports import import_training_csv
+from training.services.records import training_record_create
 
 ROSTER_ROLES = (roles.COORDINATOR, roles.AUDITOR, roles.ADMINISTRATOR)
 
@@ -52,7 +52,7 @@ def index(request):
         if form is None:
             raise Http404
         if form.is_valid():
-            services.training_record_create(entered_by=user, request=request, **form.cleaned_data)
+            training_record_create(entered_by=user, request=request, **form.cleaned_data)
             messages.success(request, "Training record saved.")
             return redirect("training:index")
     return render(request, "training/index.html", {

@@ -1,5 +1,5 @@
 """HL-2: the file layouts pulled lists come in, each a parser from bytes to the rows the
-one import takes (hotlists.feeds.ParsedFeed). README.md beside this file documents each
+one import takes (hotlists.services.feeds.ParsedFeed). README.md beside this file documents each
 with a sample line and says how to add one.
 
 Every layout hands each row to `feeds.add_row`, so plates, states and dates are judged the
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hotlists.feeds import ParsedFeed, _decode, add_row, parse_feed
+from hotlists.services.feeds import ParsedFeed, _decode, add_row, parse_feed
 
 # NCIC file codes / CA DOJ category codes -> the names hotlists/screening.py permits.
 CATEGORY_NAMES = {

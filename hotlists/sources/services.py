@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from accesslog.actions import Action
 from accesslog.services import record_access
-from hotlists.feeds import import_feed
 from hotlists.models import FeedImport
+from hotlists.services.feeds import import_feed
 from hotlists.sources import https, selectors, sftp
 from hotlists.sources.layouts import LAYOUTS
 from hotlists.sources.models import HotlistSource, PullRecord

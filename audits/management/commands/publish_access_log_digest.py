@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.log_export import access_log_digest_publish
+from audits.services.digests import access_log_digest_publish
 from lib.errors import DomainError
 
 

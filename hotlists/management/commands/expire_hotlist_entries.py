@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from hotlists.services import expire_due
+from hotlists.services.entries import expire_due
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hotlists.feeds import import_drop_folder, import_feed
 from hotlists.models import FeedImport, Hotlist
+from hotlists.services.feeds import import_drop_folder, import_feed
 
 
 class Command(BaseCommand):

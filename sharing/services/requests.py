@@ -17,12 +17,12 @@ from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.models import AccessEvent
 from accesslog.services import record_access
-from accounts.models import Agency, Designation
-from accounts.selectors import approval_authority
+from accounts.models import Agency
 from alpr.prohibited import screen, screening_record
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 from sharing.models import SharingRequest
+from sharing.selectors import processor_authority
 from training.gate import refuse_unless_operator
 
 S = SharingRequest.Status
@@ -44,11 +44,6 @@ CA_LAW_ENFORCEMENT = (Agency.Kind.MUNICIPAL_POLICE, Agency.Kind.SHERIFF, Agency.
 
 def _move(req, name, by, note=""):
     workflow.apply(req, name, machine=WORKFLOW, by=by, note=note)
-
-
-def processor_authority(user):
-    """Who processes sharing requests: the ALPR Administrator or a current sharing designee."""
-    return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
 
 
 def screening(req: SharingRequest):

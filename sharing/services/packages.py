@@ -9,35 +9,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from alpr import evidence
-from alpr.models import Read
 from lib.errors import DomainError, NotPermitted
 from sharing.models import SharingPackage, SharingRequest
-
-
-def scope_reads(req: SharingRequest):
-    """The reads the approval covers: home-agency reads in the window, of the plates named
-    or from the cameras named."""
-    wanted = Q(pk__in=[])
-    if req.plate_list:
-        wanted |= Q(plate__in=req.plate_list)
-    camera_ids = list(req.cameras.values_list("pk", flat=True))
-    if camera_ids:
-        wanted |= Q(camera_id__in=camera_ids)
-    return (Read.objects.filter(agency__is_home=True, captured_at__gte=req.window_from, captured_at__lt=req.window_to)
-            .filter(wanted).select_related("camera").order_by("captured_at"))
+from sharing.selectors import processor_authority, scope_reads
 
 
 @transaction.atomic
 def package_build(*, req: SharingRequest, by, request=None) -> SharingPackage:
-    from sharing.services import processor_authority
-
     req = SharingRequest.objects.select_for_update().get(pk=req.pk)
     if processor_authority(by) is None:
         raise NotPermitted("Only authorized personnel extract shared data (SH-5).")
