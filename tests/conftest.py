@@ -35,37 +35,26 @@ PERSONAS = {
 }
 
 
-def _empties_tables_by_flush(item) -> bool:
-    """Whether pytest-django ends this test with Django's flush (TRUNCATE): transactional
-    tests, as pytest-django decides them (the marker's transaction=True, or a fixture that
-    asks for a transactional database)."""
-    marker = item.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])):
-        return True
-    return bool({"transactional_db", "live_server", "django_db_reset_sequences",
-                 "django_db_serialized_rollback"} & set(getattr(item, "fixturenames", ())))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
+def _allow_access_log_truncate_in_flush():
     """Django empties tables between transactional tests with TRUNCATE, which the access
-    log's trigger refuses (audits migration 0002) unless the session sets the one escape,
-    `alpr.access_log_maintenance`. It is set for the teardown of those tests only, where the
-    flush runs, and reset after; the test body itself (test_access_log's TRUNCATE refusal)
-    never has it. Plain SQL in a pytest hook, rather than patching Django's
-    DatabaseOperations.sql_flush for the whole process at import."""
-    if connection.vendor != "postgresql" or not _empties_tables_by_flush(item):
-        return (yield)
-    from pytest_django.plugin import blocking_manager_key
+    log's trigger refuses (audits migration 0002). Only the test runner's flush sets the
+    maintenance escape, and only inside its own transaction (SET LOCAL)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
 
-    blocker = item.config.stash[blocking_manager_key]
-    with blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute("SET alpr.access_log_maintenance = 'on'")
-    try:
-        return (yield)
-    finally:
-        with blocker.unblock(), connection.cursor() as cursor:
-            cursor.execute("RESET alpr.access_log_maintenance")
+    if getattr(DatabaseOperations.sql_flush, "_alpr_patched", False):
+        return
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET LOCAL alpr.access_log_maintenance = 'on';", *statements] if statements else statements
+
+    sql_flush._alpr_patched = True
+    DatabaseOperations.sql_flush = sql_flush
+
+
+if connection.vendor == "postgresql":
+    _allow_access_log_truncate_in_flush()
 
 
 @pytest.fixture
