@@ -69,7 +69,9 @@ def run_once() -> int | None:
     claim = new_claim()
     job_id = claim_next(claim=claim)
     if job_id is not None:
-        services.frame_process(job_id, claim=claim)  # the same service Celery's task calls, as this claim's holder
+        # Claimed already: read it with the service Celery's task calls after its own claim.
+        job = FrameJob.objects.select_related("camera").get(pk=job_id)
+        services.frame_read(job, claim=claim)
     return job_id
 
 

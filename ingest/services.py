@@ -168,10 +168,18 @@ def frame_process(job_id: int, *, claim: str | None = None) -> FrameJob | None:
         logger.info("frame job=%s not claimed by %s: status %s", job.pk, claim, job.status)
         job.refresh_from_db()
         return job
+    return frame_read(job, claim=claim)
+
+
+def frame_read(job: FrameJob, *, claim: str) -> FrameJob:
+    """Read the plates of a job this delivery has already claimed (frame_claim won for
+    `claim`): frame_process after its claim, and the embedded worker, which claims while
+    choosing its next job (ingest.frame_worker), so the claim and its attempt count once."""
     started = time.perf_counter()
     try:
         with job.frame.open("rb") as fh:
-            image = decode(fh.read())
+            frame_bytes = fh.read()  # read once: decoded here, stored with each read below
+        image = decode(frame_bytes)
     except FrameRejected as exc:
         return _finish(job.pk, FrameJob.Status.REJECTED, exc.reason, claim=claim)
     from ingest.ocr import read_plates
@@ -188,8 +196,6 @@ def frame_process(job_id: int, *, claim: str | None = None) -> FrameJob | None:
         job = FrameJob.objects.select_for_update(of=("self",)).select_related("camera").get(pk=job.pk)
         if job.status == FrameJob.Status.DONE or job.claimed_by != claim[:64]:
             return job  # another delivery finished first, or took the job over as stale
-        with job.frame.open("rb") as fh:
-            frame_bytes = fh.read()
         for plate in plates:
             read_record(
                 camera=job.camera, plate_text=plate.text, captured_at=job.captured_at, confidence=plate.confidence,

@@ -55,6 +55,7 @@ def test_it_leaves_the_frame_queued_for_the_worker_and_the_worker_reads_it(home_
     assert frame_worker.run_once() == job.pk
     job.refresh_from_db()
     assert job.status == FrameJob.Status.DONE and job.reads_count == 1 and len(fixed_ocr.calls) == 1
+    assert job.attempts == 1  # the worker's claim is the one attempt: it is not claimed again to be read
     assert frame_worker.run_once() is None  # nothing left
 
 
