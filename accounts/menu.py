@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Designation
+from accounts.selectors import designations_current
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,7 @@ class MenuItem:
 
 def current_designation_scopes(user) -> set[str]:
     """The scopes this member acts in under a current, unrevoked written designation (ID-3)."""
-    today = timezone.localdate()
-    return set(
-        Designation.objects.filter(
-            designee=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-        ).values_list("scope", flat=True)
-    )
+    return set(designations_current().filter(designee=user).values_list("scope", flat=True))
 
 
 def _link(label: str, name: str) -> MenuItem:
@@ -117,8 +112,5 @@ def menu_for(user) -> list[MenuItem]:
 
 def designation_summaries(user) -> list[str]:
     """'Acting for the ALPR Administrator: Sharing request approval (until 2026-12-31)', for the dashboard."""
-    today = timezone.localdate()
-    rows = Designation.objects.filter(
-        designee=user, revoked_at__isnull=True, starts_on__lte=today, ends_on__gte=today
-    ).order_by("scope")
+    rows = designations_current().filter(designee=user).order_by("scope")
     return [f"{row.get_scope_display()} for the ALPR Administrator, until {row.ends_on:%Y-%m-%d}" for row in rows]

@@ -6,25 +6,10 @@ from audits import wording
 
 register = template.Library()
 
-
-@register.filter
-def action_label(code):
-    return wording.action_label(code)
-
-
-@register.filter
-def readable_pairs(data):
-    return wording.readable_pairs(data)
-
-
-@register.filter
-def raw_json(data):
-    return wording.raw_json(data)
-
-
-@register.filter
-def raw_event(event):
-    return wording.raw_event(event)
+register.filter("action_label", wording.action_label)
+register.filter("readable_pairs", wording.readable_pairs)
+register.filter("raw_json", wording.raw_json)
+register.filter("raw_event", wording.raw_event)
 
 
 @register.filter
