@@ -1,6 +1,6 @@
 """Measure the vehicle-colour estimate (alpr/colour.py) against frames labelled by hand.
 
-    manage.py colour_accuracy --images /work/shared/datasets/openalpr-us-dev \\
+    manage.py colour_accuracy --images ../shared/datasets/openalpr-us-dev \\
         --labels tests/data/vehicle_colours_openalpr_us_dev.csv
 
 The CSV has file, plate_x, plate_y, plate_w, plate_h, colour; rows labelled "unknown"
