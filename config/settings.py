@@ -131,6 +131,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite waits for a writer instead of failing at once; enough for one site on a laptop.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Issue 23 §3: searches and reports may read from a streaming replica (lib/replica.py).
+# The standby is the primary's copy, so tests point it at the test database (MIRROR).
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    try:
+        DATABASES["replica"] = environ.Env.db_url_config(_replica_url)
+    except Exception as exc:  # django-environ raises several types for a bad URL
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not a valid database URL: {exc}") from exc
+    if DATABASES["replica"].get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL of a streaming standby "
+                                   "of DATABASE_URL's PostgreSQL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# How far behind the replica may be for a search to read from it (seconds), and how often
+# each process asks it how far behind it is.
+ALPR_REPLICA_MAX_LAG_SECONDS = env_float("ALPR_REPLICA_MAX_LAG_SECONDS", 30.0, minimum=0.0)
+ALPR_REPLICA_LAG_CHECK_SECONDS = env_float("ALPR_REPLICA_LAG_CHECK_SECONDS", 5.0, minimum=0.0)
 
 # --- Identity (ID-1) ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

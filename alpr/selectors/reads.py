@@ -16,6 +16,7 @@ from alpr.criteria import Criteria
 from alpr.models import Hit, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.selectors.hits import covert_grant
+from lib.replica import read_only_db
 from training.gate import refuse_unless_operator
 
 
@@ -23,7 +24,9 @@ def reads_for_query(*, user, criteria: Criteria):
     """The reads a search returns, newest first: the same selector for the page, the
     API, the CSV export and the benchmark."""
     refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
-    qs = Read.objects.filter(
+    # Issue 23 §3: the scan reads from the replica when one is configured and within the
+    # tolerated lag (lib/replica.py); the search record and the access log stay on the primary.
+    qs = Read.objects.using(read_only_db()).filter(
         agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
     )
     qs = exclude_covert_reads(qs, user)
