@@ -38,6 +38,20 @@ def test_a_partial_plate_entry_matches_only_whole_plates_of_its_pattern(index):
     assert index.match("16LMN903", "CA") == []
 
 
+@pytest.mark.parametrize("pattern, matching, not_matching", [
+    ("*123", "7ABC123", "7ABC124"),      # the witness saw only the end
+    ("7AB*", "7ABC999", "8ABC999"),      # only the start
+    ("?AB?12?", "7ABC123", "7ABC223"),   # single unknowns at both ends
+    ("*BC1*", "7ABC123", "7ABD123"),     # only the middle
+    ("7*3", "7ABC123", "7ABC124"),
+])
+def test_a_partial_plate_with_wildcards_at_either_end_is_found_whatever_its_bucket(pattern, matching, not_matching):
+    idx = MatcherIndex(CLASSES, require_state=False)
+    idx.add(9, "", pattern, "")
+    assert [(m.entry_id, m.kind) for m in idx.match(matching)] == [(9, "partial")]
+    assert idx.match(not_matching) == []
+
+
 def test_state_must_agree_when_both_sides_have_it(index):
     assert index.match("8XYZ412", "NV") == []
     assert [m.entry_id for m in index.match("8XYZ412", "")] == [1]  # read state unknown
