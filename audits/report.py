@@ -27,7 +27,7 @@ from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, 
 from audits import pdf
 from audits.models import Audit, ComplaintRecord
 from audits.populations import period_bounds, training_review
-from audits.report_sections import breach_table, omc_tables
+from audits.report_sections import breach_table, omc_tables, sections_final
 from hotlists.models import FeedImport, HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
 from sharing.selectors import sharing_report
@@ -256,14 +256,24 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         # Issue 21 §10: report times in the agency's time zone, named (the digests' "as of"
         # stays UTC: each signature covers that exact text).
         "year": year, "generated_at": timezone.localtime().isoformat(), "time_zone": settings.TIME_ZONE,
+        # AU-6: final only when the O.M.C. 9.64 sections are finalised; otherwise every
+        # output says it is a draft (audits/services/report_contents.py).
+        "final": sections_final(year),
         "summary": summary, "tables": [{**t, "rows": [[_plain(v) for v in r] for r in t["rows"]]} for t in tables],
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
 
 
-def _cover_lines() -> list[str]:
-    return [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+def _cover_lines(figures: dict | None = None) -> list[str]:
+    lines = [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+    if figures is not None and not figures.get("final", True):
+        lines.append(DRAFT_NOTE)
+    return lines
+
+
+# AU-6: a report whose O.M.C. 9.64 sections are not finalised is not for publication.
+DRAFT_NOTE = "DRAFT: the O.M.C. 9.64 sections are not finalised; not for publication."
 
 
 def generated_words(figures: dict) -> str:
@@ -326,15 +336,15 @@ def render_pdf(figures: dict) -> bytes:
         if table["name"] == "queries_appendix":
             blocks.append(pdf.NewPage())
         blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
-    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(),
+    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(figures),
                           subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
                                    f"Committee (O.M.C. 9.64). Generated {generated_words(figures)}.")
 
 
 def render_html(figures: dict) -> str:
     return render_to_string("audits/annual_report.html", {
-        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(), "sections": sections(figures),
-        "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(figures),
+        "sections": sections(figures), "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
 
 
 def render_csv_zip(figures: dict) -> bytes:

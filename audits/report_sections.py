@@ -33,6 +33,11 @@ EFFECTIVENESS = [("hits", "Hits (alerts matched to a hot list)"),
                  ("cases_assisted", "Cases assisted")]
 
 
+def sections_final(year: int) -> bool:
+    """The year's O.M.C. 9.64 sections are finalised: the report may be published as final."""
+    return AnnualReportContents.objects.filter(year=year, status=AnnualReportContents.Status.FINALISED).exists()
+
+
 def system_counts(year: int) -> dict[str, int]:
     """The year's figures the system can count: hits; recoveries and arrests from the
     dispositions of documented stops (HT-3); cases assisted, the distinct case numbers of

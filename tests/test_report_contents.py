@@ -16,7 +16,7 @@ from django.utils import timezone
 from accesslog.models import AccessEvent
 from alpr.models import DispositionCode, Hit, Search, StopReport
 from audits.models import AnnualReportContents
-from audits.report import annual_figures
+from audits.report import DRAFT_NOTE, annual_figures, render_html, render_pdf
 from audits.report_sections import missing_sections, system_counts
 from audits.services import report_contents as service
 from audits.services.reports import annual_report_request
@@ -226,9 +226,16 @@ def test_the_report_says_draft_and_lists_what_is_missing(coordinator):
     status = {t["name"]: t for t in annual_figures(YEAR)["tables"]}["omc_964_status"]["rows"]
     # Effectiveness and public-records requests came pre-filled; race and fiscal costs did not.
     assert [r[0] for r in status] == missing_sections(contents) and len(status) == 2
+    draft = render_html(annual_figures(YEAR))
+    assert DRAFT_NOTE in draft and DRAFT_NOTE in _pdf_text(render_pdf(annual_figures(YEAR)))
     service.contents_finalise(by=coordinator, contents=_save(coordinator, contents, **COMPLETE))
     figures = annual_figures(YEAR)
-    assert dict(figures["summary"])["O.M.C. 9.64 sections"] == "finalised"
+    assert dict(figures["summary"])["O.M.C. 9.64 sections"] == "finalised" and figures["final"]
+    assert DRAFT_NOTE not in render_html(figures) and DRAFT_NOTE not in _pdf_text(render_pdf(figures))
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 # --- The Coordinator's page ---------------------------------------------------------------
