@@ -112,6 +112,16 @@ class Action(StrEnum):
 
     ANNUAL_REPORT_GENERATE = "annual_report.generate"
     ANNUAL_REPORT_DOWNLOAD = "annual_report.download"
+    # AU-6: the O.M.C. 9.64 sections the Coordinator enters.
+    ANNUAL_REPORT_CONTENTS_VIEW = "annual_report.contents_view"
+    ANNUAL_REPORT_CONTENTS_EDIT = "annual_report.contents_edit"
+    ANNUAL_REPORT_CONTENTS_FINALISE = "annual_report.contents_finalise"
+    ANNUAL_REPORT_CONTENTS_REOPEN = "annual_report.contents_reopen"
+
+    # BR-1: the breach workflow (Civil Code 1798.82).
+    BREACH_REPORT = "breach.report"
+    BREACH_VIEW = "breach.view"
+    BREACH_STEP = "breach.step"
 
     # Issue 19 §6: configuration changes and their history page.
     CONFIGURATION_CHANGE = "configuration.change"

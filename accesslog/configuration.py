@@ -107,6 +107,10 @@ WATCHED = {
     "ALPR_FEED_PERMITTED_CATEGORIES": (K.HOTLIST, None, _added),
     "ALPR_FEED_PROHIBITED_CATEGORIES": (K.HOTLIST, None, _removed),
     "ALPR_FEED_PROHIBITED_TERMS": (K.HOTLIST, None, _removed),
+    # BR-1: a longer notification deadline, or a higher Attorney General threshold, is slower notice.
+    "ALPR_BREACH_NOTICE_DAYS": (K.OTHER, None, _higher),
+    "ALPR_BREACH_AG_NOTICE_DAYS": (K.OTHER, None, _higher),
+    "ALPR_BREACH_AG_THRESHOLD": (K.OTHER, None, _higher),
     "ALPR_TRUST_X_FORWARDED_FOR": (K.OTHER, None, _turned_on),  # client addresses in the access log
     "DEBUG": (K.OTHER, None, _turned_on),
     "Q-6 prohibited-use lexicon": (K.LEXICON, _lexicon, _lexicon_weakens),

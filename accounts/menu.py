@@ -99,6 +99,10 @@ def menu_for(user) -> list[MenuItem]:
         oversight.append(_link("Configuration history", "audits:configuration_history"))  # issue 19 §6
     if user.has_role(roles.COORDINATOR, roles.AUDITOR, roles.ADMINISTRATOR):
         oversight.append(_link("Training", "training:index"))
+    if user.has_role(roles.COORDINATOR, roles.AUDITOR, roles.ADMINISTRATOR):
+        oversight.append(_link("Breaches", "audits:breach_list"))  # BR-1
+    if user.has_role(roles.COORDINATOR, roles.AUDITOR):
+        oversight.append(_link("Annual report sections", "audits:report_contents_index"))  # AU-6
 
     administration: list[MenuItem] = []
     if is_admin:

@@ -17,6 +17,7 @@ from audits.models import (
     Audit,
     AuditEvent,
     AuditItem,
+    BreachEvent,
     BreachRecord,
     ComplaintRecord,
     DataCorrection,
@@ -114,12 +115,24 @@ class _RecordedByAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-@admin.register(BreachRecord)
-class BreachRecordAdmin(_RecordedByAdmin):
-    """AU-4: data breaches involving ALPR data, recorded by the Coordinator for the annual report."""
+class BreachEventInline(WorkflowHistoryInline):
+    model = BreachEvent
 
-    list_display = ["discovered_on", "occurred_on", "summary", "records_affected", "notified_on"]
+
+@admin.register(BreachRecord)
+class BreachRecordAdmin(RecordAdmin):
+    """BR-1, AU-4: data breaches involving ALPR data. Shown here read-only: a breach is
+    reported and moved through its workflow on the breach pages (audits/breach_views.py),
+    where each step is checked, kept in its history and logged; an admin edit would skip all three."""
+
+    inlines = [BreachEventInline]
+    list_display = ["pk", "discovered_on", "summary", "status", "california_residents_affected", "notified_on",
+                    "attorney_general_notified_on"]
+    list_filter = ["status"]
     date_hierarchy = "discovered_on"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ComplaintRecord)

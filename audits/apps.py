@@ -10,3 +10,7 @@ class AuditsConfig(AppConfig):
         from audits.selectors import dashboard_counts
 
         register_action_counts("audits.audits", dashboard_counts, rank=50)  # issue 21 §5
+
+        from audits.breach_selectors import dashboard_counts as breach_counts
+
+        register_action_counts("audits.breaches", breach_counts, rank=55)  # BR-1: open breaches, overdue notices

@@ -1,5 +1,6 @@
 """Demo oversight: an open sampling audit over the demo's searches, a complaint on the
-log, and a first verification of the access log's chain."""
+log, a breach in progress and this year's report sections (audits/report_demo.py), and a
+first verification of the access log's chain."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from accesslog.services import access_log_verify
 from alpr.criteria import build_criteria
 from alpr.models import Search
 from alpr.services.search import SearchRefused, search_run
+from audits import report_demo
 from audits.models import Audit, ComplaintRecord
 from audits.periods import default_period
 from audits.services import sampling_audits
@@ -22,6 +24,7 @@ def load(ctx) -> None:
         ComplaintRecord.objects.create(received_on=ctx.today - timedelta(days=20), recorded_by=coordinator,
                                        summary="Resident asked why a camera faces a residential street")
     _demo_configuration(ctx)
+    report_demo.load_breach(ctx)  # BR-1: a breach in progress
 
 
 def after_frames(ctx) -> None:
@@ -34,6 +37,7 @@ def after_frames(ctx) -> None:
                                            populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
         ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
                          "(sign in as auditor).")
+    report_demo.load_report_sections(ctx)  # AU-6: this year's O.M.C. 9.64 sections, a draft
     run = access_log_verify(triggered_by="demo")
     ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
 

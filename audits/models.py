@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -135,14 +136,41 @@ class DataCorrection(models.Model):
 
 
 class BreachRecord(models.Model):
-    """A data breach or security incident involving ALPR data (AU-4: reported annually)."""
+    """A data breach or security incident involving ALPR data (BR-1; AU-4: reported annually).
+
+    DGO I-12 §J (000) makes "reporting breaches" and "implementing post-breach procedures"
+    part of every member's training; BR-1 asks the software to carry them: an explicit
+    workflow (audits/services/breaches.py) discovered -> contained -> notifying ->
+    follow-up -> closed, each step in `history`, with the notification deadlines of
+    California Civil Code 1798.82 computed from the agency's configuration
+    (audits/breach_deadlines.py)."""
+
+    class Status(models.TextChoices):
+        DISCOVERED = "discovered", "Discovered"
+        CONTAINED = "contained", "Contained"
+        NOTIFYING = "notifying", "Notifications under way"
+        FOLLOW_UP = "follow_up", "Follow-up (post-breach procedures)"
+        CLOSED = "closed", "Closed"
 
     occurred_on = models.DateField()
     discovered_on = models.DateField()
     summary = models.CharField(max_length=300)
     records_affected = models.PositiveIntegerField(default=0)
-    notified_on = models.DateField("people or agencies notified on", null=True, blank=True)
-    actions_taken = models.TextField(blank=True)
+    # 1798.82(f): more than 500 California residents -> a sample notice to the Attorney General.
+    california_residents_affected = models.PositiveIntegerField(
+        default=0, help_text="Civil Code 1798.82(f): over 500 means the Attorney General is notified too.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISCOVERED)
+    containment = models.TextField("how the breach was contained", blank=True)
+    contained_at = models.DateTimeField(null=True, blank=True)
+    notified_on = models.DateField("affected people notified on", null=True, blank=True)
+    notification_method = models.CharField(max_length=200, blank=True,
+                                           help_text="1798.82(j): written, electronic or substitute notice.")
+    attorney_general_notified_on = models.DateField(null=True, blank=True)
+    no_notice_reason = models.TextField(
+        "why no individual notice is due", blank=True,
+        help_text="E.g. no California resident's unencrypted personal information was acquired.")
+    actions_taken = models.TextField("post-breach actions (follow-up)", blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -151,6 +179,15 @@ class BreachRecord(models.Model):
 
     def __str__(self):
         return f"Breach {self.discovered_on}: {self.summary}"
+
+
+class BreachEvent(WorkflowHistory):
+    """History of a breach: reported, contained, each notification, follow-up, closed (BR-1)."""
+
+    breach = models.ForeignKey(BreachRecord, on_delete=models.CASCADE, related_name="history")
+
+    def __str__(self):
+        return f"Breach #{self.breach_id}: {self.transition}"
 
 
 class ComplaintRecord(models.Model):
@@ -229,3 +266,63 @@ class AccessLogDigest(AppendOnlyModel):
 
     def __str__(self):
         return f"Digest {self.as_of:%Y-%m-%d %H:%M}: #{self.last_sequence} {self.head_hash[:12]}…"
+
+
+class AnnualReportContents(models.Model):
+    """What the O.M.C. 9.64 annual surveillance report needs that the system cannot count
+    (AU-6; 002, "OMC 9.64.010" and §H "Fiscal Cost"), entered by the ALPR Coordinator for
+    one year: the race of each person subject to the technology's use, or the Privacy
+    Advisory Commission's written waiver and findings; the fiscal costs and sources of
+    funding; effectiveness (pre-filled from the system's counts, corrected where the
+    Coordinator knows better); public-records requests; a narrative. Finalised only with
+    every required section filled (audits/services/report_contents.py); the annual
+    report's HTML, PDF and CSV carry it (audits/report_sections.py)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINALISED = "finalised", "Finalised for publication"
+
+    year = models.PositiveIntegerField(unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # OMC 9.64.010, Section E: "identify the race of each person that was subject to the
+    # technology's use" -- or the PAC's waiver, whose "written findings ... shall be included".
+    race_analysis = models.TextField(blank=True)
+    race_waiver_granted_on = models.DateField("PAC waiver granted on", null=True, blank=True)
+    race_waiver_findings = models.TextField("PAC's written findings supporting the waiver", blank=True)
+    # 002 §H: "initial purchase, personnel and other ongoing costs, and any current or
+    # potential sources of funding".
+    cost_initial_purchase = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                                validators=[MinValueValidator(0)])
+    cost_personnel = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True,
+                                         validators=[MinValueValidator(0)])
+    cost_ongoing = models.DecimalField("other ongoing costs", max_digits=12, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(0)])
+    funding_sources = models.TextField("current or potential sources of funding", blank=True)
+    # Effectiveness: pre-filled from the system's counts for the year (hits, recoveries and
+    # arrests from stop dispositions, cases assisted), then the Coordinator's figures.
+    hits = models.PositiveIntegerField(null=True, blank=True)
+    recoveries = models.PositiveIntegerField("stolen vehicles recovered", null=True, blank=True)
+    arrests = models.PositiveIntegerField(null=True, blank=True)
+    cases_assisted = models.PositiveIntegerField(null=True, blank=True)
+    effectiveness_notes = models.TextField(blank=True)
+    public_records_requests = models.PositiveIntegerField(null=True, blank=True)
+    public_records_notes = models.TextField(blank=True)
+    narrative = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name_plural = "annual report contents"
+
+    def __str__(self):
+        return f"O.M.C. 9.64 report contents {self.year} ({self.get_status_display()})"
+
+
+class AnnualReportContentsEvent(WorkflowHistory):
+    """History of a year's report contents: started, edited, finalised, reopened."""
+
+    contents = models.ForeignKey(AnnualReportContents, on_delete=models.CASCADE, related_name="history")

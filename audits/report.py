@@ -25,8 +25,9 @@ from accounts import roles
 from accounts.models import User
 from alpr.models import Camera, Hit, LegalHold, PurgeRun, Read, ReadDailyTally, Search, StopReport
 from audits import pdf
-from audits.models import Audit, BreachRecord, ComplaintRecord
+from audits.models import Audit, ComplaintRecord
 from audits.populations import period_bounds, training_review
+from audits.report_sections import breach_table, omc_tables, sections_final
 from hotlists.models import FeedImport, HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
 from sharing.selectors import sharing_report
@@ -160,7 +161,10 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     holds_active = LegalHold.objects.filter(status=LegalHold.Status.ACTIVE, placed_at__lt=until).count()
     holds_released = LegalHold.objects.filter(released_at__gte=since, released_at__lt=until).count()
     holds_placed = LegalHold.objects.filter(placed_at__gte=since, placed_at__lt=until).count()
-    breaches = BreachRecord.objects.filter(discovered_on__year=year)
+    # BR-1: the breach section is built from the breach workflow (audits/report_sections.py).
+    breach_summary, breaches = breach_table(year)
+    # AU-6: the O.M.C. 9.64 sections the Coordinator entered, with the system's counts.
+    omc_summary, omc = omc_tables(year)
     complaints = ComplaintRecord.objects.filter(received_on__year=year)
 
     # Issue 19 §6: the year's configuration changes, alarms marked. The environment is
@@ -198,13 +202,15 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         ["Downloaded-list rows dropped by policy (HL-1)", sum(dropped.values())],
         ["Configuration changes", len(config_changes)],
         ["Of them, weakening oversight or widening access", sum(1 for c in config_changes if c.weakens)],
-        ["Data breaches recorded", breaches.count()],
+        *breach_summary,
         ["Community complaints recorded", complaints.count()],
         # AU-1/AU-4 (issue 19): the signed head of the access log at the end of the year.
         ["Access log entries at year end (signed digest)",
          log_digests[-1][1] if log_digests else "no digest published"],
+        *omc_summary,
     ]
     tables = [
+        *omc,
         _table("reads_by_month", "Reads, hits and queries by month", ["Month", "Reads", "Hits", "Queries"],
                [[MONTHS[i], reads_month[i], hits_month[i], searches_month[i]] for i in range(12)]),
         _table("reads_by_camera", "Reads by camera", ["Camera", "Reads"],
@@ -238,9 +244,7 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                [[timezone.localtime(c.changed_at).strftime("%Y-%m-%d %H:%M"), c.get_kind_display(), c.summary,
                  c.username or "—", c.get_source_display(), _short({k: b for k, b, _ in c.differences()}),
                  _short({k: a for k, _, a in c.differences()}), "yes" if c.weakens else ""] for c in config_changes]),
-        _table("breaches", "Data breaches", ["Discovered", "Occurred", "Summary", "Records affected", "Notified"],
-               [[b.discovered_on, b.occurred_on, b.summary, b.records_affected, b.notified_on or ""]
-                for b in breaches]),
+        breaches,
         _table("complaints", "Community complaints", ["Received", "Summary", "Outcome", "Resolved"],
                [[c.received_on, c.summary, c.get_outcome_display(), c.resolved_on or ""] for c in complaints]),
         _table("access_log_digests", "Access log digests: the signed head of the log at each month's end (AU-1)",
@@ -252,14 +256,24 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
         # Issue 21 §10: report times in the agency's time zone, named (the digests' "as of"
         # stays UTC: each signature covers that exact text).
         "year": year, "generated_at": timezone.localtime().isoformat(), "time_zone": settings.TIME_ZONE,
+        # AU-6: final only when the O.M.C. 9.64 sections are finalised; otherwise every
+        # output says it is a draft (audits/services/report_contents.py).
+        "final": sections_final(year),
         "summary": summary, "tables": [{**t, "rows": [[_plain(v) for v in r] for r in t["rows"]]} for t in tables],
         "charts": {"months": MONTHS, "reads": reads_month, "hits": hits_month, "searches": searches_month,
                    "purposes": [[p, n] for p, n in by_purpose.most_common()]},
     }
 
 
-def _cover_lines() -> list[str]:
-    return [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+def _cover_lines(figures: dict | None = None) -> list[str]:
+    lines = [settings.ALPR_HOME_AGENCY_NAME, "Automated License Plate Reader: annual report on use and oversight"]
+    if figures is not None and not figures.get("final", True):
+        lines.append(DRAFT_NOTE)
+    return lines
+
+
+# AU-6: a report whose O.M.C. 9.64 sections are not finalised is not for publication.
+DRAFT_NOTE = "DRAFT: the O.M.C. 9.64 sections are not finalised; not for publication."
 
 
 def generated_words(figures: dict) -> str:
@@ -322,15 +336,15 @@ def render_pdf(figures: dict) -> bytes:
         if table["name"] == "queries_appendix":
             blocks.append(pdf.NewPage())
         blocks += [pdf.Heading(table["title"]), pdf.Rows(table["header"], table["rows"])]
-    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(),
+    return pdf.render_pdf(f"ALPR annual report {year}", blocks, cover=_cover_lines(figures),
                           subtitle="To the Chief of Police, the Privacy Advisory Commission and the Public Safety "
                                    f"Committee (O.M.C. 9.64). Generated {generated_words(figures)}.")
 
 
 def render_html(figures: dict) -> str:
     return render_to_string("audits/annual_report.html", {
-        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(), "sections": sections(figures),
-        "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
+        "f": figures, "generated": generated_words(figures), "cover": _cover_lines(figures),
+        "sections": sections(figures), "charts": [pdf.drawing_svg(d) for d in _charts(figures)]})
 
 
 def render_csv_zip(figures: dict) -> bytes:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import log_search_views, views
+from audits import breach_views, log_search_views, report_contents_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -20,4 +20,16 @@ urlpatterns = [
     path("configuration/", views.configuration_history, name="configuration_history"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/close/", views.correction_close, name="correction_close"),
+    # BR-1: the breach workflow.
+    path("breaches/", breach_views.breach_list, name="breach_list"),
+    path("breaches/new/", breach_views.breach_new, name="breach_new"),
+    path("breaches/<int:pk>/", breach_views.breach_detail, name="breach_detail"),
+    path("breaches/<int:pk>/step/", breach_views.breach_step, name="breach_step"),
+    # AU-6: the O.M.C. 9.64 sections the Coordinator enters.
+    path("annual-report/", report_contents_views.contents_index, name="report_contents_index"),
+    path("annual-report/open/", report_contents_views.contents_open, name="report_contents_open"),
+    path("annual-report/<int:year>/", report_contents_views.contents_edit, name="report_contents"),
+    path("annual-report/<int:year>/finalise/", report_contents_views.contents_finalise,
+         name="report_contents_finalise"),
+    path("annual-report/<int:year>/reopen/", report_contents_views.contents_reopen, name="report_contents_reopen"),
 ]

@@ -506,6 +506,14 @@ ALPR_OCR_MAX_CANDIDATES = env_int("ALPR_OCR_MAX_CANDIDATES", 4, minimum=1)
 ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")
+# BR-1: breach notification deadlines (California Civil Code 1798.82). The statute asks for
+# notice "in the most expedient time possible and without unreasonable delay" and names no
+# number of days: the agency sets its own deadline, counted from discovery. More than
+# ALPR_BREACH_AG_THRESHOLD California residents affected also means a sample copy of the
+# notice to the Attorney General (1798.82(f)), due on its own configured deadline.
+ALPR_BREACH_NOTICE_DAYS = env_int("ALPR_BREACH_NOTICE_DAYS", 30, minimum=1)
+ALPR_BREACH_AG_NOTICE_DAYS = env_int("ALPR_BREACH_AG_NOTICE_DAYS", 30, minimum=1)
+ALPR_BREACH_AG_THRESHOLD = env_int("ALPR_BREACH_AG_THRESHOLD", 500, minimum=0)
 ALPR_CONTACT = env_str("ALPR_CONTACT", "the ALPR Coordinator (Information Technology Unit)")
 # Client address for the access log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # a trusted reverse proxy sets it.
