@@ -30,6 +30,7 @@ from audits.populations import period_bounds, training_review
 from audits.report_sections import breach_table, omc_tables, sections_final
 from hotlists.models import FeedImport, HotlistEntryRequest, HotlistRequestEvent
 from lib import csvsafe
+from lib.replica import read_only_db
 from sharing.selectors import sharing_report
 from training.selectors import training_status
 
@@ -48,18 +49,18 @@ def _monthly(qs, field: str) -> list[int]:
     return counts
 
 
-def _reads(year: int) -> tuple[list[int], dict[int, int]]:
+def _reads(year: int, db: str) -> tuple[list[int], dict[int, int]]:
     """Reads per month and per camera for the year: tallies first, live rows for the rest."""
     since, until = year_bounds(year)
     per_month, per_camera = [0] * 12, Counter()
-    tallies = ReadDailyTally.objects.filter(day__year=year)
+    tallies = ReadDailyTally.objects.using(db).filter(day__year=year)
     tallied_days = set(tallies.filter(camera__isnull=True).values_list("day", flat=True))
     for row in tallies.filter(camera__isnull=True).values_list("day", "reads"):
         per_month[row[0].month - 1] += row[1]
     for camera_id, n in tallies.filter(camera__isnull=False).values("camera_id").annotate(n=Sum("reads")) \
             .values_list("camera_id", "n"):
         per_camera[camera_id] += n
-    live = (Read.objects.filter(uploaded_at__gte=since, uploaded_at__lt=until)
+    live = (Read.objects.using(db).filter(uploaded_at__gte=since, uploaded_at__lt=until)
             .annotate(d=TruncDate("uploaded_at")).values("d", "camera_id").annotate(n=Count("id"))
             .values_list("d", "camera_id", "n"))
     for day, camera_id, n in live:
@@ -77,10 +78,13 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
     since, until = year_bounds(year)
     in_year = {"created_at__gte": since, "created_at__lt": until}
 
+    # Issue 23 §3: the year's tallies (the large scans: reads, hits, stops, searches) read
+    # from the replica when one is configured and close enough (lib/replica.py).
+    db = read_only_db()
     progress(5, "System use")
-    reads_month, reads_camera = _reads(year)
+    reads_month, reads_camera = _reads(year, db)
     cameras = {c.pk: c for c in Camera.objects.all()}
-    hits = Hit.objects.filter(**in_year)
+    hits = Hit.objects.using(db).filter(**in_year)
     hits_month = _monthly(hits, "created_at")
     hits_by_source = Counter()
     for source, kind, n in hits.values("entry__hotlist__source", "entry__hotlist__kind").annotate(n=Count("id")) \
@@ -95,11 +99,11 @@ def annual_figures(year: int, progress=lambda pct, stage: None) -> dict:
                              for reason, reason_label in Hit.RejectReason.choices]
         else:
             outcome_rows.append([label, sum(n for (s, _), n in outcomes.items() if s == status)])
-    stops = (StopReport.objects.filter(documented_at__gte=since, documented_at__lt=until)
+    stops = (StopReport.objects.using(db).filter(documented_at__gte=since, documented_at__lt=until)
              .values("disposition__code", "disposition__description").annotate(n=Count("id")).order_by("-n"))
 
     progress(25, "Investigative queries")
-    searches = Search.objects.filter(**in_year).select_related("user")
+    searches = Search.objects.using(db).filter(**in_year).select_related("user")
     searches_month = _monthly(searches, "created_at")
     by_purpose = Counter()
     by_unit = Counter()

@@ -137,3 +137,22 @@ def test_a_replica_url_that_is_not_a_postgresql_standby_stops_the_start_naming_t
     out = _settings_in_subprocess({"DATABASE_REPLICA_URL": url})
     assert out.returncode != 0
     assert "DATABASE_REPLICA_URL" in out.stderr
+
+
+@pytest.mark.django_db
+def test_the_annual_report_tallies_read_from_the_alias_read_only_db_chooses(monkeypatch):
+    from audits import report
+
+    asked = []
+    real_using = type(report.Hit.objects.all()).using
+
+    def spy(qs, alias):
+        asked.append((qs.model.__name__, alias))
+        return real_using(qs, "default")
+
+    monkeypatch.setattr(report, "read_only_db", lambda: "replica-alias-under-test")
+    # Managers hand .using() to their queryset, so the queryset's method sees every call.
+    monkeypatch.setattr(type(report.Hit.objects.all()), "using", spy)
+    report.annual_figures(2026)
+    assert {model for model, alias in asked if alias == "replica-alias-under-test"} >= {
+        "Read", "ReadDailyTally", "Hit", "StopReport", "Search"}
