@@ -26,7 +26,8 @@ def camera_frames(request):
     """multipart/form-data: one or more `frame` files, `captured_at` (ISO 8601 with zone;
     one for all frames or one per frame, in order), and for mobile units `latitude` and
     `longitude`; optionally `vehicle_make` and `vehicle_type` (body type) from cameras that
-    recognise vehicles (issue 21 §7), for all the frames of the request. 202 with the jobs when any frame was accepted; otherwise 400 (bad frames)
+    recognise vehicles (issue 21 §7), for all the frames of the request. 202 with the jobs
+    when any frame was accepted; otherwise 400 (bad frames)
     or 401 (camera token), still with the jobs that keep the bytes."""
     camera: Camera | None = camera_from_request(request)
     camera_error = "" if camera is not None else "unknown, inactive or revoked camera token"

@@ -22,7 +22,8 @@ def camera(administrator, home_agency):
 def test_make_and_body_type_are_stored_on_the_read(camera, client, django_capture_on_commit_callbacks):
     _, token = camera
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(client, token, [_upload("f.jpg", _frame())], vehicle_make="Toyota", vehicle_type="pickup truck")
+        response = _post(client, token, [_upload("f.jpg", _frame())],
+                         vehicle_make="Toyota", vehicle_type="pickup truck")
     assert response.status_code == 202, response.content
     read = Read.objects.get(ingest_job_id=response.json()["jobs"][0]["id"])
     # Stored as the edge formats store them: upper case, body types in the common words.
