@@ -45,7 +45,7 @@ def basemap(tmp_path, settings):
     return tiles
 
 
-def _fill_lawful_search(page):
+def _fill_lawful_search(page):  # noqa: F811 (the page under test)
     page.select_option("#id_purpose", "burglary")
     page.select_option("#id_offence_category", "PC459")
     page.fill("#id_case_number", "26-004512")
