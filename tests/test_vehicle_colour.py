@@ -20,6 +20,9 @@ def test_the_estimate_holds_its_measured_accuracy_on_the_labelled_dev_frames():
     result = measure(images=DEV_FRAMES, labels=DEFAULT_LABELS)
     assert result["frames"] == 96
     assert result["accuracy"] >= 0.58, result
+    # The confusion matrix the command prints: every frame once, the diagonal the right ones.
+    matrix = result["matrix"]
+    assert sum(matrix.values()) == 96 and sum(n for (t, g), n in matrix.items() if t == g) == result["right"]
 
 
 def test_lab_pixels_get_the_names_a_person_would_give():
