@@ -34,6 +34,11 @@ BLACK_L = 24.0
 WHITE_OF_PLATE = 1.0
 DARK_SHARE_FOR_BLACK = 0.45
 RED_SHARE_FOR_RED = 0.25
+# Champagne, tan and gold paints are greys with a yellow tint, too faint for the chroma
+# threshold: a grey body whose median b* (blue..yellow) is at least this after the plate's
+# white balance, and whose a* is not green, is beige (measured: 58 -> 60 of 96 on the dev
+# frames, one more right on each half; the tint of a plain silver stays below it).
+BEIGE_TINT_B = 5.0
 # Below this confidence the colour is not stored: better no colour than a wrong one.
 MIN_CONFIDENCE = 0.35
 
@@ -151,7 +156,12 @@ def estimate_colour(image_bgr: np.ndarray, plate_box) -> ColourEstimate | None:
     if not shares:
         return None
     name = max(shares, key=shares.get)
-    return ColourEstimate(name=name, confidence=round(shares[name] * (1 - float(dark.mean())), 3))
+    confidence = round(shares[name] * (1 - float(dark.mean())), 3)
+    if name == "grey/silver":
+        grey = ~dark & (np.hypot(a, b) < ACHROMATIC_CHROMA) & (lightness > BLACK_L)
+        if grey.sum() >= 50 and np.median(b[grey]) >= BEIGE_TINT_B and np.median(a[grey]) >= 0:
+            name = "beige"
+    return ColourEstimate(name=name, confidence=confidence)
 
 
 def estimate_from_bytes(frame_bytes: bytes, plate_box) -> ColourEstimate | None:

@@ -53,6 +53,13 @@ def test_a_colour_cast_of_the_camera_is_taken_off_by_the_plate():
     assert name(car((140, 140, 140), cast=(25, 0, -10))) == "grey/silver"
 
 
+def test_a_champagne_grey_with_a_yellow_tint_is_beige_and_a_cool_silver_is_not():
+    champagne = car((150, 166, 176))  # BGR: a faint warm tint, chroma under the colour threshold
+    assert name(champagne) == "beige"
+    assert name(car((165, 160, 158))) == "grey/silver"  # a faintly blue silver
+    assert name(car((160, 160, 160))) == "grey/silver"
+
+
 def test_tail_lights_do_not_make_a_car_red_and_glass_does_not_make_it_black():
     assert name(car((140, 140, 140), lights=True)) == "grey/silver"
     assert name(car((240, 240, 240), glass_rows=1)) == "white"
