@@ -39,6 +39,10 @@ RED_SHARE_FOR_RED = 0.25
 # white balance, and whose a* is not green, is beige (measured: 58 -> 60 of 96 on the dev
 # frames, one more right on each half; the tint of a plain silver stays below it).
 BEIGE_TINT_B = 5.0
+# Black paint mirrors the sky and reads as a dark grey pixel by pixel; no grey paint is that
+# dark beside its plate: a grey whose uncoloured pixels have a median lightness under this
+# share of the plate's is black (dev frames 60 -> 63 of 96, more right on each half).
+BLACK_OF_PLATE = 0.4
 # Below this confidence the colour is not stored: better no colour than a wrong one.
 MIN_CONFIDENCE = 0.35
 
@@ -157,6 +161,10 @@ def estimate_colour(image_bgr: np.ndarray, plate_box) -> ColourEstimate | None:
         return None
     name = max(shares, key=shares.get)
     confidence = round(shares[name] * (1 - float(dark.mean())), 3)
+    achromatic = np.hypot(a, b) < ACHROMATIC_CHROMA
+    if (name == "grey/silver" and reference is not None and reference[0] > 45 and achromatic.sum() >= 50
+            and np.median(lightness[achromatic]) < BLACK_OF_PLATE * reference[0]):
+        return ColourEstimate(name="black", confidence=round(float(achromatic.mean()), 3))
     if name == "grey/silver":
         grey = ~dark & (np.hypot(a, b) < ACHROMATIC_CHROMA) & (lightness > BLACK_L)
         if grey.sum() >= 50 and np.median(b[grey]) >= BEIGE_TINT_B and np.median(a[grey]) >= 0:

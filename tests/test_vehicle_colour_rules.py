@@ -53,6 +53,15 @@ def test_a_colour_cast_of_the_camera_is_taken_off_by_the_plate():
     assert name(car((140, 140, 140), cast=(25, 0, -10))) == "grey/silver"
 
 
+def test_a_black_car_mirroring_the_sky_is_black_by_its_plate():
+    # Pixel by pixel this paint is a dark grey (L* about 34, over BLACK_L) but under 40% of
+    # its bright plate's lightness: black. A mid grey (L* about 50) stays grey.
+    assert name(car((80, 80, 80), plate_bgr=(245, 245, 245))) == "black"
+    assert name(car((120, 120, 120), plate_bgr=(245, 245, 245))) == "grey/silver"
+    # Beside a plate as dark as itself (a dim frame) it is not black.
+    assert name(car((80, 80, 80), plate_bgr=(120, 120, 120))) != "black"
+
+
 def test_a_champagne_grey_with_a_yellow_tint_is_beige_and_a_cool_silver_is_not():
     champagne = car((150, 166, 176))  # BGR: a faint warm tint, chroma under the colour threshold
     assert name(champagne) == "beige"
