@@ -34,6 +34,8 @@ BLACK_L = 24.0
 WHITE_OF_PLATE = 1.0
 DARK_SHARE_FOR_BLACK = 0.45
 RED_SHARE_FOR_RED = 0.25
+# When at least this share of the body is clipped to white, the car is white (see below).
+CLIPPED_SHARE_FOR_WHITE = 0.5
 # Champagne, tan and gold paints are greys with a yellow tint, too faint for the chroma
 # threshold: a grey body whose median b* (blue..yellow) is at least this after the plate's
 # white balance, and whose a* is not green, is beige (measured: 58 -> 60 of 96 on the dev
@@ -137,7 +139,12 @@ def estimate_colour(image_bgr: np.ndarray, plate_box) -> ColourEstimate | None:
         # White balance on the plate: a colour cast of the camera shifts a* and b* alike.
         a = a - float(np.clip(reference[1], -8, 8))
         b = b - float(np.clip(reference[2], -12, 12))
-    # Specular highlights (sun on paint) read white whatever the paint: leave them out.
+    # Specular highlights (sun on paint) read white whatever the paint: leave them out. But
+    # highlights are spots; when most of the body is that bright, the paint is white in sun
+    # (the camera clips it), not a highlight (dev frames: 63 -> 64 of 96).
+    clipped = (lightness >= 97) & (np.hypot(a, b) < ACHROMATIC_CHROMA)
+    if clipped.mean() >= CLIPPED_SHARE_FOR_WHITE:
+        return ColourEstimate(name="white", confidence=round(float(clipped.mean()), 3))
     keep = lightness < 97
     lightness, a, b = lightness[keep], a[keep], b[keep]
     if len(lightness) < 50:

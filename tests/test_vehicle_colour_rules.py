@@ -62,6 +62,15 @@ def test_a_black_car_mirroring_the_sky_is_black_by_its_plate():
     assert name(car((80, 80, 80), plate_bgr=(120, 120, 120))) != "black"
 
 
+def test_a_white_car_clipped_by_the_sun_is_white_and_highlights_on_silver_are_not():
+    assert name(car((255, 255, 255))) == "white"  # every body pixel at the sensor's limit
+    silver = car((150, 150, 150))
+    x, y, w, h = BOX
+    for cx in (x - 2 * w, x, x + 2 * w):  # sun glints on the trunk lid
+        cv2.circle(silver, (cx, y - 2 * h), h // 2, (255, 255, 255), -1)
+    assert name(silver) == "grey/silver"
+
+
 def test_a_champagne_grey_with_a_yellow_tint_is_beige_and_a_cool_silver_is_not():
     champagne = car((150, 166, 176))  # BGR: a faint warm tint, chroma under the colour threshold
     assert name(champagne) == "beige"
