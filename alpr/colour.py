@@ -8,6 +8,15 @@ names the colour. Each pixel votes for a name; the name with most votes wins and
 share of the votes is the confidence. Glass, shadow and tail lights are voted down by
 sampling several patches and ignoring specular highlights.
 
+The plate is the frame's white reference (US plates are light): it corrects the camera's
+colour cast and exposure, and three rules use it (issue 21 §7, each measured on the dev
+frames and tested on generated images in tests/test_vehicle_colour_rules.py): a body mostly
+clipped to white is white; a grey far darker than its plate is black paint mirroring the
+sky; a grey with a yellow tint is beige (champagne, tan, gold). 58 -> 64 of 96 frames
+(`manage.py colour_accuracy` prints the confusion matrix). Tried and not kept, as they
+measured worse (49-55 of 96): k-means clusters in Lab with the dominant body cluster named,
+lightness relative to the plate for white, and rejecting edge pixels (chrome, panel gaps).
+
 Names are the ten of the issue, stored in the form searches use (upper case, as every
 vehicle attribute is stored): WHITE, BLACK, GREY/SILVER, RED, BLUE, GREEN, YELLOW, BROWN,
 ORANGE, BEIGE.
@@ -26,7 +35,8 @@ COLOURS = ("white", "black", "grey/silver", "red", "blue", "green", "yellow", "b
 
 # The thresholds below were chosen by a grid search on the even rows of the hand-labelled
 # dev frames (tests/data/vehicle_colours_openalpr_us_dev.csv) and checked on the odd rows
-# (60% on each); `manage.py colour_accuracy` measures them. Below ACHROMATIC_CHROMA a
+# (60% on each) before the three plate rules below were added; `manage.py colour_accuracy`
+# measures them. Below ACHROMATIC_CHROMA a
 # paint is white, grey/silver or black.
 ACHROMATIC_CHROMA = 14.0
 WHITE_L = 72.0
