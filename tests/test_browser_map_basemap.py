@@ -107,3 +107,4 @@ def test_a_polygon_drawn_on_the_map_filters_the_search(page, personas, home_agen
     page.click("button.primary")
     page.wait_for_selector("h1 >> text=1 read")
     assert page.locator("table.results td.plate").all_inner_texts() == ["7ABC123"]
+    assert page.locator("#map path.search-polygon").count() == 1  # the area searched, on the results map
