@@ -75,6 +75,26 @@ def test_the_search_returns_only_reads_inside_the_polygon(analyst, home_agency):
     assert not reads_for_query(user=analyst, criteria=_criteria(polygon=TRIANGLE, plate="9XYZ999")).exists()
 
 
+@pytest.mark.django_db
+def test_the_database_decides_as_the_point_in_polygon_rule_does(analyst, home_agency):
+    # A concave polygon (a U over downtown) and a grid of cameras, some in the notch: the
+    # search (SQL) returns exactly the reads lib.geo.contains puts inside.
+    import random
+
+    u_shape = [[37.80, -122.28], [37.83, -122.28], [37.83, -122.25], [37.82, -122.25], [37.82, -122.27],
+               [37.81, -122.27], [37.81, -122.25], [37.80, -122.25], [37.80, -122.28]]
+    rng = random.Random(21)
+    expected = set()
+    for i in range(40):
+        lat, lon = round(rng.uniform(37.795, 37.835), 6), round(rng.uniform(-122.285, -122.245), 6)
+        cam = factories.camera(home_agency, f"Cam {i}", latitude=lat, longitude=lon)
+        read = factories.read(cam, f"7ABC{i:03d}")
+        if contains(u_shape, lat, lon):
+            expected.add(read.pk)
+    found = {r.pk for r in reads_for_query(user=analyst, criteria=_criteria(polygon=u_shape))}
+    assert found == expected and 5 < len(expected) < 35
+
+
 def test_build_criteria_refuses_a_bad_polygon_clearly():
     with pytest.raises(DomainError, match="not closed"):
         _criteria(polygon=TRIANGLE[:-1] + [[37.81, -122.27]])
