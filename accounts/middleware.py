@@ -156,6 +156,8 @@ class NoStoreMiddleware:
         # Only a public page keeps its own caching (the transparency page: aggregates and
         # the policy, ID-6); anything else, a view's "private, max-age" included (images),
         # is never stored.
-        if "public" not in response.get("Cache-Control", ""):
+        # Issue 21 §1: basemap tiles (alpr.views.maps) hold the agency's street map, no ALPR
+        # data, and a map view asks for dozens: they keep their private, day-long caching.
+        if "public" not in response.get("Cache-Control", "") and not getattr(response, "holds_no_alpr_data", False):
             add_never_cache_headers(response)
         return response

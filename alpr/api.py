@@ -21,6 +21,7 @@ from alpr.selectors.searches import search_for_user
 from alpr.services import hits as hit_service
 from alpr.services.search import SearchRefused, search_run
 from config.api import PAGE_PARAMETERS, ErrorSerializer, StrictLimitOffsetPagination, paginated
+from lib.geo import MAX_SEARCH_VERTICES
 
 
 class ReadOutput(serializers.Serializer):
@@ -204,6 +205,10 @@ class SearchRunApi(APIView):
                                            max_length=500)
         bbox = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4, required=False,
                                      allow_null=True, default=None)
+        polygon = serializers.ListField(
+            child=serializers.ListField(child=serializers.FloatField(), min_length=2, max_length=2),
+            max_length=MAX_SEARCH_VERTICES + 1, required=False, allow_null=True, default=None,
+            help_text="Issue 21 §1: a closed ring of [latitude, longitude] points (the last the first again).")
         vehicle_color = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
         vehicle_make = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
         vehicle_type = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
@@ -218,7 +223,7 @@ class SearchRunApi(APIView):
         d = data.validated_data
         criteria = build_criteria(
             captured_from=d["captured_from"], captured_to=d["captured_to"], plate=d["plate"],
-            camera_ids=d["camera_ids"], bbox=d["bbox"], vehicle_color=d["vehicle_color"],
+            camera_ids=d["camera_ids"], bbox=d["bbox"], polygon=d["polygon"], vehicle_color=d["vehicle_color"],
             vehicle_make=d["vehicle_make"], vehicle_type=d["vehicle_type"],
         )
         try:

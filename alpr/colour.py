@@ -8,6 +8,15 @@ names the colour. Each pixel votes for a name; the name with most votes wins and
 share of the votes is the confidence. Glass, shadow and tail lights are voted down by
 sampling several patches and ignoring specular highlights.
 
+The plate is the frame's white reference (US plates are light): it corrects the camera's
+colour cast and exposure, and three rules use it (issue 21 §7, each measured on the dev
+frames and tested on generated images in tests/test_vehicle_colour_rules.py): a body mostly
+clipped to white is white; a grey far darker than its plate is black paint mirroring the
+sky; a grey with a yellow tint is beige (champagne, tan, gold). 58 -> 64 of 96 frames
+(`manage.py colour_accuracy` prints the confusion matrix). Tried and not kept, as they
+measured worse (49-55 of 96): k-means clusters in Lab with the dominant body cluster named,
+lightness relative to the plate for white, and rejecting edge pixels (chrome, panel gaps).
+
 Names are the ten of the issue, stored in the form searches use (upper case, as every
 vehicle attribute is stored): WHITE, BLACK, GREY/SILVER, RED, BLUE, GREEN, YELLOW, BROWN,
 ORANGE, BEIGE.
@@ -26,7 +35,8 @@ COLOURS = ("white", "black", "grey/silver", "red", "blue", "green", "yellow", "b
 
 # The thresholds below were chosen by a grid search on the even rows of the hand-labelled
 # dev frames (tests/data/vehicle_colours_openalpr_us_dev.csv) and checked on the odd rows
-# (60% on each); `manage.py colour_accuracy` measures them. Below ACHROMATIC_CHROMA a
+# (60% on each) before the three plate rules below were added; `manage.py colour_accuracy`
+# measures them. Below ACHROMATIC_CHROMA a
 # paint is white, grey/silver or black.
 ACHROMATIC_CHROMA = 14.0
 WHITE_L = 72.0
@@ -34,6 +44,17 @@ BLACK_L = 24.0
 WHITE_OF_PLATE = 1.0
 DARK_SHARE_FOR_BLACK = 0.45
 RED_SHARE_FOR_RED = 0.25
+# When at least this share of the body is clipped to white, the car is white (see below).
+CLIPPED_SHARE_FOR_WHITE = 0.5
+# Champagne, tan and gold paints are greys with a yellow tint, too faint for the chroma
+# threshold: a grey body whose median b* (blue..yellow) is at least this after the plate's
+# white balance, and whose a* is not green, is beige (measured: 58 -> 60 of 96 on the dev
+# frames, one more right on each half; the tint of a plain silver stays below it).
+BEIGE_TINT_B = 5.0
+# Black paint mirrors the sky and reads as a dark grey pixel by pixel; no grey paint is that
+# dark beside its plate: a grey whose uncoloured pixels have a median lightness under this
+# share of the plate's is black (dev frames 60 -> 63 of 96, more right on each half).
+BLACK_OF_PLATE = 0.4
 # Below this confidence the colour is not stored: better no colour than a wrong one.
 MIN_CONFIDENCE = 0.35
 
@@ -128,7 +149,12 @@ def estimate_colour(image_bgr: np.ndarray, plate_box) -> ColourEstimate | None:
         # White balance on the plate: a colour cast of the camera shifts a* and b* alike.
         a = a - float(np.clip(reference[1], -8, 8))
         b = b - float(np.clip(reference[2], -12, 12))
-    # Specular highlights (sun on paint) read white whatever the paint: leave them out.
+    # Specular highlights (sun on paint) read white whatever the paint: leave them out. But
+    # highlights are spots; when most of the body is that bright, the paint is white in sun
+    # (the camera clips it), not a highlight (dev frames: 63 -> 64 of 96).
+    clipped = (lightness >= 97) & (np.hypot(a, b) < ACHROMATIC_CHROMA)
+    if clipped.mean() >= CLIPPED_SHARE_FOR_WHITE:
+        return ColourEstimate(name="white", confidence=round(float(clipped.mean()), 3))
     keep = lightness < 97
     lightness, a, b = lightness[keep], a[keep], b[keep]
     if len(lightness) < 50:
@@ -151,7 +177,16 @@ def estimate_colour(image_bgr: np.ndarray, plate_box) -> ColourEstimate | None:
     if not shares:
         return None
     name = max(shares, key=shares.get)
-    return ColourEstimate(name=name, confidence=round(shares[name] * (1 - float(dark.mean())), 3))
+    confidence = round(shares[name] * (1 - float(dark.mean())), 3)
+    achromatic = np.hypot(a, b) < ACHROMATIC_CHROMA
+    if (name == "grey/silver" and reference is not None and reference[0] > 45 and achromatic.sum() >= 50
+            and np.median(lightness[achromatic]) < BLACK_OF_PLATE * reference[0]):
+        return ColourEstimate(name="black", confidence=round(float(achromatic.mean()), 3))
+    if name == "grey/silver":
+        grey = ~dark & (np.hypot(a, b) < ACHROMATIC_CHROMA) & (lightness > BLACK_L)
+        if grey.sum() >= 50 and np.median(b[grey]) >= BEIGE_TINT_B and np.median(a[grey]) >= 0:
+            name = "beige"
+    return ColourEstimate(name=name, confidence=confidence)
 
 
 def estimate_from_bytes(frame_bytes: bytes, plate_box) -> ColourEstimate | None:

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from alpr.plates import is_wildcard, normalize_pattern, validate_pattern
 from lib.errors import DomainError
+from lib.geo import GeometryError, validate_ring
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -31,6 +32,7 @@ class Criteria:
     plate: str = ""
     camera_ids: list[int] = field(default_factory=list)
     bbox: list[float] | None = None  # south, west, north, east
+    polygon: list[list[float]] | None = None  # closed ring of [lat, lon] (issue 21 §1)
     vehicle_color: str = ""
     vehicle_make: str = ""
     vehicle_type: str = ""
@@ -59,6 +61,7 @@ class Criteria:
 
 def build_criteria(
     *, captured_from: datetime | None, captured_to: datetime | None, plate: str = "", camera_ids=None, bbox=None,
+    polygon=None,
     vehicle_color: str = "", vehicle_make: str = "", vehicle_type: str = "", now: datetime | None = None,
 ) -> Criteria:
     """Validate and normalise search criteria; raise DomainError with a clear message."""
@@ -90,14 +93,20 @@ def build_criteria(
         if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
             raise DomainError("The map area is not a valid box (south < north, west < east).")
         bbox = [south, west, north, east]
+    if polygon:
+        try:
+            polygon = validate_ring(polygon)
+        except GeometryError as exc:
+            raise DomainError(f"{exc}.") from None
     criteria = Criteria(
         captured_from=captured_from, captured_to=captured_to, plate=pattern,
         camera_ids=sorted({int(c) for c in (camera_ids or [])}), bbox=bbox or None,
+        polygon=polygon or None,
         vehicle_color=(vehicle_color or "").strip().upper()[:30],
         vehicle_make=(vehicle_make or "").strip().upper()[:40],
         vehicle_type=(vehicle_type or "").strip().upper()[:30],
     )
-    if not (criteria.plate or criteria.camera_ids or criteria.bbox or criteria.vehicle_color
+    if not (criteria.plate or criteria.camera_ids or criteria.bbox or criteria.polygon or criteria.vehicle_color
             or criteria.vehicle_make or criteria.vehicle_type):
         raise DomainError("Name a plate, cameras, a map area or vehicle attributes: a time range alone is a dragnet.")
     return criteria

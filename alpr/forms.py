@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 from django import forms
@@ -32,6 +33,11 @@ class SearchForm(forms.Form):
     cameras = forms.ModelMultipleChoiceField(queryset=Camera.objects.none(), required=False)
     bbox = forms.CharField(required=False, label="Map area (south,west,north,east)",
                            widget=forms.TextInput(attrs={"placeholder": "37.79,-122.29,37.82,-122.25"}))
+    # Issue 21 §1: a polygon drawn on the map (or typed): [[lat, lon], ...], closed; checked
+    # in alpr/criteria.py (lib/geo.py) so the API and the page refuse the same input alike.
+    polygon = forms.CharField(required=False, max_length=8000, label="Map polygon ([[lat, lon], ...], closed)",
+                              widget=forms.TextInput(attrs={"placeholder": "[[37.80,-122.28],[37.81,-122.26],"
+                                                                           "[37.79,-122.26],[37.80,-122.28]]"}))
     # Issue 21 §7: the colour names reads are stored under (alpr/colour.py), offered as a list.
     vehicle_color = forms.CharField(max_length=30, required=False, label="Colour",
                                     widget=forms.TextInput(attrs={"list": "colour-names"}))
@@ -55,6 +61,16 @@ class SearchForm(forms.Form):
         if len(parts) != 4:
             raise forms.ValidationError("Four numbers: south, west, north, east.")
         return parts
+
+    def clean_polygon(self):
+        value = self.cleaned_data["polygon"].strip()
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise forms.ValidationError("A polygon is JSON: [[latitude, longitude], ...], its last point its first.") \
+                from None
 
 
 class ReadAccessForm(forms.Form):

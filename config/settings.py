@@ -526,6 +526,16 @@ ALPR_LOG_SIGNING_KEY = env_str("ALPR_LOG_SIGNING_KEY", "")
 # Police networks are closed: no tile server by default, points on a blank map. Set a
 # tile URL template (e.g. a department tile server) to draw a base map.
 ALPR_MAP_TILES_URL = env_str("ALPR_MAP_TILES_URL", "")
+# Issue 21 §1: or an offline basemap the application serves itself (/map/tiles/{z}/{x}/{y})
+# from an MBTiles file of raster tiles the agency drops in (README, "Maps"). Used when no
+# tile server URL is set.
+ALPR_MAP_TILES_FILE = env_str("ALPR_MAP_TILES_FILE", "")
+if ALPR_MAP_TILES_FILE and not ALPR_MAP_TILES_FILE.endswith(".mbtiles"):
+    raise ImproperlyConfigured("ALPR_MAP_TILES_FILE must name an .mbtiles file of raster tiles")
+# The city (or service area) boundary drawn on every map, so a map with no basemap still
+# shows where it is: a GeoJSON file of a Polygon or MultiPolygon (Feature or
+# FeatureCollection), checked when first drawn (alpr/map_data.py).
+ALPR_MAP_BOUNDARY_GEOJSON = env_str("ALPR_MAP_BOUNDARY_GEOJSON", "")
 # Where a map with no points to show is centred (the home agency's city); map.js reads it
 # from a json_script island that accounts.context_processors.navigation feeds.
 ALPR_MAP_CENTER = (env_float("ALPR_MAP_CENTER_LAT", 37.8044, minimum=-90.0, maximum=90.0),

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from alpr.views.maps import map_tile
 from audits.public import transparency
 
 
@@ -31,4 +32,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("healthz", health, name="health"),
     path("transparency/", transparency, name="transparency"),
+    # Issue 21 §1: the offline basemap, served from the agency's MBTiles file.
+    path("map/tiles/<int:z>/<int:x>/<int:y>", map_tile, name="map_tile"),
 ]

@@ -25,7 +25,9 @@ def _job_json(job: FrameJob, created: bool) -> dict:
 def camera_frames(request):
     """multipart/form-data: one or more `frame` files, `captured_at` (ISO 8601 with zone;
     one for all frames or one per frame, in order), and for mobile units `latitude` and
-    `longitude`. 202 with the jobs when any frame was accepted; otherwise 400 (bad frames)
+    `longitude`; optionally `vehicle_make` and `vehicle_type` (body type) from cameras that
+    recognise vehicles (issue 21 §7), for all the frames of the request. 202 with the jobs
+    when any frame was accepted; otherwise 400 (bad frames)
     or 401 (camera token), still with the jobs that keep the bytes."""
     camera: Camera | None = camera_from_request(request)
     camera_error = "" if camera is not None else "unknown, inactive or revoked camera token"
@@ -48,6 +50,7 @@ def camera_frames(request):
             original_name=upload.name, content_type=upload.content_type,
             latitude=request.POST.get("latitude"), longitude=request.POST.get("longitude"),
             camera_error=camera_error,
+            vehicle_make=request.POST.get("vehicle_make", ""), vehicle_type=request.POST.get("vehicle_type", ""),
         )
         if raw_time and captured_at is None and job.status == FrameJob.Status.REJECTED and not job.reason:
             job.reason = "capture time is not an ISO 8601 date-time"

@@ -5,8 +5,10 @@ the background traffic is whatever it reads, as in real life."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -30,7 +32,7 @@ SEARCH_SEEDS = (100, 105, 107, 108, 109)
 BACKGROUND_FRAMES = 30
 
 
-def _send(camera, plate, captured_at, seed):
+def _send(camera, plate, captured_at, seed, **vehicle):
     frame = render_frame(plate, "CA", seed=seed)
     lat = lon = None
     if camera.kind == Camera.Kind.MOBILE:
@@ -38,7 +40,21 @@ def _send(camera, plate, captured_at, seed):
         lat, lon = round(37.80 + rng.uniform(-0.03, 0.03), 6), round(-122.25 + rng.uniform(-0.03, 0.03), 6)
     frame_receive(camera=camera, data=encode_jpeg(frame.image), source=FrameJob.Source.CAMERA,
                   captured_at=captured_at, original_name=f"demo-{seed}.jpg", content_type="image/jpeg",
-                  latitude=lat, longitude=lon)
+                  latitude=lat, longitude=lon, **vehicle)
+
+
+def _demo_boundary(cameras) -> Path:
+    """Issue 21 §1: a service-area outline around the demo cameras (not a real city
+    boundary), so a map with no basemap shows the boundary drawing."""
+    points = [(c.latitude, c.longitude) for c in cameras if c.latitude is not None]
+    south, north = float(min(p[0] for p in points)) - 0.01, float(max(p[0] for p in points)) + 0.01
+    west, east = float(min(p[1] for p in points)) - 0.01, float(max(p[1] for p in points)) + 0.01
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    path = Path(settings.VAR_DIR) / "demo" / "service-area.geojson"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"type": "Feature", "properties": {"name": "Demo service area"},
+                                "geometry": {"type": "Polygon", "coordinates": [ring]}}))
+    return path
 
 
 def load(ctx) -> None:
@@ -53,6 +69,8 @@ def load(ctx) -> None:
             if not cameras:
                 ctx.lines.append(f"Camera '{name}' device token (shown once): {token}")
         cameras.append(camera)
+    ctx.lines.append(f"Maps: a demo service-area outline is at {_demo_boundary(cameras)}; set "
+                     "ALPR_MAP_BOUNDARY_GEOJSON to it to see it drawn on the maps.")
     if Read.objects.filter(camera__in=cameras).exists() or FrameJob.objects.filter(camera__in=cameras).exists():
         ctx.lines.append("Reads: demo frames already processed.")
         return
@@ -61,14 +79,16 @@ def load(ctx) -> None:
     for i in range(BACKGROUND_FRAMES):
         _send(rng.choice(cameras[:5]), random_plate(rng), now - timedelta(minutes=rng.randint(30, 7 * 24 * 60)), i)
     for i, seed in enumerate(SEARCH_SEEDS):
-        _send(cameras[i], SEARCH_PLATE, now - timedelta(hours=6 + 20 * i), seed)
+        # Issue 21 §7: as from a camera that recognises vehicles and sends make and body type.
+        _send(cameras[i], SEARCH_PLATE, now - timedelta(hours=6 + 20 * i), seed,
+              vehicle_make="Toyota", vehicle_type="sedan")
     _send(cameras[0], ALERT_PLATE, now - timedelta(minutes=3), 200)
     _send(cameras[1], COVERT_PLATE, now - timedelta(minutes=8), 201)
     ctx.lines.append(
         f"Reads: {BACKGROUND_FRAMES + len(SEARCH_SEEDS) + 2} rendered frames sent through ingest and the OCR pipeline "
         f"(processed when the demo commits). {ALERT_PLATE} raises a live alert for officers (the OCR reads it as an "
         f"equivalent plate); {COVERT_PLATE} a covert hit only the investigator sees. "
-        f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]}.")
+        f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]} (sent with make TOYOTA, body type SEDAN).")
 
 
 def after_frames(ctx) -> None:

@@ -42,6 +42,10 @@ class FrameJob(models.Model):
     size_bytes = models.PositiveBigIntegerField(default=0)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # Issue 21 §7: what a camera that recognises vehicles sends with the frame (optional),
+    # stored on every read of the frame as the edge formats store theirs (RD-1).
+    vehicle_make = models.CharField(max_length=40, blank=True)
+    vehicle_type = models.CharField("body type", max_length=30, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     reason = models.TextField(blank=True, help_text="Why it was rejected, or the error it failed with.")
     reads_count = models.PositiveIntegerField(default=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -43,6 +44,25 @@ def _coordinate(value, low, high, name):
     return number.quantize(Decimal("0.000001"))
 
 
+# A make or body type is a word or two ("MERCEDES-BENZ", "ROLLS ROYCE", "PICKUP"): letters,
+# digits, spaces and . & ' / - only, so markup or SQL sent in the field is refused, not stored.
+VEHICLE_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9 .&'/_-]*")
+
+
+def _vehicle_word(value, name: str, longest: int) -> str:
+    """The make or body type in the words the edge formats store (ingest.edge.common)."""
+    from ingest.edge.common import body_type_word, make_word  # that module builds on this one
+
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    if len(text) > longest:
+        raise FrameRejected(f"{name} longer than {longest} characters")
+    if not VEHICLE_WORD.fullmatch(text):
+        raise FrameRejected(f"{name} may hold only letters, digits, spaces and . & ' / -")
+    return make_word(text) if name == "vehicle_make" else body_type_word(text)
+
+
 def _check_capture_time(captured_at: datetime | None, now: datetime) -> None:
     if captured_at is None:
         raise FrameRejected("capture time missing")
@@ -57,7 +77,7 @@ def _check_capture_time(captured_at: datetime | None, now: datetime) -> None:
 def frame_receive(
     *, camera: Camera | None, data: bytes, source: str, captured_at: datetime | None, original_name: str = "",
     content_type: str = "", latitude=None, longitude=None, submitted_by=None, camera_error: str = "",
-    size: int | None = None, sha256: str | None = None,
+    size: int | None = None, sha256: str | None = None, vehicle_make: str = "", vehicle_type: str = "",
 ) -> tuple[FrameJob, bool]:
     """Store one frame and judge it. Returns (job, created); a frame this camera already
     sent returns its existing job, unless that job was rejected (a corrected attempt makes
@@ -65,7 +85,10 @@ def frame_receive(
 
     `size` and `sha256` describe the file as sent when the upload handler kept only part
     of it (ingest.uploads); an oversized file is kept as its hash, size and first
-    ALPR_INGEST_REJECTED_PREFIX_BYTES bytes, never whole (issue 18, defect 5)."""
+    ALPR_INGEST_REJECTED_PREFIX_BYTES bytes, never whole (issue 18, defect 5).
+
+    `vehicle_make` and `vehicle_type` (issue 21 §7) are what the camera recognised, if it
+    recognises vehicles; a value that is not a plain word is refused with the frame kept."""
     refuse_unless_operator(submitted_by)  # ID-2, ID-4: the gate holds off the web too
     size = len(data) if size is None else size
     digest = sha256 or hashlib.sha256(data).hexdigest()
@@ -78,6 +101,7 @@ def frame_receive(
     now = timezone.now()
     reason, kind = camera_error, None
     lat = lon = None
+    make = body_type = ""
     oversized = size > settings.ALPR_INGEST_MAX_BYTES
     if oversized:
         data = data[:settings.ALPR_INGEST_REJECTED_PREFIX_BYTES]
@@ -89,6 +113,8 @@ def frame_receive(
             _check_capture_time(captured_at, now)
             lat = _coordinate(latitude, -90, 90, "latitude")
             lon = _coordinate(longitude, -180, 180, "longitude")
+            make = _vehicle_word(vehicle_make, "vehicle_make", 40)
+            body_type = _vehicle_word(vehicle_type, "vehicle_type", 30)
             if camera.kind == Camera.Kind.MOBILE and (lat is None or lon is None):
                 raise FrameRejected("a mobile unit sends its coordinates with each frame")
             if not camera.active:
@@ -99,7 +125,7 @@ def frame_receive(
         camera=camera, source=source, submitted_by=submitted_by, received_at=now,
         captured_at=captured_at if captured_at is not None and timezone.is_aware(captured_at) else None,
         latitude=lat, longitude=lon, sha256=digest, size_bytes=size, original_name=(original_name or "")[:255],
-        content_type=(content_type or "")[:100],
+        content_type=(content_type or "")[:100], vehicle_make=make, vehicle_type=body_type,
         status=FrameJob.Status.REJECTED if reason else FrameJob.Status.RECEIVED,
         reason=reason,
     )
@@ -201,7 +227,7 @@ def frame_read(job: FrameJob, *, claim: str) -> FrameJob:
                 camera=job.camera, plate_text=plate.text, captured_at=job.captured_at, confidence=plate.confidence,
                 state=plate.state, plate_box=list(plate.box), frame_size=(width, height), frame_bytes=frame_bytes,
                 crop_bytes=plate.crop_jpeg, latitude=job.latitude, longitude=job.longitude, ingest_job=job,
-                plate_raw=plate.raw,
+                plate_raw=plate.raw, vehicle_make=job.vehicle_make, vehicle_type=job.vehicle_type,
             )
         job.status, job.reads_count = FrameJob.Status.DONE, len(plates)
         job.finished_at = timezone.now()

@@ -59,6 +59,13 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     assert Search.objects.filter(status=Search.Status.REFUSED, flagged_for_audit=True).count() == 1
     flagged_run = Search.objects.get(status=Search.Status.RUN, flagged_for_audit=True)
     assert "mosque" in flagged_run.justification and flagged_run.offence_category == "PC245"
+    # Issue 21: frames sent with make and body type, and a service-area outline for the maps.
+    from ingest.models import FrameJob
+    from lib.geo import load_boundary
+
+    assert FrameJob.objects.filter(vehicle_make="TOYOTA", vehicle_type="SEDAN").count() == 5
+    outline = next(line for line in out.splitlines() if "service-area outline" in line).split(" is at ")[1]
+    assert load_boundary(outline.split(";")[0])["features"]
 
 
 def test_demo_refuses_production(db, settings):

@@ -7,7 +7,9 @@ is left out of every search too (`exclude_covert_reads`).
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Mod
+from django.db.models.lookups import LessThan
 from django.http import Http404
 
 from accounts import roles
@@ -16,6 +18,7 @@ from alpr.criteria import Criteria
 from alpr.models import Hit, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.selectors.hits import covert_grant
+from lib.geo import bounds
 from lib.replica import read_only_db
 from training.gate import refuse_unless_operator
 
@@ -40,6 +43,8 @@ def reads_for_query(*, user, criteria: Criteria):
     if criteria.bbox:
         south, west, north, east = criteria.bbox
         qs = qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+    if criteria.polygon:
+        qs = within_polygon(qs, criteria.polygon)
     if criteria.vehicle_color:
         qs = qs.filter(vehicle_color__in=stored_names_for(criteria.vehicle_color))  # issue 21 §7: synonyms
     if criteria.vehicle_make:
@@ -47,6 +52,32 @@ def reads_for_query(*, user, criteria: Criteria):
     if criteria.vehicle_type:
         qs = qs.filter(vehicle_type=criteria.vehicle_type)
     return qs.order_by("-captured_at", "-id")
+
+
+def within_polygon(qs, ring):
+    """Issue 21 §1: the reads inside a drawn polygon, decided in the database (SQLite and
+    PostgreSQL alike, no PostGIS), so a city-wide polygon over a month of reads is one query
+    and never a list of ids. The database first narrows to the polygon's box (the filter
+    the rectangle uses), then applies the even-odd rule of lib.geo.contains: for each edge,
+    a read whose latitude lies in the edge's span and which lies west of the edge counts
+    a crossing; inside means an odd count."""
+    south, west, north, east = bounds(ring)
+    qs = qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
+    lat, lon = Cast("latitude", FloatField()), Cast("longitude", FloatField())
+    crossings = []
+    for (lat1, lon1), (lat2, lon2) in zip(ring, ring[1:], strict=False):
+        if lat1 == lat2:
+            continue  # a horizontal edge is never crossed by the ray (lib.geo.contains skips it too)
+        slope = (lon2 - lon1) / (lat2 - lat1)
+        # lon < lon1 + (lat - lat1) * slope  <=>  lon - lat * slope < lon1 - lat1 * slope
+        west_of_edge = LessThan(lon - lat * Value(slope), Value(lon1 - lat1 * slope))
+        in_span = Q(latitude__gte=min(lat1, lat2), latitude__lt=max(lat1, lat2))
+        crossings.append(Case(When(in_span & Q(west_of_edge), then=Value(1)), default=Value(0),
+                              output_field=IntegerField()))
+    if not crossings:
+        return qs.none()
+    return qs.alias(polygon_crossings=sum(crossings[1:], crossings[0]),
+                    polygon_parity=Mod("polygon_crossings", Value(2))).filter(polygon_parity=1)
 
 
 def exclude_covert_reads(qs, user):

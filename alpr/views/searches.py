@@ -43,7 +43,8 @@ def search(request):
         try:
             criteria = build_criteria(
                 captured_from=data["captured_from"], captured_to=data["captured_to"], plate=data["plate"],
-                camera_ids=[c.pk for c in data["cameras"]], bbox=data["bbox"], vehicle_color=data["vehicle_color"],
+                camera_ids=[c.pk for c in data["cameras"]], bbox=data["bbox"], polygon=data["polygon"],
+                vehicle_color=data["vehicle_color"],
                 vehicle_make=data["vehicle_make"], vehicle_type=data["vehicle_type"],
             )
             result = search_run(user=request.user, purpose=data["purpose"], case_number=data["case_number"],

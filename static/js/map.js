@@ -36,6 +36,20 @@
         JSON.parse(cameras.textContent).forEach(function (c) { bounds.push([c.lat, c.lon]); });
       }
     }
+    // Issue 21 §1: the area the search covered, as drawn.
+    var polygonEl = document.getElementById("search-polygon");
+    var searchedPolygon = polygonEl ? JSON.parse(polygonEl.textContent) : null;
+    if (searchedPolygon) L.polygon(searchedPolygon, { color: "#b3261e", weight: 2, fillOpacity: 0.05, className: "search-polygon" }).addTo(map);
+    var bboxEl = document.getElementById("search-bbox");
+    var searchedBox = bboxEl ? JSON.parse(bboxEl.textContent) : null;
+    if (searchedBox) L.rectangle([[searchedBox[0], searchedBox[1]], [searchedBox[2], searchedBox[3]]], { color: "#b3261e", weight: 2, fillOpacity: 0.05, className: "search-area" }).addTo(map);
+    // Issue 21 §1: the city boundary (ALPR_MAP_BOUNDARY_GEOJSON), drawn with or without a basemap.
+    var boundaryEl = document.getElementById("map-boundary");
+    var boundary = boundaryEl ? JSON.parse(boundaryEl.textContent) : null;
+    if (boundary) {
+      var outline = L.geoJSON(boundary, { style: { color: "#6b4fa0", weight: 2, fill: false, className: "city-boundary" } }).addTo(map);
+      if (!bounds.length) { map.fitBounds(outline.getBounds(), { padding: [20, 20] }); return; }
+    }
     if (bounds.length) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
     else map.setView(JSON.parse(document.getElementById("map-center").textContent), 12);  // ALPR_MAP_CENTER
   });

@@ -24,7 +24,7 @@ def measure(*, images: Path, labels: Path) -> dict:
     import cv2
 
     rows = [r for r in csv.DictReader(labels.open()) if r["colour"] != "unknown"]
-    right, confusions, per_colour = 0, Counter(), Counter()
+    right, confusions, per_colour, matrix = 0, Counter(), Counter(), Counter()
     for row in rows:
         image = cv2.imread(str(images / row["file"]))
         if image is None:
@@ -33,12 +33,24 @@ def measure(*, images: Path, labels: Path) -> dict:
         estimate = estimate_colour(image, box)
         guess = estimate.name if estimate else "none"
         per_colour[row["colour"]] += 1
+        matrix[(row["colour"], guess)] += 1
         if guess == row["colour"]:
             right += 1
         else:
             confusions[(row["colour"], guess)] += 1
     return {"frames": len(rows), "right": right, "accuracy": right / len(rows) if rows else 0.0,
-            "confusions": confusions, "per_colour": per_colour}
+            "confusions": confusions, "per_colour": per_colour, "matrix": matrix}
+
+
+def matrix_lines(matrix: Counter) -> list[str]:
+    """The confusion matrix as text: a row per labelled colour, a column per estimate."""
+    truths = sorted({t for t, _ in matrix})
+    guesses = truths + sorted({g for _, g in matrix} - set(truths))
+    width = max(len(name) for name in guesses + ["labelled"]) + 1
+    lines = ["labelled".ljust(width) + "".join(g[:6].rjust(7) for g in guesses)]
+    for truth in truths:
+        lines.append(truth.ljust(width) + "".join(str(matrix[(truth, g)] or ".").rjust(7) for g in guesses))
+    return lines
 
 
 class Command(BaseCommand):
@@ -56,3 +68,6 @@ class Command(BaseCommand):
         self.stdout.write("labelled: " + ", ".join(f"{k} {v}" for k, v in result["per_colour"].most_common()))
         for (truth, guess), count in result["confusions"].most_common():
             self.stdout.write(f"  {truth} read as {guess}: {count}")
+        self.stdout.write("confusion matrix (rows: labelled, columns: estimated):")
+        for line in matrix_lines(result["matrix"]):
+            self.stdout.write("  " + line)
