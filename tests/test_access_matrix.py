@@ -414,8 +414,10 @@ def _complete_the_demo():
                          read_ids=[read.pk])
     req = _first(SharingRequest, status=SharingRequest.Status.RECEIVED)
     req.confirmation_document.save("confirmation.pdf", ContentFile(b"%PDF-1.4 written confirmation"))
-    req = sharing_services.document_right_and_need(req=req, by=users["administrator"], legal_authority="Sworn",
-                                                   need_to_know="Robbery investigation")
+    req = sharing_services.document_right_and_need(
+        req=req, by=users["administrator"],
+        legal_authority="Sworn deputy, Alameda County Sheriff, badge 4411 (Penal Code 830.1)",
+        need_to_know="Det. Kim leads case SO-26-1234, an armed robbery; the reads place the suspect car near the scene")
     req = sharing_services.decide(req=req, by=users["designee"], honour=True, reason="Right and need shown")
     packages.package_build(req=req, by=users["designee"])
     record = _first(TrainingRecord, member=users["officer"])
