@@ -45,7 +45,7 @@ _CASE_LAW = re.compile(r"\b[A-Z][\w.'-]+\s+v\.?\s+[A-Z][\w.'-]+.*\d", re.S)
 _SWORN = re.compile(r"\b(sworn|peace\s+officer|deputy|detective|officer|sergeant|sgt|lieutenant|agent)\b", re.I)
 _BADGE = re.compile(r"\b(badge|serial|id|employee|star|p\.?o\.?s\.?t\.?)\s*(no\.?|number|#)?\s*:?\s*#?\s*\d+", re.I)
 
-RIGHT_MIN_WORDS = 3
+RIGHT_MIN_WORDS = 2
 NEED_MIN_WORDS = 5
 CONFIRMATION_MIN_WORDS = 8
 

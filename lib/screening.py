@@ -728,6 +728,15 @@ def _raw_tokens(text: str) -> list[str]:
     return tokens
 
 
+_NEGATED_CLAUSE = re.compile(r"\b(?:not|never|no|nor|without|neither)\b[^.;:!?\n]*", re.IGNORECASE)
+
+
+def without_negated(text: str) -> str:
+    """The text less its negated clauses ("the data will not be used for immigration
+    enforcement" is an assurance, not a purpose)."""
+    return _NEGATED_CLAUSE.sub(" ", text or "")
+
+
 def immigration_unit(text: str, *, who: bool = False) -> str:
     """The words naming a federal immigration unit or immigration enforcement in `text`,
     or '' when there are none. `who=True` reads an agency name, a title or a contact

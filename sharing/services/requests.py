@@ -27,7 +27,7 @@ from accounts.models import Agency
 from alpr.prohibited import screen, screening_record
 from lib.documentation import confirmation_problem, need_to_know_problem, right_to_know_problem
 from lib.errors import DomainError, NotPermitted
-from lib.screening import IMMIGRATION, federal_name, immigration_unit
+from lib.screening import IMMIGRATION, federal_name, immigration_unit, without_negated
 from lib.workflow import StateMachine, transition
 from sharing.models import SharingRequest
 from sharing.selectors import processor_authority
@@ -94,7 +94,7 @@ def immigration_words(req: SharingRequest) -> str:
     for value in texts:
         if found := immigration_unit(value):
             return found
-    reading = screen("\n".join(t or "" for t in texts))
+    reading = screen("\n".join(without_negated(t or "") for t in texts))
     return next((h.phrase for h in reading.hits if h.category == IMMIGRATION and h.kind in ("strong", "agency")), "")
 
 
@@ -103,12 +103,14 @@ def refusal_rule(req: SharingRequest) -> str:
     agency = req.agency
     # Issue 20 §2: a record's kind and state are not the only word: a federal name on a
     # record kept as a California agency is still a federal agency.
-    if agency.kind == Agency.Kind.FEDERAL or federal_name(agency.name):
+    if agency.kind == Agency.Kind.FEDERAL:
         return Rule.FEDERAL
     if agency.state != "CA":
         return Rule.OUT_OF_STATE
     if immigration_words(req):
         return Rule.IMMIGRATION
+    if federal_name(agency.name):
+        return Rule.FEDERAL
     result = screening(req)
     if result.refused:
         return _SCREENING_RULES.get(result.category, Rule.PROHIBITED_USE)
