@@ -33,7 +33,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Designation, User
+from accounts.models import Agency, Designation, User
 from alpr.images import image_url
 from alpr.models import Camera, Hit, LegalHold, Read, Search
 from audits.models import Audit, DataCorrection
@@ -60,6 +60,9 @@ EXPECTED: dict[str, str] = {
     "accounts:reauthenticate": "302 200 200 200 200 200 200 200 200 200 200",
     "accounts:designations": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:designation_revoke": "302 405 405 405 405 405 405 405 405 403 405",
+    # Issue 20 §2: an agency's kind and state, the administrator's alone.
+    "accounts:agencies": "302 404 404 404 404 200 404 404 404 403 404",
+    "accounts:agency_classification": "302 404 404 404 404 200 404 404 404 403 404",
     "alpr:index": "302 302 302 302 302 302 302 302 302 403 302",
     "alpr:alerts": "302 200 200 404 200 200 404 404 200 403 200",
     "alpr:alerts_feed": "302 200 200 404 200 200 404 404 200 403 200",
@@ -143,6 +146,8 @@ EXPECTED: dict[str, str] = {
 EXPECTED_POST: dict[str, str] = {
     "accounts:dashboard": "302 200 200 200 200 200 200 200 200 403 200",
     "accounts:designation_revoke": "302 404 404 404 404 302 404 404 404 403 404",
+    "accounts:agencies": "302 404 404 404 404 200 404 404 404 403 404",
+    "accounts:agency_classification": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:designations": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:login": "200 302 302 302 302 302 302 302 302 302 302",
     "accounts:logout": "302 302 302 302 302 302 302 302 302 302 302",
@@ -255,6 +260,9 @@ EXPECTED_ADMIN: dict[str, tuple[str, str]] = {
                       "302 302 302 302 302 403 403 403 302 302 302"),
     "accounts.designation": ("302 302 302 302 302 200 200 200 302 302 302",
                              "302 302 302 302 302 200 403 403 302 302 302"),
+    # Issue 20 §4: departmental positions a designation may name; the administrator's.
+    "accounts.position": ("302 302 302 302 302 200 403 403 302 302 302",
+                          "302 302 302 302 302 200 403 403 302 302 302"),
     "accounts.notification": ("302 302 302 302 302 403 403 403 302 302 302",
                               "302 302 302 302 302 403 403 403 302 302 302"),
     "training.trainingcourse": ("302 302 302 302 302 200 200 200 302 302 302",
@@ -393,6 +401,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "correction": _first(DataCorrection),
             "record": _first(TrainingRecord, certificate__gt="") or _first(TrainingRecord),
             "designation": _first(Designation),
+            "agency": _first(Agency, is_home=False),
             "camera": _first(Camera),
         }
         transaction.set_rollback(True)
@@ -433,6 +442,7 @@ def _kwargs(name: str, pattern: URLPattern, world, user) -> dict:
         "hotlists_api:request": "hotlist_request", "hotlists:import": "import", "hotlists_api:import": "import",
         "sharing:": "sharing", "audits:audit": "audit", "audits:item": "audit", "audits:correction": "correction",
         "training:certificate": "record", "accounts:designation": "designation",
+        "accounts:agency": "agency",
     }
     if "pk" in keys:
         owner = next((v for k, v in object_for.items() if name.startswith(k)), None)
