@@ -138,3 +138,16 @@ def test_the_designations_page_designates_a_position(administrator, analyst, pos
 
 def test_records_staff_is_a_role_with_no_extra_permissions():
     assert roles.RECORDS_STAFF in roles.ALL_ROLES and roles.ROLE_PERMISSIONS[roles.RECORDS_STAFF] == []
+
+
+def test_a_new_holder_set_in_the_admin_is_a_recorded_widening(administrator, analyst, position, client):
+    from accesslog.models import ConfigurationChange
+
+    _designate(administrator, position)
+    client.force_login(administrator)
+    response = client.post(reverse("admin:accounts_position_change", args=[position.pk]),
+                           {"name": position.name, "description": position.description, "holders": [analyst.pk]})
+    assert response.status_code == 302
+    assert approval_authority(user=analyst, scope=SHARING) is not None
+    change = ConfigurationChange.objects.filter(object_type="position").latest("id")
+    assert change.weakens and change.after == {"holders": ["analyst"]} and change.before == {"holders": []}
