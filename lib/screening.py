@@ -685,11 +685,13 @@ def evaluate(rows) -> dict:
 
 # Acronyms of immigration units (ICE and its ERO and HSI directorates, CBP and the Border
 # Patrol, USCIS, the former INS, their department DHS), matched as whole tokens.
-IMMIGRATION_ACRONYMS = {"ice", "ero", "hsi", "cbp", "usbp", "uscis", "cis", "dhs", "ins", "ofo", "bortac",
-                        "iceero", "icehsi", "ercbp"}
+# ("CIS" alone is also a Criminal Investigation Section; USCIS is matched in full.)
+IMMIGRATION_ACRONYMS = {"ice", "ero", "hsi", "cbp", "usbp", "uscis", "dhs", "ins", "bortac", "iceero", "icehsi"}
 # A few of those are everyday words in lower case in free text ("break-ins", "ice on the
 # road"): in a purpose they count only as typed in capitals or spelled with dots/spaces.
-_ACRONYMS_CASED_IN_TEXT = {"ins", "cis", "ice", "ofo"}
+_ACRONYMS_CASED_IN_TEXT = {"ins", "ice"}
+# "Ins." is also insurance ("Dept. of Ins. fraud unit"): in capitals only, even in a name.
+_ACRONYMS_CASED_ALWAYS = {"ins"}
 # Names written out, compared with every non-letter removed, so spacing, punctuation,
 # hyphens and "&" do not matter.
 _IMMIGRATION_NAMES_SQUASHED = (
@@ -752,7 +754,8 @@ def immigration_unit(text: str, *, who: bool = False) -> str:
         hit = ""
         if candidates & IMMIGRATION_ACRONYMS:
             acronym = (candidates & IMMIGRATION_ACRONYMS).pop()
-            cased_ok = who or acronym not in _ACRONYMS_CASED_IN_TEXT or raw.isupper()
+            cased_ok = raw.isupper() or (acronym not in _ACRONYMS_CASED_ALWAYS
+                                         and (who or acronym not in _ACRONYMS_CASED_IN_TEXT))
             innocent = acronym == "ice" and not who and i + 1 < len(lowered) and lowered[i + 1] in _ICE_INNOCENT_NEXT
             if cased_ok and not innocent:
                 hit = raw

@@ -390,3 +390,9 @@ def test_the_public_page_names_the_characteristics_in_the_policys_words():
     for word in ("race", "gender", "religion", "political affiliation", "nationality", "ethnicity",
                  "sexual orientation", "disability"):
         assert word in line
+
+
+@pytest.mark.parametrize("name", ["Fremont PD CIS", "Dept. of Ins. Fraud Division", "Rice Street Task Force",
+                                  "Police Service Unit"])
+def test_agency_names_that_only_look_like_acronyms_are_not_immigration_units(name):
+    assert immigration_unit(name, who=True) == "", name
