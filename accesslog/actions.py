@@ -40,6 +40,7 @@ class Action(StrEnum):
 
     DESIGNATION_CREATE = "designation.create"
     DESIGNATION_REVOKE = "designation.revoke"
+    AGENCY_RECLASSIFY = "agency.reclassify"  # issue 20 §2: kind or state changed (SH-3), re-authenticated
 
     # Cameras, reads, hits and searches (alpr).
     CAMERA_TOKEN_ISSUED = "camera.token_issued"  # noqa: S105 (an action name, not a secret)

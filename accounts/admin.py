@@ -5,10 +5,10 @@ from django.contrib.auth.models import Group
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accesslog.configuration import admin_change
+from accesslog.configuration import admin_change, change_record
 from accesslog.models import ConfigurationChange
 from accounts import mfa, roles
-from accounts.models import Agency, Designation, Notification, User
+from accounts.models import Agency, Designation, Notification, Position, User
 from accounts.services import account_tokens_revoke, reenable, second_factor_reset
 from config.admin_base import ConfigurationAlarmAdmin
 
@@ -37,6 +37,13 @@ class AgencyAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     def alarm_weakens(self, before, after):
         newly_eligible = _may_receive_data(after) and not _may_receive_data(before)
         return newly_eligible or bool(before and after and before["is_home"] != after["is_home"])
+
+    def get_readonly_fields(self, request, obj=None):
+        # Issue 20 §2: an existing agency's kind and state change only through the
+        # re-authenticated, logged page that re-checks its open requests
+        # (accounts.views.agency_classification); the admin form cannot undo SH-3 quietly.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["kind", "state"] if obj is not None else fields
 
 
 def user_access_snapshot(user: User | None) -> dict:
@@ -148,7 +155,8 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Designation)
 class DesignationAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     alarm_kind, alarm_what = ConfigurationChange.Kind.ROLES, "Designation"
-    alarm_fields = ["designee", "designated_by", "scope", "starts_on", "ends_on", "written_authority", "revoked_at"]
+    alarm_fields = ["designee", "position", "designated_by", "scope", "starts_on", "ends_on", "written_authority",
+                    "revoked_at"]
 
     def alarm_weakens(self, before, after):
         # ID-3: a new designation, a longer or earlier period, a wider scope, or an
@@ -157,16 +165,44 @@ class DesignationAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
             return False
         return (not before or before["revoked_at"] is not None or after["ends_on"] > before["ends_on"]
                 or after["starts_on"] < before["starts_on"] or after["scope"] != before["scope"]
-                or after["designee"] != before["designee"])
+                or after["designee"] != before["designee"] or after["position"] != before["position"])
 
-    list_display = ["designee", "scope", "starts_on", "ends_on", "designated_by", "revoked_at"]
+    list_display = ["named", "scope", "starts_on", "ends_on", "designated_by", "revoked_at"]
     list_filter = ["scope", "revoked_at"]
-    search_fields = ["designee__username", "designee__last_name", "written_authority"]
+    search_fields = ["designee__username", "designee__last_name", "position__name", "written_authority"]
     raw_id_fields = ["designee", "designated_by", "revoked_by"]
     readonly_fields = ["created_at"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoked, never deleted: past approvals cite it (ID-3)
+
+
+@admin.register(Position)
+class PositionAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
+    """ID-3 (issue 20 §4): who holds a position decides who acts under its designations."""
+
+    alarm_kind, alarm_what = ConfigurationChange.Kind.ROLES, "Position"
+    alarm_fields = ["name", "description"]
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+    filter_horizontal = ["holders"]
+
+    def alarm_weakens(self, before, after):
+        return bool(after) and bool(before) and after["name"] != before["name"]
+
+    def save_related(self, request, form, formsets, change):
+        position = form.instance
+        before = set(position.holders.values_list("username", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(position.holders.values_list("username", flat=True))
+        # A new holder acts under the position's designations at once: that widens access.
+        change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Holders of the position {position.name}",
+                      before={"holders": sorted(before)}, after={"holders": sorted(after)},
+                      weakens=bool(after - before), source=ConfigurationChange.Source.ADMIN, by=request.user,
+                      request=request, obj=position)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # past approvals cite designations that name it
 
 
 @admin.register(Notification)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from accounts import mfa, roles
-from accounts.models import Agency, Designation, User
+from accounts.models import Agency, Designation, Position, User
 from accounts.services import designation_create
 
 AGENCIES = [
@@ -45,7 +45,12 @@ PEOPLE = {
     # Holds written designations (ID-3) for hot-list and sharing approval.
     "designee": ("Mark", "Ellis", "Lieutenant", "9010", "Bureau of Services", User.MemberKind.SWORN, roles.OFFICER,
                  False, None),
+    # Issue 20 §3, §4: records staff log written sharing requests; she holds the position
+    # "Records Division Manager", which a written designation names for sharing approval.
+    "records": ("Jordan", "Hayes", "Records Division Manager", "9011", "Records Division",
+                User.MemberKind.PROFESSIONAL_STAFF, roles.RECORDS_STAFF, False, None),
 }
+RECORDS_POSITION = "Records Division Manager"
 
 
 @dataclass
@@ -92,8 +97,20 @@ def load(ctx: DemoContext) -> None:
                 written_authority="Memo BOS-26-031: Lt. Ellis acts for the Deputy Director on ALPR approvals "
                                   "during her absence.",
                 starts_on=ctx.today - timedelta(days=1), ends_on=ctx.today + timedelta(days=90))
+    # ID-3 (issue 20 §4): a designation that names a position, whoever holds it.
+    position, _ = Position.objects.get_or_create(
+        name=RECORDS_POSITION, defaults={"description": "Manages the Records Division (public-records and "
+                                                        "inter-agency requests)"})
+    position.holders.add(ctx.users["records"])
+    if not Designation.objects.filter(position=position, revoked_at__isnull=True).exists():
+        designation_create(
+            administrator=ctx.users["administrator"], position=position, scope=Designation.Scope.SHARING_APPROVAL,
+            written_authority="Memo BOS-26-044: the Records Division Manager, whoever holds the position, decides "
+                              "inter-agency sharing requests for the Deputy Director (never one they logged).",
+            starts_on=ctx.today - timedelta(days=1), ends_on=ctx.today + timedelta(days=180))
     ctx.lines.append(f"Users (password {ctx.password!r}): " + ", ".join(PEOPLE)
-                     + " ('designee' holds hot-list and sharing approval designations)")
+                     + " ('designee' holds hot-list and sharing approval designations; 'records' is records staff "
+                       f"and holds the position '{RECORDS_POSITION}', designated for sharing approval)")
     # Issue 8: these accounts need a second factor. A demo has no phones, so each gets
     # one-time recovery codes (new ones on every demo run); any TOTP app can be enrolled
     # instead from the "Two-factor" page.

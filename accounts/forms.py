@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from accounts.models import Designation, User
+from accounts.models import Agency, Designation, Position, User
 
 LOGIN_BANNER = (
     "This is a restricted law-enforcement information system. Only authorized, trained "
@@ -23,7 +23,7 @@ class BannerAuthenticationForm(AuthenticationForm):
 class DesignationForm(forms.ModelForm):
     class Meta:
         model = Designation
-        fields = ["designee", "scope", "written_authority", "document", "starts_on", "ends_on"]
+        fields = ["designee", "position", "scope", "written_authority", "document", "starts_on", "ends_on"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -35,6 +35,16 @@ class DesignationForm(forms.ModelForm):
         self.fields["designee"].queryset = User.objects.filter(
             is_active=True, agency=administrator.agency
         ).exclude(pk=administrator.pk)
+        self.fields["designee"].required = False
+        # ID-3 (issue 20 §4): or a departmental position, whoever holds it.
+        self.fields["position"].queryset = Position.objects.all()
+        self.fields["position"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("designee")) == bool(data.get("position")):
+            raise forms.ValidationError("Name either a person or a position (ID-3).")
+        return data
 
 
 class RevokeForm(forms.Form):
@@ -57,3 +67,18 @@ class ReauthenticateForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         help_text="From your authenticator app, or a recovery code.",
     )
+
+
+class AgencyClassificationForm(forms.Form):
+    """Issue 20 §2: an agency's kind and state decide what the law lets it receive (SH-3)."""
+
+    kind = forms.ChoiceField(choices=Agency.Kind.choices)
+    state = forms.CharField(max_length=2, help_text="Two-letter state code, e.g. CA.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+                             help_text="Why the record was wrong: the source that shows the agency's kind and state.")
+
+    def clean_state(self):
+        value = self.cleaned_data["state"].strip().upper()
+        if len(value) != 2 or not value.isalpha():
+            raise forms.ValidationError("Use the two-letter state code.")
+        return value

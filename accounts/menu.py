@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from accounts import roles
 from accounts.models import Designation
-from accounts.selectors import designations_current
+from accounts.selectors import designations_held_by
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class MenuItem:
 
 def current_designation_scopes(user) -> set[str]:
     """The scopes this member acts in under a current, unrevoked written designation (ID-3)."""
-    return set(designations_current().filter(designee=user).values_list("scope", flat=True))
+    return set(designations_held_by(user).values_list("scope", flat=True))
 
 
 def _link(label: str, name: str) -> MenuItem:
@@ -68,6 +68,9 @@ def menu_for(user) -> list[MenuItem]:
         work.append(_link("Hot lists", "hotlists:index"))
     if user.has_role(roles.PST, roles.CRIME_ANALYST, roles.ADMINISTRATOR):
         work.append(_link("Upload frames", "ingest:index"))
+    if user.has_role(roles.RECORDS_STAFF) and not may_process_sharing:
+        # Issue 20 §3: records staff log written sharing requests (and see the ones they logged).
+        work.append(_link("Sharing requests", "sharing:index"))
 
     # What waits on this member's decision: their own role's queues, or a designee's.
     approvals: list[MenuItem] = []
@@ -107,6 +110,7 @@ def menu_for(user) -> list[MenuItem]:
     administration: list[MenuItem] = []
     if is_admin:
         administration.append(_link("Designations", "accounts:designations"))
+        administration.append(_link("Agencies", "accounts:agencies"))  # issue 20 §2
     if user.is_staff:
         administration.append(_link("Admin site", "admin:index"))
 
@@ -116,5 +120,5 @@ def menu_for(user) -> list[MenuItem]:
 
 def designation_summaries(user) -> list[str]:
     """'Acting for the ALPR Administrator: Sharing request approval (until 2026-12-31)', for the dashboard."""
-    rows = designations_current().filter(designee=user).order_by("scope")
+    rows = designations_held_by(user).order_by("scope")
     return [f"{row.get_scope_display()} for the ALPR Administrator, until {row.ends_on:%Y-%m-%d}" for row in rows]

@@ -72,9 +72,9 @@ def second_factor_required(user: User) -> bool:
     required = _required_roles()
     if any(r.lower() == "all" for r in required) or user.has_role(*required):
         return True
-    from accounts.selectors import designations_current
+    from accounts.selectors import designations_held_by
 
-    return designations_current().filter(designee=user).exists()
+    return designations_held_by(user).exists()  # a person or a position's holder (ID-3)
 
 
 def has_second_factor(user: User) -> bool:

@@ -162,9 +162,28 @@ class User(AbstractUser):
         return self.agency_id is not None and self.agency.is_home
 
 
+class Position(models.Model):
+    """A departmental position ("Records Unit Supervisor", "BOS Deputy Director"): whoever
+    holds it now. ID-3 and 002 (Hotlists: "a specific name or departmental position") let a
+    designation name a position instead of a person; it acts through its current holders
+    and stops acting for someone the moment they leave it (issue 20 §4)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    holders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="positions",
+                                     help_text="The members who hold this position now.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Designation(models.Model):
-    """ID-3: the ALPR Administrator designates a named person, in writing, to act for
-    them for one scope and period. Approvals record the designation they were made under."""
+    """ID-3: the ALPR Administrator designates a named person, or a departmental position
+    (whoever holds it), in writing, to act for them for one scope and period. Approvals
+    record the designation they were made under."""
 
     class Scope(models.TextChoices):
         HOTLIST_APPROVAL = "hotlist_approval", "Hot-list entry approval"
@@ -174,7 +193,11 @@ class Designation(models.Model):
     designated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations_made"
     )
-    designee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations")
+    designee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations",
+                                 null=True, blank=True, help_text="A named person, or leave empty and name a position.")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="designations",
+                                 help_text="A departmental position: whoever holds it, for as long as they hold it.")
     scope = models.CharField(max_length=32, choices=Scope.choices)
     written_authority = models.TextField(
         help_text="The written designation: its text, or the memo it is made by (ID-3 requires it in writing)."
@@ -193,6 +216,10 @@ class Designation(models.Model):
         ordering = ["-starts_on", "designee__username"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="designation_period_order"),
+            # A designation names a person or a position, never both, never neither (ID-3).
+            models.CheckConstraint(condition=Q(designee__isnull=False, position__isnull=True)
+                                   | Q(designee__isnull=True, position__isnull=False),
+                                   name="designation_person_or_position"),
         ]
         indexes = [
             # approval_authority(): "current designations of this person for this scope".
@@ -200,9 +227,18 @@ class Designation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.designee} for {self.get_scope_display()} ({self.starts_on} to {self.ends_on})"
+        return f"{self.named} for {self.get_scope_display()} ({self.starts_on} to {self.ends_on})"
+
+    @property
+    def named(self) -> str:
+        """Who the designation names: the person, or the position (whoever holds it)."""
+        if self.position_id:
+            return f"position: {self.position.name} (whoever holds it)"
+        return self.designee.display_name if self.designee_id else ""
 
     def clean(self):
+        if bool(self.designee_id) == bool(self.position_id):
+            raise ValidationError("Name either a person or a position (ID-3).")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The period must end on or after its start."})
         if self.designee_id and self.designee_id == self.designated_by_id:
@@ -237,3 +273,4 @@ from auditlog.registry import auditlog  # noqa: E402
 auditlog.register(Agency)
 auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})  # role changes too
 auditlog.register(Designation)
+auditlog.register(Position, m2m_fields={"holders"})  # who holds a position decides who acts under it

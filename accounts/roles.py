@@ -16,8 +16,15 @@ INVESTIGATOR = "Investigator"
 ADMINISTRATOR = "ALPR Administrator"
 COORDINATOR = "ALPR Coordinator"
 AUDITOR = "Auditor"
+# Issue 20 §3: records staff receive written requests (DGO I-12 section I: requests are
+# "made in writing" and "maintained in a secure folder") and log them; whoever logs a
+# request may not decide it, so with records staff logging, a department with one ALPR
+# Administrator and no sharing designee can still honour or deny a request.
+RECORDS_STAFF = "Records Staff"
 
-ALL_ROLES = (OFFICER, PST, CRIME_ANALYST, INVESTIGATOR, ADMINISTRATOR, COORDINATOR, AUDITOR)
+ALL_ROLES = (OFFICER, PST, CRIME_ANALYST, INVESTIGATOR, ADMINISTRATOR, COORDINATOR, AUDITOR, RECORDS_STAFF)
+# Roles that log written sharing requests (SH-2), besides whoever may decide them.
+SHARING_LOGGERS = (ADMINISTRATOR, RECORDS_STAFF)
 
 # Roles allowed to run investigative searches (issue: reads, hits and search).
 SEARCH_ROLES = (OFFICER, CRIME_ANALYST, INVESTIGATOR)
@@ -55,6 +62,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_designation",
         "accounts.add_designation",
         "accounts.change_designation",
+        # ID-3 (issue 20 §4): departmental positions a designation may name, and their holders.
+        "accounts.view_position",
+        "accounts.add_position",
+        "accounts.change_position",
         "training.view_trainingcourse",
         "training.view_trainingrecord",
         "accesslog.view_accessevent",
@@ -92,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accesslog.view_configurationchange",
     ],
     AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
+    RECORDS_STAFF: [],
 }
 
 logger = logging.getLogger(__name__)

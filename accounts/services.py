@@ -20,10 +20,11 @@ from accesslog.models import AccessEvent, ConfigurationChange
 from accesslog.services import record_access
 from accounts import roles
 from accounts.mfa import _clean, recovery_codes_replace, second_factor_login
-from accounts.models import Designation, Notification, User
+from accounts.models import Agency, Designation, Notification, Position, User
 from lib.errors import DomainError, NotPermitted
 
-DESIGNATION_FIELDS = ["designee", "designated_by", "scope", "starts_on", "ends_on", "written_authority", "revoked_at"]
+DESIGNATION_FIELDS = ["designee", "position", "designated_by", "scope", "starts_on", "ends_on", "written_authority",
+                      "revoked_at"]
 
 
 def _source(request) -> str:
@@ -34,7 +35,8 @@ def _source(request) -> str:
 def designation_create(
     *,
     administrator: User,
-    designee: User,
+    designee: User | None = None,
+    position: Position | None = None,
     scope: str,
     written_authority: str,
     starts_on: date,
@@ -42,14 +44,20 @@ def designation_create(
     document=None,
     request=None,
 ) -> Designation:
-    """ID-3: only the ALPR Administrator designates, in writing, for a scope and period."""
+    """ID-3: only the ALPR Administrator designates, in writing, for a scope and period, a
+    named person or a departmental position (whoever holds it; issue 20 §4)."""
     if not administrator.has_role(roles.ADMINISTRATOR):
         raise NotPermitted("Only the ALPR Administrator may designate someone to act for them (ID-3).")
-    if not designee.is_active:
+    if (designee is None) == (position is None):
+        raise DomainError("Name either a person or a position to designate (ID-3).")
+    if designee is not None and not designee.is_active:
         raise DomainError("A disabled account cannot be designated.")
+    if position is not None and position.holders.filter(pk=administrator.pk).exists():
+        raise DomainError("The administrator cannot designate a position they hold themselves.")
     designation = Designation(
         designated_by=administrator,
         designee=designee,
+        position=position,
         scope=scope,
         written_authority=written_authority,
         starts_on=starts_on,
@@ -65,10 +73,12 @@ def designation_create(
         request=request,
         object_type="designation",
         object_id=designation.pk,
-        data_elements={"designee": designee.username, "scope": scope, "from": str(starts_on), "to": str(ends_on)},
+        data_elements={"designee": designee.username if designee else None,
+                       "position": position.name if position else None, "scope": scope, "from": str(starts_on),
+                       "to": str(ends_on)},
     )
     # Issue 19 §6: a designation hands over the administrator's authority (widens access).
-    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designee} for "
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designation.named} for "
                   f"{designation.get_scope_display()} ({starts_on} to {ends_on})", before={},
                   after=snapshot(designation, DESIGNATION_FIELDS), weakens=True, source=_source(request),
                   by=administrator, request=request, obj=designation)
@@ -98,7 +108,7 @@ def designation_revoke(*, designation: Designation, by: User, reason: str, reque
         object_id=designation.pk,
         detail=reason.strip(),
     )
-    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designation.designee} for "
+    change_record(kind=ConfigurationChange.Kind.ROLES, summary=f"Designation of {designation.named} for "
                   f"{designation.get_scope_display()} revoked", before=before,
                   after=snapshot(designation, DESIGNATION_FIELDS), weakens=False, source=_source(request),
                   by=by, request=request, obj=designation)
@@ -245,3 +255,58 @@ def second_factor_reset(*, user: User, by: User, request=None) -> None:
         model.objects.filter(user=user).delete()
     record_access(action=Action.AUTH_MFA_RESET, user=by, request=request, object_type="user", object_id=str(user.pk),
                   detail=f"Second factor of {user.username} removed; they enrol again at next sign-in.")
+
+
+# --- an agency's kind and state (issue 20 §2, SH-3) --------------------------------------------
+# Who may receive data follows from an agency's kind and state (federal and out-of-state
+# agencies never do). Changing either is its own re-authenticated, logged action; then each
+# app that holds open work for the agency re-checks it. accounts cannot import those apps
+# (issue 17), so they register a hook from AppConfig.ready() (sharing re-checks its open
+# requests), as accounts.dashboard does for counts.
+_agency_hooks: dict[str, object] = {}
+
+
+def register_agency_reclassified(name: str, hook) -> None:
+    """hook(*, agency, by, before, request) -> lines saying what it did; called inside the
+    reclassification's transaction. Registering a name again replaces it."""
+    _agency_hooks[name] = hook
+
+
+AGENCY_CLASS_FIELDS = ["name", "kind", "state"]
+
+
+@transaction.atomic
+def agency_reclassify(*, agency: Agency, by: User, kind: str, state: str, reason: str, request=None) -> list[str]:
+    """Change an agency's kind or state: the ALPR Administrator only (a superuser too), with
+    the reason, recorded in the access log and the configuration history; the caller has
+    required a recent re-authentication (accounts.views.agency_classification). Returns what
+    the registered hooks did (requests refused...)."""
+    if not (by.has_role(roles.ADMINISTRATOR) or by.is_superuser):
+        raise NotPermitted("Only the ALPR Administrator changes an agency's kind or state.")
+    if not (reason or "").strip():
+        raise DomainError("Give the reason for the change (the source that shows the agency's kind and state).")
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if agency.is_home:
+        raise DomainError("The home agency's kind and state are not changed here.")
+    before = snapshot(agency, AGENCY_CLASS_FIELDS)
+    state = (state or "").strip().upper()
+    if (agency.kind, agency.state) == (kind, state):
+        raise DomainError("Nothing to change: the agency already has this kind and state.")
+    if kind not in Agency.Kind.values:
+        raise DomainError("Unknown agency kind.")
+    agency.kind, agency.state = kind, state
+    agency.full_clean()
+    agency.save(update_fields=["kind", "state"])
+    after = snapshot(agency, AGENCY_CLASS_FIELDS)
+    record_access(action=Action.AGENCY_RECLASSIFY, user=by, request=request, object_type="agency",
+                  object_id=agency.pk, data_elements={"before": before, "after": after}, detail=reason.strip())
+    eligible = lambda v: v["state"] == "CA" and v["kind"] not in (Agency.Kind.FEDERAL,)  # noqa: E731
+    change_record(kind=ConfigurationChange.Kind.SHARING, summary=f"Agency {agency.name}: kind/state "
+                  f"{before['kind']}/{before['state']} -> {after['kind']}/{after['state']}", before=before,
+                  after=after, weakens=eligible(after) and not eligible(before), source=_source(request), by=by,
+                  request=request, obj=agency)
+    done: list[str] = []
+    for hook in list(_agency_hooks.values()):
+        done.extend(hook(agency=agency, by=by, before=before, request=request) or [])
+    logger.info("agency %s reclassified by %s: %s -> %s", agency.pk, by.username, before, after)
+    return done

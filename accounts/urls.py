@@ -15,4 +15,6 @@ urlpatterns = [
     path("reauthenticate/", views.reauthenticate, name="reauthenticate"),
     path("designations/", views.designations, name="designations"),
     path("designations/<int:pk>/revoke/", views.designation_revoke, name="designation_revoke"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("agencies/<int:pk>/classification/", views.agency_classification, name="agency_classification"),
 ]

@@ -10,17 +10,20 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from accesslog.actions import Action
+from accesslog.services import record_access
 from accounts import dashboard as dashboard_selectors
 from accounts import menu, mfa, roles, services, sso
 from accounts.forms import (
     LOGIN_BANNER,
+    AgencyClassificationForm,
     BannerAuthenticationForm,
     DesignationForm,
     ReauthenticateForm,
     RevokeForm,
     SecondFactorForm,
 )
-from accounts.models import Designation
+from accounts.models import Agency, Designation
 from lib.errors import DomainError
 
 
@@ -91,7 +94,7 @@ def designations(request):
         else:
             messages.success(request, "Designation recorded.")
             return redirect("accounts:designations")
-    rows = Designation.objects.select_related("designee", "designated_by", "revoked_by").all()
+    rows = Designation.objects.select_related("designee", "position", "designated_by", "revoked_by").all()
     return render(request, "accounts/designations.html", {"form": form, "designations": rows})
 
 
@@ -203,3 +206,35 @@ def reauthenticate(request):
         form.add_error(None, "Password or code not accepted.")
     return render(request, "accounts/reauthenticate.html",
                   {"form": form, "needs_code": needs_code, "next": _next_url(request)})
+
+
+@login_required
+def agencies(request):
+    """Issue 20 §2: the agencies and what the law lets each receive (SH-3); their kind and
+    state change only through agency_classification, re-authenticated and logged."""
+    _administrator_or_404(request)
+    record_access(action=Action.CONFIGURATION_HISTORY_VIEW, user=request.user, request=request,
+                  object_type="agency")
+    return render(request, "accounts/agencies.html", {"agencies": Agency.objects.order_by("name")})
+
+
+@login_required
+def agency_classification(request, pk: int):
+    """Change an agency's kind or state (issue 20 §2): this undoes or brings the federal and
+    out-of-state refusals (SH-3), so it needs a sign-in from the last minutes, a reason, and
+    it re-checks the agency's open sharing requests."""
+    administrator = _administrator_or_404(request)
+    agency = get_object_or_404(Agency, pk=pk, is_home=False)
+    if request.method == "POST" and (refusal := mfa.reauthentication_response(request)) is not None:
+        return refusal
+    form = AgencyClassificationForm(request.POST or None, initial={"kind": agency.kind, "state": agency.state})
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.agency_reclassify(agency=agency, by=administrator, request=request, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, " ".join([f"{agency.name}: kind and state changed.", *done]))
+            return redirect("accounts:agencies")
+    return render(request, "accounts/agency_classification.html", {"agency": agency, "form": form},
+                  status=400 if form.errors else 200)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from alpr.models import Camera, DispositionCode, Hit, Search
+from alpr.purpose import normalise_case_number, stated_purpose_problem
 from alpr.services.hits import VERIFY_CHECKS
 
 
@@ -74,15 +75,24 @@ class SearchForm(forms.Form):
 
 
 class ReadAccessForm(forms.Form):
-    """Q-5: opening a read outside a search states its case number or reason."""
+    """Q-5 / ID-5: opening a read outside a search states the same things a search does: a
+    Q-1 purpose, the case or incident number and a reason of its own, judged by the one
+    rule set in alpr.purpose (issue 20 §1)."""
 
-    case_number = forms.CharField(max_length=64, required=False)
-    reason = forms.CharField(max_length=500, required=False)
+    purpose = forms.ChoiceField(choices=[("", "— choose the permitted purpose (Q-1) —"), *Search.Purpose.choices],
+                                required=False, label="Purpose (Q-1)")
+    case_number = forms.CharField(max_length=64, required=False, label="Case or incident number")
+    reason = forms.CharField(max_length=500, required=False, label="Reason for opening this read",
+                             widget=forms.TextInput(attrs={"size": 60}))
 
     def clean(self):
         data = super().clean()
-        if not (data.get("case_number", "").strip() or data.get("reason", "").strip()):
-            raise forms.ValidationError("Give the case number or the reason for opening this read (Q-5).")
+        data["case_number"] = normalise_case_number(data.get("case_number", ""))
+        data["reason"] = (data.get("reason") or "").strip()
+        problem = stated_purpose_problem(purpose=data.get("purpose") or "", case_number=data["case_number"],
+                                         reason=data["reason"], what="read")
+        if problem:
+            raise forms.ValidationError(problem)
         return data
 
 

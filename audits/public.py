@@ -24,7 +24,9 @@ PROHIBITED = [
     "Investigating or prosecuting reproductive health care",
     "Monitoring First Amendment activity (protests, rallies, the press)",
     "Personal use, harassment or intimidation",
-    "Use based on race, ethnicity, religion, sexual orientation, gender identity or nationality",
+    # 002, Restriction on Use 3, in its own words (issue 20 §5).
+    "Use based on race, gender, religion, political affiliation, nationality, ethnicity, sexual orientation, "
+    "disability or another classification protected by law",
     "Sharing with federal agencies or agencies outside California (Civil Code 1798.90.55)",
 ]
 

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "training.certificate_view": "Viewed a training certificate",
     "designation.create": "Designated someone to act for the Administrator",
     "designation.revoke": "Revoked a designation",
+    "agency.reclassify": "Changed an agency's kind or state",
     "access_log.view": "Viewed the access log",
     "access_log.export": "Exported the access log",
     "access_log.verify": "Verified the access log's chain",

@@ -24,6 +24,7 @@ rest (AU-2).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -238,6 +239,20 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             "skin color", "skin colour", "profiling", "racial profile", "looks foreign",
             "look foreign", "looked foreign",
             "looks mexican", "speaks spanish", "spanish speaking", "foreign looking", "middle eastern looking",
+            # Issue 20 §5: the characteristics 002 (Use Policy, Restriction on Use 3) names that the
+            # list lacked: gender, political affiliation, disability, in their general wordings.
+            "gender", "genders", "biological sex", "sex of the driver", "sex of the owner", "their sex",
+            "his sex", "her sex", "gender expression", "because * is a woman", "because * is a female",
+            "because * is female", "because * is a man", "because she is a woman", "female drivers",
+            "women drivers", "woman drivers", "male drivers", "lady drivers", "gender non conforming",
+            "political party", "political parties", "party membership", "party member", "political leaning",
+            "political leanings", "political belief", "political beliefs", "political opinion",
+            "political opinions", "political ideology", "political persuasion", "political orientation",
+            "politics", "voter registration", "registered democrat", "registered republican", "registered voter",
+            "party registration", "voted for", "who they vote for", "left wing", "right wing",
+            "disability", "disabilities", "disability status", "handicap", "handicapped", "disabled person",
+            "disabled people", "disabled driver", "disabled drivers", "impairment", "impaired person",
+            "mental illness", "mental health condition", "psychiatric condition", "special needs",
         ],
         "weak": [
             "muslim", "muslims", "islam", "islamic", "arab", "arabic", "jewish", "jew", "jews", "sikh", "hindu",
@@ -247,8 +262,14 @@ LEXICON: dict[str, dict[str, list[str]]] = {
             "korean", "african american", "african", "asian", "middle eastern", "north african",
             "people of color", "minority", "minorities",
             "gay", "lesbian", "bisexual", "transgender", "trans", "queer", "lgbt", "lgbtq", "drag", "pride",
-            "homosexual", "disabled", "disability", "wheelchair", "mentally ill", "autistic", "deaf",
+            "homosexual", "disabled", "wheelchair", "mentally ill", "autistic", "deaf",
+            "blind person", "blind driver", "visually impaired", "hearing impaired", "amputee", "paraplegic",
+            "quadriplegic", "mobility scooter", "disabled placard", "disability placard", "handicap placard",
+            "placard", "down syndrome", "schizophrenic", "bipolar", "nonbinary", "non binary", "genderqueer",
+            "feminist", "feminists",
             "democrat", "democratic party", "republican", "socialist", "communist", "libertarian", "maga",
+            "green party", "liberals", "conservatives", "progressives", "leftist", "leftists",
+            "right winger", "campaign sign", "yard sign", "campaign sticker", "political sticker",
             "trump supporter", "biden supporter", "hijab", "headscarf", "turban", "yarmulke", "rainbow flag",
             "bumper sticker", "black men", "black males", "black people", "black residents", "black drivers",
             "black youth", "black community", "black neighborhood", "brown people",
@@ -652,3 +673,135 @@ def evaluate(rows) -> dict:
         "by_category": by_category,
         "misses": misses,
     }
+
+
+# --- federal immigration units, under any wording (issue 20 §2, SH-3) -----------------------
+# Sharing never serves federal immigration enforcement, whoever asks and however it is
+# spelled. The lexicon above reads a member's reason; this reads *who* asks (agency name,
+# title, contact address) and *what for* (a sharing purpose), after normalising the ways one
+# name is written: case, dots and spaces inside acronyms ("I.C.E.", "C B P", "U.S.C.I.S."),
+# "&" for "and", words run together or split ("BorderPatrol", "Home land Security"), a "US"
+# prefix ("USCBP"), and punctuation between names ("ICE/ERO", "ice-hsi").
+
+# Acronyms of immigration units (ICE and its ERO and HSI directorates, CBP and the Border
+# Patrol, USCIS, the former INS, their department DHS), matched as whole tokens.
+# ("CIS" alone is also a Criminal Investigation Section; USCIS is matched in full.)
+IMMIGRATION_ACRONYMS = {"ice", "ero", "hsi", "cbp", "usbp", "uscis", "dhs", "ins", "bortac", "iceero", "icehsi"}
+# A few of those are everyday words in lower case in free text ("break-ins", "ice on the
+# road"): in a purpose they count only as typed in capitals or spelled with dots/spaces.
+_ACRONYMS_CASED_IN_TEXT = {"ins", "ice"}
+# "Ins." is also insurance ("Dept. of Ins. fraud unit"): in capitals only, even in a name.
+_ACRONYMS_CASED_ALWAYS = {"ins"}
+# Names written out, compared with every non-letter removed, so spacing, punctuation,
+# hyphens and "&" do not matter.
+_IMMIGRATION_NAMES_SQUASHED = (
+    "immigrationandcustomsenforcement", "immigrationcustomsenforcement", "customsandborderprotection",
+    "customsborderprotection", "customsandborderpatrol", "borderprotection", "borderpatrol", "borderagent",
+    "borderenforcement", "homelandsecurity", "enforcementandremovaloperations", "enforcementremovaloperations",
+    "removaloperations", "removalops", "citizenshipandimmigrationservices", "citizenshipimmigrationservices",
+    "immigrationandnaturalization", "immigrationnaturalization", "fieldoperations", "detentionandremoval",
+    "alienregistration", "lamigra", "immigrationenforcement", "immigrationcustoms",
+)
+_IMMIGRATION_TOKEN = re.compile(
+    r"^(?:immigrat\w*|immig|immigr|deport|deports|deported|deporting|deportation\w*|deportee\w*|deportabl\w*"
+    r"|migra|aliens?|undocumented|customs|removals?|removable|expulsion|287g)$")
+_NEGATION = {"not", "no", "never", "nor", "without", "n't", "neither", "excluding", "except"}
+_LETTERS_ONLY = re.compile(r"[^a-z]+")
+
+
+def _raw_tokens(text: str) -> list[str]:
+    """Tokens as typed, with runs of single letters joined ("I.C.E." is "ICE", "u s c i s"
+    is "uscis") and "&" read as "and"."""
+    text = unicodedata.normalize("NFKC", text or "").replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"287\s*\(?\s*g\s*\)?", " 287g ", text, flags=re.IGNORECASE)
+    parts = re.findall(r"[A-Za-z0-9]+|n't", text)
+    tokens: list[str] = []
+    run: list[str] = []
+    for part in parts + [""]:
+        if len(part) == 1 and part.isalpha():
+            run.append(part)
+            continue
+        if run:
+            # A run of single letters is an acronym spelled out; a lone one ("a") is a word.
+            tokens.append("".join(run).upper() if len(run) > 1 else run[0])
+            run = []
+        if part:
+            tokens.append(part)
+    return tokens
+
+
+_NEGATED_CLAUSE = re.compile(r"\b(?:not|never|no|nor|without|neither)\b[^.;:!?\n]*", re.IGNORECASE)
+
+
+def without_negated(text: str) -> str:
+    """The text less its negated clauses ("the data will not be used for immigration
+    enforcement" is an assurance, not a purpose)."""
+    return _NEGATED_CLAUSE.sub(" ", text or "")
+
+
+def immigration_unit(text: str, *, who: bool = False) -> str:
+    """The words naming a federal immigration unit or immigration enforcement in `text`,
+    or '' when there are none. `who=True` reads an agency name, a title or a contact
+    address, where any spelling of an acronym counts; in a purpose an acronym that is
+    also a word counts in capitals only, and a term right after a negation ("not for
+    immigration enforcement") is the requester's assurance, not its purpose."""
+    tokens = _raw_tokens(text)
+    lowered = [t.lower() for t in tokens]
+    for i, (raw, low) in enumerate(zip(tokens, lowered, strict=True)):
+        candidates = {low}
+        if low.startswith("us") and len(low) > 4:
+            candidates.add(low[2:])  # "USCBP", "USICE"
+        hit = ""
+        if candidates & IMMIGRATION_ACRONYMS:
+            acronym = (candidates & IMMIGRATION_ACRONYMS).pop()
+            cased_ok = raw.isupper() or (acronym not in _ACRONYMS_CASED_ALWAYS
+                                         and (who or acronym not in _ACRONYMS_CASED_IN_TEXT))
+            innocent = acronym == "ice" and not who and i + 1 < len(lowered) and lowered[i + 1] in _ICE_INNOCENT_NEXT
+            if cased_ok and not innocent:
+                hit = raw
+        elif _IMMIGRATION_TOKEN.match(low):
+            nxt = lowered[i + 1] if i + 1 < len(lowered) else ""
+            # "removal of the graffiti", "customs declaration of a stolen car" are not the units.
+            if low.startswith("remov") and nxt in {"of", "from", "by"} and not who:
+                continue
+            # "Customs" alone is the unit as who asks; in a purpose it may be a place
+            # ("the Customs House"): there the written-out names count (below).
+            if low == "customs" and not who:
+                continue
+            hit = raw
+        if hit:
+            if not who and _NEGATION & set(lowered[max(0, i - 4):i]):
+                continue
+            return hit
+    # Where each token starts in the squashed text, to find the words before a name.
+    starts, squashed = [], ""
+    for low in lowered:
+        starts.append(len(squashed))
+        squashed += _LETTERS_ONLY.sub("", low)
+    for name in _IMMIGRATION_NAMES_SQUASHED:
+        pos = squashed.find(name)
+        if pos >= 0:
+            first = max(i for i, start in enumerate(starts) if start <= pos)
+            if not who and _NEGATION & set(lowered[max(0, first - 4):first]):
+                continue
+            return name
+    return ""
+
+
+_FEDERAL_TOKENS = {"federal", "fbi", "dea", "atf", "usms", "usss", "tsa", "usdoj", "usdhs", "usao", "fps", "usps"}
+_FEDERAL_SQUASHED = ("federalbureau", "drugenforcementadministration", "marshalsservice", "usmarshal",
+                     "unitedstates", "secretservice", "alcoholtobacco", "usattorney", "transportationsecurity")
+
+
+def federal_name(text: str) -> str:
+    """The words that make an agency's name a federal agency's ("U.S. Marshals", "F.B.I.",
+    "Federal Task Force"), or ''. SH-3 forbids sharing with any federal agency, whatever
+    its record's kind says (issue 20 §2)."""
+    tokens = [t.lower() for t in _raw_tokens(text)]
+    if tokens and tokens[0] == "us" and len(tokens) > 1:
+        return "U.S."
+    for token in tokens:
+        if token in _FEDERAL_TOKENS:
+            return token
+    squashed = _LETTERS_ONLY.sub("", " ".join(tokens))
+    return next((name for name in _FEDERAL_SQUASHED if name in squashed), "")

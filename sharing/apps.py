@@ -15,3 +15,8 @@ class SharingConfig(AppConfig):
 
         # A legal hold may name a sharing request the member can see (RT-2, alpr.selectors.retention).
         set_sharing_request_selector(requests_visible_to)
+        from accounts.services import register_agency_reclassified
+        from sharing.services.requests import recheck_for_agency
+
+        # Issue 20 §2: an agency's kind or state changed: its open requests face the law again.
+        register_agency_reclassified("sharing.requests", recheck_for_agency)

@@ -33,5 +33,12 @@ def load(ctx) -> None:
         logged_by=ctx.users["administrator"], agency=ice, requester_name="Officer B. Lane",
         requester_contact="lane@ice.example", purpose="Locate a vehicle", plates="7ABC123", case_number="ICE-1",
         basis=SharingRequest.Basis.VOLUNTARY, **common)
+    # Issue 20 §3: records staff log a written request; the administrator (who did not log
+    # it) or a designee decides it.
+    requests.request_receive(
+        logged_by=ctx.users["records"], agency=chp, requester_name="Officer C. Dunn", requester_title="Investigator",
+        requester_contact="cdunn@chp.example", purpose="Hit and run on I-880: the fleeing vehicle's route",
+        plates="8XYZ552", case_number="CHP-26-0412", basis=SharingRequest.Basis.VOLUNTARY, **common)
     ctx.lines.append("Sharing: a Sheriff's request waits for step 1 (the 'designee' may decide it); a federal "
-                     "request was refused by law on receipt; CHP holds a current MOU.")
+                     "request was refused by law on receipt; CHP holds a current MOU; 'records' (records staff) "
+                     "logged a CHP request the administrator decides.")

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from accounts import roles
 from accounts.models import Designation
-from accounts.selectors import approval_authority
+from accounts.selectors import approval_authority, authority_holders
 from alpr.models import Read
 from sharing.models import SharingPackage, SharingRequest
 
@@ -17,6 +17,13 @@ from sharing.models import SharingPackage, SharingRequest
 def processor_authority(user):
     """Who processes sharing requests: the ALPR Administrator or a current sharing designee."""
     return approval_authority(user=user, scope=Designation.Scope.SHARING_APPROVAL)
+
+
+def deciders(req: SharingRequest) -> list:
+    """Issue 20 §3: who may decide this request now (accounts.selectors.Authority each): the
+    ALPR Administrator(s) and the current sharing designees (persons, or a position's
+    holders), less whoever logged it (nobody decides a request they logged, SH-2)."""
+    return [a for a in authority_holders(scope=Designation.Scope.SHARING_APPROVAL) if a.user.pk != req.logged_by_id]
 
 
 def scope_reads(req: SharingRequest):

@@ -15,7 +15,7 @@ from lib import csvsafe
 from lib.errors import DomainError
 from sharing.forms import DecisionForm, SharingRequestForm, StepOneForm
 from sharing.models import MOU, SharingRequest
-from sharing.selectors import processor_authority, requests_visible_to, sharing_report
+from sharing.selectors import deciders, processor_authority, requests_visible_to, sharing_report
 from sharing.services import packages, requests
 
 
@@ -30,17 +30,17 @@ def _request_for_user(user, pk) -> SharingRequest:
 def index(request):
     """SH-4: the secure folder of sharing requests."""
     user = request.user
-    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or processor_authority(user)):
+    if not (user.has_role(roles.ADMINISTRATOR, roles.AUDITOR) or requests.may_log(user)):
         raise Http404
     record_access(action=Action.SHARING_FOLDER_VIEW, user=user, request=request, object_type="sharing_request")
     return render(request, "sharing/index.html", {
         "rows": requests_visible_to(user).select_related("agency")[:200], "mous": MOU.objects.select_related("agency"),
-        "can_log": processor_authority(user) is not None})
+        "can_log": requests.may_log(user)})
 
 
 @login_required
 def request_new(request):
-    if processor_authority(request.user) is None:
+    if not requests.may_log(request.user):  # records staff too (issue 20 §3)
         raise Http404
     form = SharingRequestForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -67,6 +67,7 @@ def request_detail(request, pk: int):
     return render(request, "sharing/request_detail.html", {
         "req": req, "history": req.history.select_related("by"), "step_one": StepOneForm(),
         "decision": DecisionForm(), "may_process": processor_authority(request.user) is not None,
+        "deciders": deciders(req), "open": req.status in requests.OPEN,
         "may_decide": processor_authority(request.user) is not None and req.logged_by_id != request.user.pk,
         "package": getattr(req, "package", None)})
 
@@ -79,9 +80,9 @@ def request_action(request, pk: int, action: str):
         return refusal  # issue 8: decisions need an authentication from the last 15 minutes
     try:
         if action == "step1":
-            form = StepOneForm(request.POST)
+            form = StepOneForm(request.POST, case_number=req.case_number)
             if not form.is_valid():
-                raise DomainError("Document both the right to know and the need to know.")
+                raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
             requests.document_right_and_need(req=req, by=request.user, request=request, **form.cleaned_data)
         elif action == "package":
             packages.package_build(req=req, by=request.user, request=request)

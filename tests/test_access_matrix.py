@@ -33,7 +33,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Designation, User
+from accounts.models import Agency, Designation, User
 from alpr.images import image_url
 from alpr.models import Camera, Hit, LegalHold, Read, Search
 from audits.models import AnnualReportContents, Audit, BreachRecord, DataCorrection
@@ -60,6 +60,9 @@ EXPECTED: dict[str, str] = {
     "accounts:reauthenticate": "302 200 200 200 200 200 200 200 200 200 200",
     "accounts:designations": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:designation_revoke": "302 405 405 405 405 405 405 405 405 403 405",
+    # Issue 20 §2: an agency's kind and state, the administrator's alone.
+    "accounts:agencies": "302 404 404 404 404 200 404 404 404 403 404",
+    "accounts:agency_classification": "302 404 404 404 404 200 404 404 404 403 404",
     "alpr:index": "302 302 302 302 302 302 302 302 302 403 302",
     "alpr:alerts": "302 200 200 404 200 200 404 404 200 403 200",
     "alpr:alerts_feed": "302 200 200 404 200 200 404 404 200 403 200",
@@ -152,6 +155,8 @@ EXPECTED: dict[str, str] = {
 EXPECTED_POST: dict[str, str] = {
     "accounts:dashboard": "302 200 200 200 200 200 200 200 200 403 200",
     "accounts:designation_revoke": "302 404 404 404 404 302 404 404 404 403 404",
+    "accounts:agencies": "302 404 404 404 404 200 404 404 404 403 404",
+    "accounts:agency_classification": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:designations": "302 404 404 404 404 200 404 404 404 403 404",
     "accounts:login": "200 302 302 302 302 302 302 302 302 302 302",
     "accounts:logout": "302 302 302 302 302 302 302 302 302 302 302",
@@ -273,6 +278,9 @@ EXPECTED_ADMIN: dict[str, tuple[str, str]] = {
                       "302 302 302 302 302 403 403 403 302 302 302"),
     "accounts.designation": ("302 302 302 302 302 200 200 200 302 302 302",
                              "302 302 302 302 302 200 403 403 302 302 302"),
+    # Issue 20 §4: departmental positions a designation may name; the administrator's.
+    "accounts.position": ("302 302 302 302 302 200 403 403 302 302 302",
+                          "302 302 302 302 302 200 403 403 302 302 302"),
     "accounts.notification": ("302 302 302 302 302 403 403 403 302 302 302",
                               "302 302 302 302 302 403 403 403 302 302 302"),
     "training.trainingcourse": ("302 302 302 302 302 200 200 200 302 302 302",
@@ -412,6 +420,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "correction": _first(DataCorrection),
             "record": _first(TrainingRecord, certificate__gt="") or _first(TrainingRecord),
             "designation": _first(Designation),
+            "agency": _first(Agency, is_home=False),
             "camera": _first(Camera),
             "breach": _first(BreachRecord),
             "report_contents": _first(AnnualReportContents),
@@ -435,8 +444,10 @@ def _complete_the_demo():
                          read_ids=[read.pk])
     req = _first(SharingRequest, status=SharingRequest.Status.RECEIVED)
     req.confirmation_document.save("confirmation.pdf", ContentFile(b"%PDF-1.4 written confirmation"))
-    req = sharing_services.document_right_and_need(req=req, by=users["administrator"], legal_authority="Sworn",
-                                                   need_to_know="Robbery investigation")
+    req = sharing_services.document_right_and_need(
+        req=req, by=users["administrator"],
+        legal_authority="Sworn deputy, Alameda County Sheriff, badge 4411 (Penal Code 830.1)",
+        need_to_know="Det. Kim leads case SO-26-1234, an armed robbery; the reads place the suspect car near the scene")
     req = sharing_services.decide(req=req, by=users["designee"], honour=True, reason="Right and need shown")
     packages.package_build(req=req, by=users["designee"])
     record = _first(TrainingRecord, member=users["officer"])
@@ -453,6 +464,7 @@ def _kwargs(name: str, pattern: URLPattern, world, user) -> dict:
         "sharing:": "sharing", "audits:audit": "audit", "audits:item": "audit", "audits:correction": "correction",
         "audits:breach": "breach",
         "training:certificate": "record", "accounts:designation": "designation",
+        "accounts:agency": "agency",
     }
     if "pk" in keys:
         owner = next((v for k, v in object_for.items() if name.startswith(k)), None)

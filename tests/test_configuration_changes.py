@@ -171,6 +171,15 @@ def test_cameras_and_agencies_changed_in_the_admin_are_recorded(personas, client
     response = client.post(reverse("admin:accounts_agency_change", args=[federal.pk]), {
         "name": "US Customs", "ori": "", "state": "CA", "kind": Agency.Kind.SHERIFF})
     assert response.status_code == 302
+    # Issue 20 §2: the admin form no longer changes kind or state; the re-authenticated
+    # classification page (its service) does, and records it.
+    federal.refresh_from_db()
+    assert (federal.kind, federal.state) == (Agency.Kind.FEDERAL, "DC")
+    assert not ConfigurationChange.objects.filter(object_type="agency").exists()
+    from accounts.services import agency_reclassify
+
+    agency_reclassify(agency=federal, by=_superuser(personas), kind=Agency.Kind.SHERIFF, state="CA",
+                      reason="Test of the configuration record")
     agency_change = ConfigurationChange.objects.get(object_type="agency")
     assert agency_change.weakens and agency_change.kind == ConfigurationChange.Kind.SHARING
     assert ("kind", "federal", "sheriff") in agency_change.differences()

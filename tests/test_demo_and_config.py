@@ -33,11 +33,11 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     assert client.get("/audits/").status_code == 200
     assert "demo-password-2026" in out
     for username in ("officer", "pst", "analyst", "investigator", "administrator", "coordinator", "auditor",
-                     "untrained", "outsider", "designee"):
+                     "untrained", "outsider", "designee", "records"):
         user = User.objects.get(username=username)
         assert user.check_password("demo-password-2026")
         assert user.groups.count() == 1
-    assert User.objects.count() == 10
+    assert User.objects.count() == 11
     # Issue 17: every action the demo's work recorded is one of the enum's names (AU-1:
     # auditors filter by them; the annual report counts them).
     recorded = set(AccessEvent.objects.values_list("action", flat=True))
@@ -45,6 +45,10 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     from accounts.models import Designation
 
     assert Designation.objects.filter(designee__username="designee", revoked_at__isnull=True).count() == 2
+    # Issue 20 §3, §4: a records-staff member, holding a position a designation names.
+    records = User.objects.get(username="records")
+    assert records.has_role(roles.RECORDS_STAFF) and records.positions.count() == 1
+    assert Designation.objects.filter(position__holders=records, revoked_at__isnull=True).count() == 1
     assert Agency.objects.filter(is_home=True).count() == 1
     assert Agency.objects.filter(kind=Agency.Kind.FEDERAL).exists()
     assert Agency.objects.exclude(state="CA").exists()

@@ -21,7 +21,8 @@ def test_the_two_factor_codes_are_the_last_lines(capsys, monkeypatch):
     ready = next(i for i, line in enumerate(lines) if line.startswith("Demo ready."))
     assert lines[ready + 1].startswith("Two-factor sign-in")
     codes = lines[ready + 2:]
-    assert [line.split(":")[0].strip() for line in codes] == ["administrator", "coordinator", "auditor", "designee"]
+    assert [line.split(":")[0].strip() for line in codes] == ["administrator", "coordinator", "auditor", "designee",
+                                                                 "records"]
     assert all(len(line.split(":")[1].split()) >= 5 for line in codes)
 
 

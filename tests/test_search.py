@@ -205,16 +205,56 @@ def test_a_read_outside_the_search_cannot_be_opened_through_it(analyst, investig
     assert client.get(reverse("alpr:search_results", args=[search.pk])).status_code == 404
 
 
+READ_OK = {"purpose": "burglary", "case_number": "26-000777",
+           "reason": "Silver sedan seen leaving the Fruitvale burglary at night"}
+
+
 def test_opening_a_read_directly_needs_a_case_number_or_reason(officer, cam, client):
     read = factories.read(cam, "7ABC123")
     client.force_login(officer)
     url = reverse("alpr:read_detail", args=[read.pk])
     response = client.get(url)
-    assert "case number or reason" in response.content.decode()
+    assert "Purpose (Q-1)" in response.content.decode()
     assert not AccessEvent.objects.filter(action="read.view").exists()
-    response = client.get(url, {"case_number": "26-000777"})
+    response = client.get(url, READ_OK)
     assert response.status_code == 200 and "7ABC123" in response.content.decode()
-    assert AccessEvent.objects.get(action="read.view").case_number == "26-000777"
+    event = AccessEvent.objects.get(action="read.view")
+    assert (event.case_number, event.purpose) == ("26-000777", "burglary")
+    assert "Fruitvale burglary" in event.detail
+
+
+@pytest.mark.parametrize("overrides,message", [
+    # Issue 20 §1: the case the issue names: case "26-1", reason "x", no purpose.
+    ({"purpose": "", "case_number": "26-1", "reason": "x"}, "purposes of Q-1"),
+    ({"purpose": "shopping"}, "purposes of Q-1"),
+    ({"case_number": ""}, "case or incident number"),
+    ({"case_number": "<b>1</b>"}, "case or incident number"),
+    ({"reason": "x"}, "at least a sentence"),
+    ({"reason": "investigation 26-000777"}, "no information of its own"),
+    ({"reason": "Burglary investigation ongoing"}, "no information of its own"),
+])
+def test_opening_a_read_directly_asks_the_search_rules(officer, cam, client, overrides, message):
+    read = factories.read(cam, "7ABC123")
+    client.force_login(officer)
+    response = client.get(reverse("alpr:read_detail", args=[read.pk]), {**READ_OK, **overrides})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert "7ABC123" not in response.content.decode()
+    assert not AccessEvent.objects.filter(action="read.view").exists()
+    refused = AccessEvent.objects.get(action="access.refused", object_type="read")
+    assert refused.outcome == "denied" and message in refused.detail
+
+
+def test_a_search_and_a_read_share_one_purpose_rule():
+    """The read form and search_run call the same function: a rule changed there changes both."""
+    from alpr.forms import ReadAccessForm
+    from alpr.purpose import stated_purpose_problem
+
+    for data in ({**READ_OK, "reason": "x"}, {**READ_OK, "purpose": ""}, READ_OK):
+        form = ReadAccessForm(data)
+        problem = stated_purpose_problem(purpose=data["purpose"], case_number=data["case_number"],
+                                         reason=data["reason"], what="read")
+        assert form.is_valid() == (problem == "")
+        assert not problem or problem in form.non_field_errors()
 
 
 def test_outsiders_get_404_for_reads_searches_and_images(analyst, outsider, cam, client):
@@ -325,7 +365,8 @@ def test_it_screens_the_reason_for_opening_a_read_directly(officer, cam, client)
     assert response.status_code == 403 and "personal use" in response.content.decode()
     assert not AccessEvent.objects.filter(action="read.view").exists()
     assert AccessEvent.objects.get(action="screening.refused").data_elements["where"] == "read"
-    response = client.get(url, {"case_number": "26-000777", "reason": "Journalist"})
+    response = client.get(url, {**READ_OK, "reason": "Journalist seen near the gray sedan"})
     assert response.status_code == 200
     assert AccessEvent.objects.get(action="read.view").detail.startswith("[flagged for audit]")
-    assert AccessEvent.objects.get(action="screening.flagged").data_elements["reason_typed"] == "Journalist"
+    assert AccessEvent.objects.get(action="screening.flagged").data_elements["reason_typed"] == \
+        "Journalist seen near the gray sedan"

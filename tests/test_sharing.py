@@ -13,6 +13,9 @@ from sharing.models import MOU, SharingRequest
 from sharing.services import requests as services
 
 S = SharingRequest.Status
+# Step 1 documented with substance (issue 20 §2): the authority identified, the need tied to the case.
+RIGHT = "Sworn deputy, Alameda County Sheriff, badge 4411 (Penal Code 830.1)"
+NEED = "Det. Kim leads case SO-26-1234, an armed robbery; the reads place the suspect car near the scene"
 
 
 def _agency(name, state="CA", kind=Agency.Kind.SHERIFF):
@@ -81,8 +84,8 @@ def test_the_three_steps_with_a_designee_decision(personas, administrator, inves
     with pytest.raises(DomainError, match="right to know"):
         services.document_right_and_need(req=req, by=administrator, legal_authority="sworn status",
                                          need_to_know=" ")
-    req = services.document_right_and_need(req=req, by=administrator, legal_authority="Sworn status",
-                                           need_to_know="Direct involvement in the robbery investigation")
+    req = services.document_right_and_need(req=req, by=administrator, legal_authority=RIGHT,
+                                           need_to_know=NEED)
     assert req.status == S.RECORDED
     assert [h.transition for h in req.history.all()] == ["receive", "document_right_need", "record"]
     with pytest.raises(NotPermitted, match="logged"):
@@ -135,8 +138,8 @@ def test_logging_a_request_on_the_page(administrator, client):
 
 def _honoured(personas, agency, **overrides):
     req = _receive(personas, agency, **overrides)
-    req = services.document_right_and_need(req=req, by=personas["administrator"], legal_authority="Sworn status",
-                                           need_to_know="Robbery investigation")
+    req = services.document_right_and_need(req=req, by=personas["administrator"], legal_authority=RIGHT,
+                                           need_to_know=NEED)
     today = timezone.localdate()
     designation_create(administrator=personas["administrator"], designee=personas["investigator"],
                        scope=Designation.Scope.SHARING_APPROVAL, written_authority="Memo 26-41",

@@ -5,7 +5,6 @@ and the API. What a search looks for (Criteria, build_criteria) is alpr.criteria
 from __future__ import annotations
 
 import logging
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,14 +17,13 @@ from accounts import roles
 from alpr.criteria import Criteria
 from alpr.models import Search
 from alpr.prohibited import screen, screening_record
+from alpr.purpose import stated_purpose_problem
 from alpr.selectors.reads import reads_for_query
 from lib.errors import DomainError, NotPermitted
-from lib.screening import reason_fingerprint, reason_problem
+from lib.screening import reason_fingerprint
 from training.gate import refuse_unless_operator
 
 logger = logging.getLogger(__name__)
-
-CASE_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,30}$")
 
 
 class SearchRefused(DomainError):
@@ -108,19 +106,11 @@ def search_run(
         screening_record(result=screening, where="search", text=justification, user=user, request=request,
                          case_number=case_number, purpose=purpose or "")
         raise _refuse(reason=screening.message(), flagged=True, **common)
-    if purpose not in Search.Purpose.values:
-        raise _refuse(reason="Historical searches are permitted solely for the purposes of Q-1; choose one.",
-                      flagged=False, **common)
+    # the same purpose, case-number and reason rules as a read opened directly
+    # (alpr.purpose, issue 20 §1).
     categories = dict(offence_categories())
-    if offence_category not in categories:
-        raise _refuse(reason="Choose the offence category the search serves (from the configured list).",
-                      flagged=False, **common)
-    if not CASE_NUMBER.match(case_number):
-        raise _refuse(reason="A search needs the case or incident number it serves (Q-2).", flagged=False, **common)
-    if len(justification) < 10:
-        raise _refuse(reason="Describe the reason for the search (at least a sentence).", flagged=False, **common)
-    problem = reason_problem(justification, case_number=case_number,
-                             echoes=(Search.Purpose(purpose).label, categories[offence_category]))
+    problem = stated_purpose_problem(purpose=purpose or "", case_number=case_number, reason=justification,
+                                     offence_category=offence_category, offence_categories=categories)
     if problem:
         raise _refuse(reason=problem, flagged=False, **common)
     if not attested:

@@ -3,6 +3,7 @@ and selectors do the work, every access is logged."""
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from accesslog.actions import Action
+from accesslog.models import AccessEvent
 from accesslog.services import record_access
 from accounts import roles
 from alpr.forms import ReadAccessForm
@@ -19,6 +21,8 @@ from alpr.selectors.hits import hits_visible_to
 from alpr.selectors.reads import read_for_user, read_in_search
 from alpr.selectors.searches import search_for_user
 from alpr.views import require_role
+
+logger = logging.getLogger(__name__)
 
 # --- Reads (RD-3, Q-5) ------------------------------------------------------------------------
 
@@ -38,22 +42,38 @@ def read_detail(request, pk: int):
         flag_detail = ""
     else:
         read = read_for_user(user=user, pk=pk)
-        form = ReadAccessForm(request.GET if ("case_number" in request.GET or "reason" in request.GET) else None)
-        if not form.is_bound or not form.is_valid():
+        submitted = any(k in request.GET for k in ("purpose", "case_number", "reason"))
+        form = ReadAccessForm(request.GET if submitted else None)
+        if not submitted:
             return render(request, "alpr/read_access.html", {"form": form, "read_id": pk})
-        search_obj, purpose = None, ""
-        case_number, reason = form.cleaned_data["case_number"].strip(), form.cleaned_data["reason"].strip()
-        # Q-6 (issue 19): the reason typed to open a read is screened like a search's.
+        search_obj = None
+        reason = (request.GET.get("reason") or "").strip()[:500]
+        case_number = (request.GET.get("case_number") or "").strip()[:64]
+        # Q-6 first (issue 19), as a search: a prohibited use is refused and recorded
+        # whatever else is wrong with the form.
         screening = screen(reason, fields={"case_number": case_number})
         screening_record(result=screening, where="read", text=reason, user=user, request=request,
                          object_type="read", object_id=read.pk, case_number=case_number)
         if screening.refused:
+            form.is_valid()
             form.add_error(None, f"Refused: {screening.message()} This attempt has been recorded.")
             return render(request, "alpr/read_access.html", {"form": form, "read_id": pk}, status=403)
+        if not form.is_valid():
+            # ID-5 / Q-1: no stated purpose, no access; the attempt is on the record (AU-1).
+            problem = " ".join(form.non_field_errors()) or "The form is not complete."
+            record_access(action=Action.OBJECT_REFUSED, user=user, request=request, object_type="read",
+                          object_id=read.pk, purpose=(request.GET.get("purpose") or "")[:64],
+                          case_number=case_number, outcome=AccessEvent.Outcome.DENIED,
+                          detail=f"Refused: {problem} Reason typed: {reason}")
+            logger.warning("read %s refused to %s: %s", read.pk, user.username, problem)
+            return render(request, "alpr/read_access.html", {"form": form, "read_id": pk}, status=400)
+        purpose = form.cleaned_data["purpose"]
+        case_number, reason = form.cleaned_data["case_number"], form.cleaned_data["reason"]
         flag_detail = f"[flagged for audit] {screening.message()}" if screening.flagged else ""
     record_access(action=Action.READ_VIEW, user=user, request=request, object_type="read", object_id=read.pk,
                   data_elements={"plate": read.plate, "search": search_obj.pk if search_obj else None},
-                  purpose=purpose or reason, case_number=case_number, detail=flag_detail)
+                  purpose=purpose, case_number=case_number,
+                  detail=" ".join(x for x in (flag_detail, f"Reason typed: {reason}" if reason else "") if x))
     visible_hits = hits_visible_to(user).filter(read=read).select_related("entry__hotlist")
     return render(request, "alpr/read_detail.html", {"read": read, "search": search_obj, "hits": visible_hits})
 
