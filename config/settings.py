@@ -360,6 +360,32 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
 ALPR_RETENTION_DAYS = env_int("ALPR_RETENTION_DAYS", 30, minimum=1)  # RT-1
+# RT-1 / RT-4: retention of the other data classes (alpr.models.RetentionRule.DataClass), in
+# days, as `class=days;...`; reads keep ALPR_RETENTION_DAYS and images go with their reads
+# unless a class is named here. The ALPR Administrator's schedule (RetentionRule rows, per
+# class and per source) overrides these within ALPR_RETENTION_LIMITS. Oakland's values by
+# default: reads and their images 30 days from upload (000 §G); hits without a stop report a
+# year, so the annual report (AU-4) can count the year's hits (Berkeley keeps hits 365 days,
+# 001); documented stops (HT-3) and search records (Q-2, the annual report and the AU-2
+# audit) two years.
+ALPR_RETENTION_SCHEDULE = {}
+for _code, _days in env_pairs("ALPR_RETENTION_SCHEDULE", [("hits", "365"), ("stop_reports", "730"),
+                                                          ("searches", "730")]):
+    if not _days.isdigit() or int(_days) < 1:
+        raise ImproperlyConfigured(f"ALPR_RETENTION_SCHEDULE: {_code} must be a number of days, got {_days!r}")
+    ALPR_RETENTION_SCHEDULE[_code] = int(_days)
+# RT-4: the floor and cap of each class, `class=floor-cap;...`: a schedule outside them is
+# refused. Oakland caps reads and images at 30 days (000 §G "shall be purged ... at the
+# point of 30 days"); an agency with a one-year minimum (Hayward, Piedmont, Vallejo, 001)
+# or San Leandro's regional year (003 §418.5) sets e.g. `reads=365-366`.
+ALPR_RETENTION_LIMITS = {}
+for _code, _span in env_pairs("ALPR_RETENTION_LIMITS", [
+        ("reads", f"1-{max(30, ALPR_RETENTION_DAYS)}"), ("images", f"1-{max(30, ALPR_RETENTION_DAYS)}"),
+        ("hits", "30-730"), ("stop_reports", "365-3650"), ("searches", "365-3650")]):
+    _floor, _sep, _cap = _span.partition("-")
+    if not (_floor.strip().isdigit() and _cap.strip().isdigit()) or not 1 <= int(_floor) <= int(_cap):
+        raise ImproperlyConfigured(f"ALPR_RETENTION_LIMITS: {_code} must be floor-cap, e.g. {_code}=1-30")
+    ALPR_RETENTION_LIMITS[_code] = (int(_floor), int(_cap))
 ALPR_HOTLIST_MAX_DAYS = env_int("ALPR_HOTLIST_MAX_DAYS", 30, minimum=1)  # HL-5
 ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  # ID-4, TR-1
 # RT-2: ranks that may approve a retention exception in their own right (besides the ALPR
