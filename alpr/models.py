@@ -346,7 +346,7 @@ class LegalHold(models.Model):
     instrument_number = models.CharField(max_length=64, blank=True)
     instrument_issued_by = models.CharField("issuing court or body", max_length=200, blank=True)
     instrument_date = models.DateField(null=True, blank=True)
-    instrument_file = models.FileField(upload_to="holds/instruments/%Y/%m/", max_length=255, blank=True)
+    instrument_file = models.FileField(upload_to="private/holds/instruments/%Y/", max_length=255, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -515,6 +515,18 @@ ALPR_HOME_AGENCY_ORI = env_str("ALPR_HOME_AGENCY_ORI", "CA0010900")
 ALPR_HOME_AGENCY_NAME = env_str("ALPR_HOME_AGENCY_NAME", "Oakland Police Department")
 ALPR_HOME_STATE = env_str("ALPR_HOME_STATE", "CA")
 ALPR_CONTACT = env_str("ALPR_CONTACT", "the ALPR Coordinator (Information Technology Unit)")
+# PUB-1 (Civil Code 1798.90.51; 003 §418.3(g)): the usage and privacy policy posted on the
+# public page: the title of the official custodian (000 §J.3: "the ALPR Coordinator"), of the
+# administrator who approves sharing (000 §J.2), and the policy itself, as a link to the
+# agency's published text and/or a plain-text file rendered on the page (escaped).
+ALPR_CUSTODIAN_TITLE = env_str("ALPR_CUSTODIAN_TITLE", "ALPR Coordinator")
+ALPR_ADMINISTRATOR_TITLE = env_str("ALPR_ADMINISTRATOR_TITLE", "Bureau of Services Deputy Director/Chief")
+ALPR_USAGE_POLICY_TITLE = env_str("ALPR_USAGE_POLICY_TITLE",
+                                  "Departmental General Order I-12: Automated License Plate Readers")
+ALPR_USAGE_POLICY_URL = env_str("ALPR_USAGE_POLICY_URL", "")
+ALPR_USAGE_POLICY_FILE = env_str("ALPR_USAGE_POLICY_FILE", "")
+if ALPR_USAGE_POLICY_URL and not ALPR_USAGE_POLICY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("ALPR_USAGE_POLICY_URL must be an http(s) address")
 # Client address for the access log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # a trusted reverse proxy sets it.
 ALPR_TRUST_X_FORWARDED_FOR = env_bool("ALPR_TRUST_X_FORWARDED_FOR", False)

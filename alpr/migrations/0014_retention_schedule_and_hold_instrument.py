@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legalhold',
             name='instrument_file',
-            field=models.FileField(blank=True, max_length=255, upload_to='holds/instruments/%Y/%m/'),
+            field=models.FileField(blank=True, max_length=255, upload_to='private/holds/instruments/%Y/'),
         ),
         migrations.AddField(
             model_name='legalhold',
