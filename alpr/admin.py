@@ -23,7 +23,8 @@ from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, Re
 class CameraAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     # Issue 19 §6: a camera added, switched on or moved watches somewhere new.
     alarm_kind, alarm_what = ConfigurationChange.Kind.CAMERA, "Camera"
-    alarm_fields = ["name", "kind", "agency", "description", "latitude", "longitude", "active"]
+    # RT-4: a camera moved to another data source keeps its reads for that source's retention.
+    alarm_fields = ["name", "kind", "agency", "description", "latitude", "longitude", "active", "data_source"]
 
     def alarm_weakens(self, before, after):
         if not after or not after["active"]:
@@ -31,7 +32,8 @@ class CameraAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
         return (not before or not before["active"]
                 or (before["latitude"], before["longitude"]) != (after["latitude"], after["longitude"]))
 
-    list_display = ["name", "kind", "agency", "latitude", "longitude", "active", "token_prefix", "token_revoked_at"]
+    list_display = ["name", "kind", "agency", "data_source", "latitude", "longitude", "active", "token_prefix",
+                    "token_revoked_at"]
     list_filter = ["kind", "agency", "active"]
     search_fields = ["name", "description"]
     readonly_fields = ["token_prefix", "token_issued_at", "token_revoked_at"]

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.test import override_settings
 from django.utils import timezone
 
-from accesslog.models import AccessEvent
+from accesslog.models import AccessEvent, ConfigurationChange
 from alpr.criteria import build_criteria
 from alpr.models import DataSource, DispositionCode, Hit, LegalHold, Read, RetentionRule, Search, StopReport
 from alpr.selectors import retention as schedule
@@ -63,10 +63,14 @@ def test_the_administrator_sets_retention_within_floor_and_cap_and_it_is_logged(
     rule = retention.retention_rule_set(by=administrator, data_class=C.READS, days=20, note="test")
     assert (rule.days, rule.changed_by) == (20, administrator)
     assert schedule.retention_days(C.READS) == 20
-    event = AccessEvent.objects.get(action="configuration.change", object_type="retention_rule")
-    assert event.user == administrator and event.data_elements["days"] == 20 and event.data_elements["before"] == 30
+    change = ConfigurationChange.objects.get(object_type="retention_rule")
+    assert (change.changed_by, change.kind, change.before, change.after["days"], change.weakens) == (
+        administrator, "retention", {"days": 30}, 20, False)
+    assert AccessEvent.objects.filter(action="configuration.change", user=administrator).count() == 1
     retention.retention_rule_set(by=administrator, data_class=C.READS, days=25)
     assert RetentionRule.objects.get().days == 25  # edited in place, one rule per class and source
+    longer = ConfigurationChange.objects.filter(object_type="retention_rule").latest("pk")
+    assert longer.before == {"days": 20} and longer.weakens  # kept longer: the alarm (issue 19 §6)
 
 
 def test_only_the_administrator_edits_the_schedule(personas, designee):
@@ -169,12 +173,20 @@ def test_a_read_past_retention_is_not_served_by_the_web_or_the_api(login, admini
 
 # --- images, hits, stop reports, searches ----------------------------------------------------
 
-def test_images_kept_shorter_than_their_reads_go_first(administrator, cam):
+def test_images_kept_shorter_than_their_reads_go_first(login, administrator, analyst, cam):
     from django.core.files.storage import default_storage
+
+    from alpr.images import image_url
 
     retention.retention_rule_set(by=administrator, data_class=C.IMAGES, days=5)
     read = _age(factories.read(cam, "1IMG111", images=True), 10)
+    recent = _age(factories.read(cam, "2IMG222", images=True), 2)
     names = [read.frame.name, read.crop.name]
+    client = login(analyst)
+    # Not served past the images' retention, before the purge too; the read itself still is.
+    assert client.get(image_url(read=read, kind="crop", user=analyst)).status_code == 404
+    assert client.get(image_url(read=recent, kind="crop", user=analyst)).status_code == 200
+    assert client.get(f"/alpr/reads/{read.pk}/").status_code == 200
     run = retention.purge()
     read.refresh_from_db()
     assert (read.frame.name, read.crop.name) == ("", "") and not any(default_storage.exists(n) for n in names)

@@ -208,6 +208,12 @@ def images_due_for_purge(*, now=None):
             .exclude(frame="", crop="").exclude(pk__in=held_read_ids()))
 
 
+def images_served(read) -> bool:
+    """RT-4: a read's images are served while within the images' retention (or held), even
+    where the read itself is kept longer and the purge has not cleared them yet."""
+    return not images_due_for_purge().filter(pk=read.pk).exists()
+
+
 def schedule_rows() -> list[dict]:
     """The schedule in force as rows for the retention page and the public page (PUB-1):
     each class agency-wide, then each source that differs."""

@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from accesslog import workflow
 from accesslog.actions import Action
+from accesslog.configuration import change_record
+from accesslog.models import ConfigurationChange
 from accesslog.services import record_access
 from accounts import roles
 from alpr.models import (
@@ -324,9 +326,14 @@ def retention_rule_set(*, by, data_class: str, days: int, source: DataSource | N
     rule.days, rule.changed_by, rule.changed_at, rule.note = days, by, timezone.now(), note.strip()[:255]
     rule.full_clean()
     rule.save()
-    record_access(action=Action.CONFIGURATION_CHANGE, user=by, request=request, object_type="retention_rule",
-                  object_id=rule.pk, data_elements={"data_class": data_class, "source": source.name if source else "",
-                                                    "days": days, "before": before, "note": rule.note})
+    # Issue 19 §6: a configuration change with its before and after, in the access log
+    # (AU-1); keeping a class longer widens what is kept, so it alerts the administrator
+    # and the auditors.
+    change_record(kind=ConfigurationChange.Kind.RETENTION,
+                  summary=f"Retention of {label.lower()} ({source or 'agency-wide'}): {before} -> {days} days",
+                  before={"days": before}, after={"days": days, "note": rule.note}, weakens=days > before,
+                  source=ConfigurationChange.Source.WEB, by=by, request=request, obj=rule,
+                  object_type="retention_rule")
     logger.info("retention rule %s source=%s days %s -> %s by user=%s", data_class,
                 source.pk if source else None, before, days, by.pk)
     return rule
