@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from accesslog.models import ConfigurationChange
 from alpr.models import (
     Camera,
+    DataSource,
     DispositionCode,
     Hit,
     HitStatusChange,
@@ -17,6 +18,16 @@ from alpr.models import (
 )
 from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
+
+
+@admin.register(DataSource)
+class DataSourceAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
+    """RT-4: the sources reads come from (a regional centre, a group of cameras); their
+    retention is set on the retention schedule page by the ALPR Administrator."""
+
+    alarm_kind, alarm_what = ConfigurationChange.Kind.RETENTION, "Data source"
+    alarm_fields = ["name", "description"]
+    list_display = ["name", "description"]
 
 
 @admin.register(Camera)

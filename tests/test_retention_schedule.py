@@ -290,3 +290,18 @@ def test_the_public_page_posts_the_policy_with_the_schedule_in_force(client, adm
     assert "Hits without a stop report</td><td>All sources</td><td class=\"num\">365 days" in page
     assert "Missing or at-risk person" in page and "never shared with federal or out-of-state agencies" in page
     assert "7SECRET1" not in page and administrator.username not in page  # no personal data (ID-6)
+
+
+@override_settings(ALPR_RETENTION_LIMITS=SAN_LEANDRO)
+def test_ingest_takes_a_late_capture_that_its_source_still_keeps(administrator, cam, regional):
+    from alpr.frames import FrameRejected
+    from ingest.services import _check_capture_time
+
+    source, regional_cam = regional
+    retention.retention_rule_set(by=administrator, data_class=C.READS, source=source, days=365)
+    now = timezone.now()
+    _check_capture_time(now - timedelta(days=40), now, regional_cam)  # within the regional year
+    with pytest.raises(FrameRejected, match="older than the 30-day retention"):
+        _check_capture_time(now - timedelta(days=40), now, cam)
+    with pytest.raises(FrameRejected, match="older than the 365-day retention"):
+        _check_capture_time(now - timedelta(days=366), now, regional_cam)
