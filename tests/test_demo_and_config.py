@@ -59,6 +59,13 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     assert Search.objects.filter(status=Search.Status.REFUSED, flagged_for_audit=True).count() == 1
     flagged_run = Search.objects.get(status=Search.Status.RUN, flagged_for_audit=True)
     assert "mosque" in flagged_run.justification and flagged_run.offence_category == "PC245"
+    # Issue 20: a retention schedule with a regional source (RT-4), once however often run.
+    # (The demo's hold needs the frames read at commit: tests/test_retention_schedule.py.)
+    from alpr.models import Camera, RetentionRule
+
+    rule = RetentionRule.objects.get(source__name="NCRIC (regional)", data_class="reads")
+    assert rule.days == 30 and rule.changed_by.username == "administrator"  # Oakland's cap by default
+    assert Camera.objects.filter(data_source=rule.source).count() == 1
 
 
 def test_demo_refuses_production(db, settings):

@@ -305,3 +305,19 @@ def test_ingest_takes_a_late_capture_that_its_source_still_keeps(administrator, 
         _check_capture_time(now - timedelta(days=40), now, cam)
     with pytest.raises(FrameRejected, match="older than the 365-day retention"):
         _check_capture_time(now - timedelta(days=366), now, regional_cam)
+
+
+def test_the_demo_places_an_other_agency_hold_with_its_instrument_once(personas, cam):
+    from accounts.demo import DemoContext
+    from alpr import demo
+
+    held = [factories.read(cam, "3DMS368").pk, factories.read(cam, "3DM5368").pk]
+    factories.read(cam, "7ABC123")
+    ctx = DemoContext(password="demo-password-2026", today=timezone.localdate())
+    ctx.users.update(personas)
+    demo.after_frames(ctx)
+    demo.after_frames(ctx)  # idempotent
+    hold = LegalHold.objects.get()
+    assert (hold.reason, hold.status, hold.instrument_kind) == ("other_agency", "active", "court_order")
+    assert hold.instrument_number and hold.instrument_issued_by and hold.instrument_date
+    assert sorted(hold.reads.values_list("pk", flat=True)) == sorted(held)
