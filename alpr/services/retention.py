@@ -319,7 +319,10 @@ def retention_rule_set(*, by, data_class: str, days: int, source: DataSource | N
                           f"(RT-4).")
     if days > cap:
         raise DomainError(f"{label}: {days} days is above the cap of {cap} days the policy in force sets (RT-4).")
-    rule = RetentionRule.objects.select_for_update().filter(data_class=data_class, source=source).first()
+    # Locks the rule against a concurrent edit (ordering dropped: the default ordering's
+    # outer join to the source cannot be locked on PostgreSQL). Two first edits of the same
+    # class and source at once: the unique constraint refuses the second.
+    rule = RetentionRule.objects.select_for_update().filter(data_class=data_class, source=source).order_by().first()
     before = rule.days if rule else retention_days(data_class, source.pk if source else None)
     if rule is None:
         rule = RetentionRule(data_class=data_class, source=source, days=days)
