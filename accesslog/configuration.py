@@ -56,6 +56,19 @@ def _removed(old, new):
     return bool(set(map(str, old)) - set(map(str, new)))
 
 
+def _days_longer(old, new):
+    """RT-4: any class kept longer (a class newly named counts as longer)."""
+    old, new = old or {}, new or {}
+    return any(days > old.get(code, 0) for code, days in new.items())
+
+
+def _caps_raised(old, new):
+    """RT-4: any class's cap raised or floor lowered (more room to keep data longer or
+    purge it sooner than the policy said)."""
+    old, new = old or {}, new or {}
+    return any(code not in old or span[1] > old[code][1] or span[0] < old[code][0] for code, span in new.items())
+
+
 def _turned_on(old, new):
     return bool(new) and not old
 
@@ -90,6 +103,8 @@ def _lexicon_weakens(old, new):
 WATCHED = {
     "ALPR_RETENTION_DAYS": (K.RETENTION, None, _higher),
     "ALPR_KEEP_HIT_RECORDS": (K.RETENTION, None, _turned_on),
+    "ALPR_RETENTION_SCHEDULE": (K.RETENTION, None, _days_longer),
+    "ALPR_RETENTION_LIMITS": (K.RETENTION, None, _caps_raised),
     "ALPR_RETENTION_APPROVER_RANKS": (K.RETENTION, None, _added),
     "ALPR_HOTLIST_MAX_DAYS": (K.RETENTION, None, _higher),
     "ALPR_SHARING_PACKAGE_DAYS": (K.SHARING, None, _higher),

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from accesslog.models import ConfigurationChange
 from alpr.models import (
     Camera,
+    DataSource,
     DispositionCode,
     Hit,
     HitStatusChange,
@@ -19,11 +20,22 @@ from alpr.services.cameras import camera_issue_token, camera_revoke_token
 from config.admin_base import ConfigurationAlarmAdmin, ObjectPermissionAdmin, RecordAdmin, WorkflowHistoryInline
 
 
+@admin.register(DataSource)
+class DataSourceAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
+    """RT-4: the sources reads come from (a regional centre, a group of cameras); their
+    retention is set on the retention schedule page by the ALPR Administrator."""
+
+    alarm_kind, alarm_what = ConfigurationChange.Kind.RETENTION, "Data source"
+    alarm_fields = ["name", "description"]
+    list_display = ["name", "description"]
+
+
 @admin.register(Camera)
 class CameraAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
     # Issue 19 §6: a camera added, switched on or moved watches somewhere new.
     alarm_kind, alarm_what = ConfigurationChange.Kind.CAMERA, "Camera"
-    alarm_fields = ["name", "kind", "agency", "description", "latitude", "longitude", "active"]
+    # RT-4: a camera moved to another data source keeps its reads for that source's retention.
+    alarm_fields = ["name", "kind", "agency", "description", "latitude", "longitude", "active", "data_source"]
 
     def alarm_weakens(self, before, after):
         if not after or not after["active"]:
@@ -31,7 +43,8 @@ class CameraAdmin(ConfigurationAlarmAdmin, admin.ModelAdmin):
         return (not before or not before["active"]
                 or (before["latitude"], before["longitude"]) != (after["latitude"], after["longitude"]))
 
-    list_display = ["name", "kind", "agency", "latitude", "longitude", "active", "token_prefix", "token_revoked_at"]
+    list_display = ["name", "kind", "agency", "data_source", "latitude", "longitude", "active", "token_prefix",
+                    "token_revoked_at"]
     list_filter = ["kind", "agency", "active"]
     search_fields = ["name", "description"]
     readonly_fields = ["token_prefix", "token_issued_at", "token_revoked_at"]

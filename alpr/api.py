@@ -4,7 +4,7 @@ access log as the web UI. One view per operation with its own input/output seria
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +15,7 @@ from accounts import roles
 from alpr.criteria import Criteria, build_criteria
 from alpr.images import image_url
 from alpr.models import DispositionCode, Hit, Search
-from alpr.selectors.hits import hit_for_user, hits_visible_to
+from alpr.selectors.hits import hit_for_user, hits_visible_to, served_read
 from alpr.selectors.reads import read_in_search, reads_for_query
 from alpr.selectors.searches import search_for_user
 from alpr.services import hits as hit_service
@@ -87,8 +87,13 @@ class HitOutput(serializers.Serializer):
 
 
 class HitDetailOutput(HitOutput):
-    read = ReadOutput(allow_null=True)
+    read = serializers.SerializerMethodField()
     stop_report = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReadOutput(allow_null=True))
+    def get_read(self, obj) -> dict | None:
+        read = served_read(obj)  # RT-4: not once the read is past its retention
+        return ReadOutput(read, context=self.context).data if read is not None else None
 
     @extend_schema(responses=StopReportOutput)
     def get_stop_report(self, obj) -> dict | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from alpr.plates import is_wildcard, normalize_pattern, validate_pattern
+from alpr.selectors.retention import longest_read_retention_days
 from lib.errors import DomainError
 from lib.geo import GeometryError, validate_ring
 
@@ -72,10 +73,16 @@ def build_criteria(
         raise DomainError("Times need a time zone.")
     if captured_from >= captured_to:
         raise DomainError("The time range must start before it ends.")
-    oldest = now - timedelta(days=settings.ALPR_RETENTION_DAYS)
+    # RT-1: nothing older than the reads' retention exists. RT-4: a source may keep its
+    # reads longer (the schedule in force is read only then); reads of a source kept for
+    # less are left out of the results by within_retention.
+    kept = settings.ALPR_RETENTION_DAYS
+    if captured_from < now - timedelta(days=kept) - CLOCK_SKEW:
+        kept = max(kept, longest_read_retention_days())
+    oldest = now - timedelta(days=kept)
     if captured_from < oldest - CLOCK_SKEW:
         raise DomainError(
-            f"Reads are kept {settings.ALPR_RETENTION_DAYS} days (RT-1): start the range on or after "
+            f"Reads are kept {kept} days (RT-1): start the range on or after "
             f"{timezone.localtime(oldest):%Y-%m-%d %H:%M}."
         )
     if captured_to > now + CLOCK_SKEW:

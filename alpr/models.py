@@ -11,6 +11,22 @@ from accesslog.history import WorkflowHistory
 from alpr import lookups  # noqa: F401  (registers the LIKE lookup)
 
 
+class DataSource(models.Model):
+    """RT-4: where reads come from, for retention by source: a regional feed (NCRIC), a
+    vendor cloud, or a group of the agency's own cameras. A camera with no source is one
+    of the agency's own cameras under the agency-wide retention."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.CharField(max_length=255, blank=True,
+                                   help_text="Which policy section sets its retention (e.g. 003 §418.5).")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Camera(models.Model):
     """A fixed camera, mobile unit or trailer. Uploads authenticate with a device token
     of which only the SHA-256 is stored; it can be rotated and revoked."""
@@ -27,6 +43,9 @@ class Camera(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     active = models.BooleanField(default=True)
+    # RT-4: the source its reads belong to, for retention by source (none: agency-wide).
+    data_source = models.ForeignKey(DataSource, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="cameras")
     token_sha256 = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     token_prefix = models.CharField(max_length=8, blank=True, editable=False)
     token_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -304,6 +323,11 @@ class LegalHold(models.Model):
         OTHER_AGENCY = "other_agency", "Another agency's investigation with a legal obligation to retain"
         OTHER = "other", "Other (needs Deputy Chief / Deputy Director approval)"
 
+    class Instrument(models.TextChoices):
+        SUBPOENA = "subpoena", "Subpoena"
+        COURT_ORDER = "court_order", "Court order"
+        WARRANT = "warrant", "Warrant"
+
     class Status(models.TextChoices):
         REQUESTED = "requested", "Awaiting approval"
         ACTIVE = "active", "Active"
@@ -316,6 +340,13 @@ class LegalHold(models.Model):
     # RT-2: another agency's investigation with a legal obligation: the request it came with.
     sharing_request = models.ForeignKey("sharing.SharingRequest", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="legal_holds")
+    # RT-2 / SH-1: or the instrument that creates the legal obligation to retain. A hold for
+    # another agency's investigation is active only with one of the two on file.
+    instrument_kind = models.CharField(max_length=16, choices=Instrument.choices, blank=True)
+    instrument_number = models.CharField(max_length=64, blank=True)
+    instrument_issued_by = models.CharField("issuing court or body", max_length=200, blank=True)
+    instrument_date = models.DateField(null=True, blank=True)
+    instrument_file = models.FileField(upload_to="private/holds/instruments/%Y/", max_length=255, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
     reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -332,6 +363,40 @@ class LegalHold(models.Model):
 
     def __str__(self):
         return f"Hold #{self.pk} for {self.case_number} ({self.get_status_display()})"
+
+
+class RetentionRule(models.Model):
+    """RT-1 / RT-4: how many days one class of data is kept, agency-wide (no source) or for
+    one source. The ALPR Administrator edits the schedule within the floors and caps of
+    settings.ALPR_RETENTION_LIMITS (alpr/services/retention.py retention_rule_set); without
+    a rule the class keeps settings.ALPR_RETENTION_SCHEDULE's days (Oakland's by default)."""
+
+    class DataClass(models.TextChoices):
+        READS = "reads", "Plate reads"
+        IMAGES = "images", "Read images (frame and plate crop)"
+        HITS = "hits", "Hits without a stop report"
+        STOP_REPORTS = "stop_reports", "Hits with their stop reports"
+        SEARCHES = "searches", "Investigative search records"
+
+    data_class = models.CharField(max_length=16, choices=DataClass.choices)
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="retention_rules")
+    days = models.PositiveIntegerField(help_text="Kept this many days from initial upload (or creation).")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=255, blank=True, help_text="Why: the policy section or decision.")
+
+    class Meta:
+        ordering = ["data_class", "source__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["data_class", "source"], name="retention_rule_class_source"),
+            models.UniqueConstraint(fields=["data_class"], condition=models.Q(source__isnull=True),
+                                    name="retention_rule_class_default"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_data_class_display()} ({self.source or 'agency-wide'}): {self.days} days"
 
 
 class LegalHoldEvent(WorkflowHistory):
@@ -353,6 +418,11 @@ class PurgeRun(models.Model):
     frames_deleted = models.PositiveBigIntegerField(default=0, help_text="Ingest jobs and their stored frames.")
     edge_events_deleted = models.PositiveBigIntegerField(default=0, help_text="Edge camera events (issue 22).")
     held_reads_kept = models.PositiveBigIntegerField(default=0)
+    # RT-4: the other data classes, each past its own retention.
+    images_expired = models.PositiveBigIntegerField(default=0, help_text="Reads whose images went before them.")
+    hits_deleted = models.PositiveBigIntegerField(default=0)
+    stop_reports_deleted = models.PositiveBigIntegerField(default=0)
+    searches_deleted = models.PositiveBigIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -366,6 +436,8 @@ from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(Camera, exclude_fields=["token_sha256"])
 auditlog.register(LegalHold)
+auditlog.register(RetentionRule)
+auditlog.register(DataSource)
 auditlog.register(DispositionCode)
 auditlog.register(StopReport)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("reads/<int:pk>/", reads.read_detail, name="read_detail"),
     path("images/<str:token>/", reads.read_image, name="read_image"),
     path("retention/", retention.index, name="retention"),
+    path("retention/schedule/", retention.schedule_edit, name="retention_schedule"),
     path("holds/new/", retention.hold_new, name="hold_new"),
     path("holds/<int:pk>/", retention.hold_detail, name="hold_detail"),
     path("holds/<int:pk>/<str:action>/", retention.hold_action, name="hold_action"),

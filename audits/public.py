@@ -1,10 +1,17 @@
 """The public transparency page (ID-6): the policy and aggregate figures only, never a
-plate, an image or a person. No login; cached, so the public cannot load the database."""
+plate, an image or a person. No login; cached, so the public cannot load the database.
+
+PUB-1 (Civil Code 1798.90.51; 003 §418.3(g)): the page is where the usage and privacy
+policy is conspicuously posted: the policy itself (settings ALPR_USAGE_POLICY_URL and/or
+ALPR_USAGE_POLICY_FILE), the custodian's title, the purposes, the retention periods of the
+schedule in force (alpr.selectors.retention.schedule_rows) and the sharing rules."""
 
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import UTC, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,11 +19,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from alpr.models import Camera, Hit, Read, Search
+from alpr.models import Camera, Hit, Read, RetentionRule, Search
+from alpr.selectors.retention import retention_days, schedule_rows
 from hotlists.models import Hotlist
 from sharing.models import MOU, SharingRequest
 
-CACHE_KEY = "audits:transparency:v1"
+logger = logging.getLogger(__name__)
+CACHE_KEY = "audits:transparency:v2"
+POLICY_TEXT_MAX = 500_000
 CACHE_SECONDS = 600
 
 PROHIBITED = [
@@ -40,7 +50,15 @@ def transparency_figures() -> dict:
     return {
         "log_digests": _log_digests(),
         "as_of": now,
-        "retention_days": settings.ALPR_RETENTION_DAYS,
+        "retention_days": retention_days(RetentionRule.DataClass.READS),
+        # PUB-1: the retention periods of the schedule in force (class, source, days); a
+        # source's name (e.g. a regional centre) is no personal data (ID-6).
+        "retention": [{"label": r["label"], "source": r["source"], "days": r["days"]} for r in schedule_rows()],
+        "policy": _usage_policy(),
+        "custodian_title": settings.ALPR_CUSTODIAN_TITLE,
+        "administrator_title": settings.ALPR_ADMINISTRATOR_TITLE,
+        "agency_name": settings.ALPR_HOME_AGENCY_NAME,
+        "sharing_package_days": settings.ALPR_SHARING_PACKAGE_DAYS,
         "hotlist_max_days": settings.ALPR_HOTLIST_MAX_DAYS,
         "permitted": [label for _, label in Search.Purpose.choices],
         "prohibited": PROHIBITED,
@@ -56,6 +74,20 @@ def transparency_figures() -> dict:
             ("Sharing requests received", SharingRequest.objects.filter(logged_at__gte=since).count()),
         ],
     }
+
+
+def _usage_policy() -> dict:
+    """PUB-1: the agency's usage and privacy policy: its title, a link to the published text
+    and the text itself from a plain-text file (shown escaped). A file that cannot be read
+    is logged and left out; the page still carries the policy's terms from the configuration."""
+    text = ""
+    path = settings.ALPR_USAGE_POLICY_FILE
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")[:POLICY_TEXT_MAX]
+        except OSError as exc:
+            logger.warning("ALPR_USAGE_POLICY_FILE %s cannot be read: %s", path, exc)
+    return {"title": settings.ALPR_USAGE_POLICY_TITLE, "url": settings.ALPR_USAGE_POLICY_URL, "text": text}
 
 
 def _log_digests(limit: int = 7) -> dict:

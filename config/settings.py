@@ -378,6 +378,32 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
 ALPR_RETENTION_DAYS = env_int("ALPR_RETENTION_DAYS", 30, minimum=1)  # RT-1
+# RT-1 / RT-4: retention of the other data classes (alpr.models.RetentionRule.DataClass), in
+# days, as `class=days;...`; reads keep ALPR_RETENTION_DAYS and images go with their reads
+# unless a class is named here. The ALPR Administrator's schedule (RetentionRule rows, per
+# class and per source) overrides these within ALPR_RETENTION_LIMITS. Oakland's values by
+# default: reads and their images 30 days from upload (000 §G); hits without a stop report a
+# year, so the annual report (AU-4) can count the year's hits (Berkeley keeps hits 365 days,
+# 001); documented stops (HT-3) and search records (Q-2, the annual report and the AU-2
+# audit) two years.
+ALPR_RETENTION_SCHEDULE = {}
+for _code, _days in env_pairs("ALPR_RETENTION_SCHEDULE", [("hits", "365"), ("stop_reports", "730"),
+                                                          ("searches", "730")]):
+    if not _days.isdigit() or int(_days) < 1:
+        raise ImproperlyConfigured(f"ALPR_RETENTION_SCHEDULE: {_code} must be a number of days, got {_days!r}")
+    ALPR_RETENTION_SCHEDULE[_code] = int(_days)
+# RT-4: the floor and cap of each class, `class=floor-cap;...`: a schedule outside them is
+# refused. Oakland caps reads and images at 30 days (000 §G "shall be purged ... at the
+# point of 30 days"); an agency with a one-year minimum (Hayward, Piedmont, Vallejo, 001)
+# or San Leandro's regional year (003 §418.5) sets e.g. `reads=365-366`.
+ALPR_RETENTION_LIMITS = {}
+for _code, _span in env_pairs("ALPR_RETENTION_LIMITS", [
+        ("reads", f"1-{max(30, ALPR_RETENTION_DAYS)}"), ("images", f"1-{max(30, ALPR_RETENTION_DAYS)}"),
+        ("hits", "30-730"), ("stop_reports", "365-3650"), ("searches", "365-3650")]):
+    _floor, _sep, _cap = _span.partition("-")
+    if not (_floor.strip().isdigit() and _cap.strip().isdigit()) or not 1 <= int(_floor) <= int(_cap):
+        raise ImproperlyConfigured(f"ALPR_RETENTION_LIMITS: {_code} must be floor-cap, e.g. {_code}=1-30")
+    ALPR_RETENTION_LIMITS[_code] = (int(_floor), int(_cap))
 ALPR_HOTLIST_MAX_DAYS = env_int("ALPR_HOTLIST_MAX_DAYS", 30, minimum=1)  # HL-5
 ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  # ID-4, TR-1
 # RT-2: ranks that may approve a retention exception in their own right (besides the ALPR
@@ -515,6 +541,18 @@ ALPR_BREACH_NOTICE_DAYS = env_int("ALPR_BREACH_NOTICE_DAYS", 30, minimum=1)
 ALPR_BREACH_AG_NOTICE_DAYS = env_int("ALPR_BREACH_AG_NOTICE_DAYS", 30, minimum=1)
 ALPR_BREACH_AG_THRESHOLD = env_int("ALPR_BREACH_AG_THRESHOLD", 500, minimum=0)
 ALPR_CONTACT = env_str("ALPR_CONTACT", "the ALPR Coordinator (Information Technology Unit)")
+# PUB-1 (Civil Code 1798.90.51; 003 §418.3(g)): the usage and privacy policy posted on the
+# public page: the title of the official custodian (000 §J.3: "the ALPR Coordinator"), of the
+# administrator who approves sharing (000 §J.2), and the policy itself, as a link to the
+# agency's published text and/or a plain-text file rendered on the page (escaped).
+ALPR_CUSTODIAN_TITLE = env_str("ALPR_CUSTODIAN_TITLE", "ALPR Coordinator")
+ALPR_ADMINISTRATOR_TITLE = env_str("ALPR_ADMINISTRATOR_TITLE", "Bureau of Services Deputy Director/Chief")
+ALPR_USAGE_POLICY_TITLE = env_str("ALPR_USAGE_POLICY_TITLE",
+                                  "Departmental General Order I-12: Automated License Plate Readers")
+ALPR_USAGE_POLICY_URL = env_str("ALPR_USAGE_POLICY_URL", "")
+ALPR_USAGE_POLICY_FILE = env_str("ALPR_USAGE_POLICY_FILE", "")
+if ALPR_USAGE_POLICY_URL and not ALPR_USAGE_POLICY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("ALPR_USAGE_POLICY_URL must be an http(s) address")
 # Client address for the access log: REMOTE_ADDR, or the first X-Forwarded-For hop when
 # a trusted reverse proxy sets it.
 ALPR_TRUST_X_FORWARDED_FOR = env_bool("ALPR_TRUST_X_FORWARDED_FOR", False)

@@ -24,7 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from alpr.frames import EXTENSIONS, FrameRejected, decode, validate_frame_bytes
-from alpr.models import Camera
+from alpr.models import Camera, RetentionRule
+from alpr.selectors.retention import retention_days
 from alpr.services.reads import read_record
 from ingest.models import FrameJob
 from training.gate import refuse_unless_operator
@@ -63,15 +64,19 @@ def _vehicle_word(value, name: str, longest: int) -> str:
     return make_word(text) if name == "vehicle_make" else body_type_word(text)
 
 
-def _check_capture_time(captured_at: datetime | None, now: datetime) -> None:
+def _check_capture_time(captured_at: datetime | None, now: datetime, camera: Camera | None = None) -> None:
     if captured_at is None:
         raise FrameRejected("capture time missing")
     if timezone.is_naive(captured_at):
         raise FrameRejected("capture time has no time zone")
     if captured_at > now + timedelta(seconds=settings.ALPR_INGEST_CLOCK_SKEW_SECONDS):
         raise FrameRejected("capture time is in the future")
-    if captured_at < now - timedelta(days=settings.ALPR_RETENTION_DAYS):
-        raise FrameRejected(f"capture time is older than the {settings.ALPR_RETENTION_DAYS}-day retention period")
+    days = settings.ALPR_RETENTION_DAYS
+    if captured_at < now - timedelta(days=days) and camera is not None:
+        # RT-4: the camera's source may keep its reads longer (the schedule is read only then).
+        days = retention_days(RetentionRule.DataClass.READS, camera.data_source_id)
+    if captured_at < now - timedelta(days=days):
+        raise FrameRejected(f"capture time is older than the {days}-day retention period")
 
 
 def frame_receive(
@@ -110,7 +115,7 @@ def frame_receive(
     if not reason:
         try:
             kind, _, _ = validate_frame_bytes(data)
-            _check_capture_time(captured_at, now)
+            _check_capture_time(captured_at, now, camera)
             lat = _coordinate(latitude, -90, 90, "latitude")
             lon = _coordinate(longitude, -180, 180, "longitude")
             make = _vehicle_word(vehicle_make, "vehicle_make", 40)

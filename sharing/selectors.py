@@ -11,6 +11,7 @@ from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority, authority_holders
 from alpr.models import Read
+from alpr.selectors.retention import within_retention
 from sharing.models import SharingPackage, SharingRequest
 
 
@@ -35,8 +36,9 @@ def scope_reads(req: SharingRequest):
     camera_ids = list(req.cameras.values_list("pk", flat=True))
     if camera_ids:
         wanted |= Q(camera_id__in=camera_ids)
-    return (Read.objects.filter(agency__is_home=True, captured_at__gte=req.window_from, captured_at__lt=req.window_to)
-            .filter(wanted).select_related("camera").order_by("captured_at"))
+    reads = Read.objects.filter(agency__is_home=True, captured_at__gte=req.window_from, captured_at__lt=req.window_to)
+    # RT-4: a read past its retention is never shared, even before the nightly purge.
+    return within_retention(reads.filter(wanted)).select_related("camera").order_by("captured_at")
 
 
 def requests_visible_to(user):

@@ -70,6 +70,13 @@ def test_demo_creates_every_role_and_is_idempotent(db, capsys, client):
     assert FrameJob.objects.filter(vehicle_make="TOYOTA", vehicle_type="SEDAN").count() == 5
     outline = next(line for line in out.splitlines() if "service-area outline" in line).split(" is at ")[1]
     assert load_boundary(outline.split(";")[0])["features"]
+    # Issue 20: a retention schedule with a regional source (RT-4), once however often run.
+    # (The demo's hold needs the frames read at commit: tests/test_retention_schedule.py.)
+    from alpr.models import Camera, RetentionRule
+
+    rule = RetentionRule.objects.get(source__name="NCRIC (regional)", data_class="reads")
+    assert rule.days == 30 and rule.changed_by.username == "administrator"  # Oakland's cap by default
+    assert Camera.objects.filter(data_source=rule.source).count() == 1
 
 
 def test_demo_refuses_production(db, settings):

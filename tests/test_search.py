@@ -72,7 +72,7 @@ def test_exact_plate_and_other_criteria(analyst, cam, home_agency):
     assert {r.camera for r in reads_for_query(user=analyst, criteria=box)} == {other_cam}
 
 
-def test_criteria_refuse_bad_ranges_and_dragnets(settings):
+def test_criteria_refuse_bad_ranges_and_dragnets(settings, db):  # db: the retention schedule (RT-4)
     now = timezone.now()
     with pytest.raises(DomainError, match="time range"):
         build_criteria(captured_from=None, captured_to=now, plate="7ABC123")

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from accounts import roles
-from alpr.models import Hit, HitUserObjectPermission
+from alpr.models import Hit, HitUserObjectPermission, Read
+from alpr.selectors.retention import hits_past_retention, within_retention
 from training.gate import refuse_unless_operator
 
 OPEN_STATUSES = (Hit.Status.ALERT, Hit.Status.VISUALLY_VERIFIED, Hit.Status.VALIDATED)
@@ -37,7 +38,15 @@ def hits_visible_to(user):
     else:
         # Object permission (guardian, direct foreign key): granted when the hit was raised.
         visible |= Q(is_covert=True) & Q(Exists(covert_grant(user)))
-    return base.filter(visible)
+    # RT-4: a hit past its own retention is never served, before the purge too.
+    return base.filter(visible).exclude(hits_past_retention())
+
+
+def served_read(hit):
+    """The hit's read, or None once the read is past its retention (RT-4)."""
+    if hit.read_id is None or not within_retention(Read.objects.filter(pk=hit.read_id)).exists():
+        return None
+    return hit.read
 
 
 def hit_for_user(*, user, pk) -> Hit:

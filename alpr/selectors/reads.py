@@ -2,7 +2,8 @@
 
 `read_for_user` is the one access helper for a read: it answers 404 (Http404) to anyone
 outside, so an id from elsewhere reveals nothing. A read hidden by a covert hit (HT-4)
-is left out of every search too (`exclude_covert_reads`).
+is left out of every search too (`exclude_covert_reads`), and so is a read past its
+retention (RT-4, `within_retention`), before the nightly purge has deleted it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from alpr.criteria import Criteria
 from alpr.models import Hit, Read, Search
 from alpr.plates import pattern_to_like
 from alpr.selectors.hits import covert_grant
+from alpr.selectors.retention import within_retention
 from lib.geo import bounds
 from lib.replica import read_only_db
 from training.gate import refuse_unless_operator
@@ -32,7 +34,7 @@ def reads_for_query(*, user, criteria: Criteria):
     qs = Read.objects.using(read_only_db()).filter(
         agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
     )
-    qs = exclude_covert_reads(qs, user)
+    qs = within_retention(exclude_covert_reads(qs, user))  # RT-4: never served past retention
     if criteria.plate:
         if criteria.is_partial:
             qs = qs.filter(plate__like=pattern_to_like(criteria.plate))
@@ -103,6 +105,7 @@ def read_in_search(*, user, search: Search, read_id) -> Read:
 def read_for_user(*, user, pk) -> Read:
     refuse_unless_operator(user)  # ID-2, ID-4: the gate holds off the web too
     qs = exclude_covert_reads(Read.objects.select_related("camera").filter(pk=pk, agency_id=user.agency_id), user)
+    qs = within_retention(qs)  # RT-4: past retention, a read is gone to everyone (404)
     read = qs.first()
     if read is None or not user.has_role(*roles.SEARCH_ROLES, *roles.ALERT_ROLES):
         raise Http404

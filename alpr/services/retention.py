@@ -2,12 +2,15 @@
 past retention. Who approves a hold, the sharing requests a hold may name and what is
 due for the purge are reads: alpr.selectors.retention.
 
-The purge deletes reads uploaded more than ALPR_RETENTION_DAYS ago that no active hold
-covers, in bounded batches (a short transaction each, so ingest never waits on it),
+The purge takes each class of data by its own retention (RT-4: reads, images, hits, their
+stop reports and search records, per source where the schedule says so; see
+alpr.selectors.retention), one function per class (purge_reads_past_retention, ...).
+Reads go when past their source's retention and no active hold covers them, in bounded
+batches (a short transaction each, so ingest never waits on it),
 then their image files once no remaining read points at them, then ingest jobs (and
 their stored frames) that no longer have reads. It is idempotent, safe to interrupt
-and re-run, and every run is recorded (PurgeRun). Hits keep their workflow record and
-stop documentation (the annual report needs them); their link to the read is cleared.
+and re-run, and every run is recorded (PurgeRun). Hits outlive their read (the annual report needs
+them; their link to the read is cleared) until their own retention is past.
 
 Why not partition the reads table by upload day? Dropping a day's partition would make
 the purge instant, but a partition holding a single held read could not be dropped,
@@ -25,15 +28,37 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Exists
+from django.db.models import Count
 from django.utils import timezone
 
 from accesslog import workflow
 from accesslog.actions import Action
+from accesslog.configuration import change_record
+from accesslog.models import ConfigurationChange
 from accesslog.services import record_access
 from accounts import roles
-from alpr.models import Hit, LegalHold, PurgeRun, Read, ReadDailyTally
-from alpr.selectors.retention import due_for_purge, held_by_active_hold, retention_authority
+from alpr.models import (
+    DataSource,
+    Hit,
+    LegalHold,
+    PurgeRun,
+    Read,
+    ReadDailyTally,
+    RetentionRule,
+    Search,
+    StopReport,
+)
+from alpr.selectors.retention import (
+    DataClass,
+    cutoffs_by_source,
+    held_read_ids,
+    images_due_for_purge,
+    past_retention,
+    reads_due_for_purge,
+    retention_authority,
+    retention_days,
+    retention_limits,
+)
 from lib.errors import DomainError, NotPermitted
 from lib.periods import period_bounds
 from lib.workflow import StateMachine, transition
@@ -56,8 +81,14 @@ PLACERS = roles.HOLD_PLACERS
 @transaction.atomic
 def hold_place(*, by, case_number: str, reason: str, justification: str, review_on: date,
                read_ids=None, plate: str = "", since=None, until=None, sharing_request=None,
-               request=None) -> LegalHold:
-    """Hold reads chosen by id (from search results) or all reads of a plate in a window."""
+               instrument_kind: str = "", instrument_number: str = "", instrument_issued_by: str = "",
+               instrument_date: date | None = None, instrument_file=None, request=None) -> LegalHold:
+    """Hold reads chosen by id (from search results) or all reads of a plate in a window.
+
+    RT-2 / SH-1: a hold for another agency's investigation is kept only where there is a
+    legal obligation to retain, so it needs that obligation on file: the sharing request it
+    came with, or the instrument (subpoena, court order, warrant: kind, number, issuing
+    court or body, date; the file optional). Without one it is refused, never active."""
     refuse_unless_operator(by)  # ID-2, ID-4: the gate holds off the web too
     if not by.has_role(*PLACERS):
         raise NotPermitted("Your role does not place legal holds.")
@@ -78,15 +109,39 @@ def hold_place(*, by, case_number: str, reason: str, justification: str, review_
     if not ids:
         raise DomainError("No reads match; nothing to hold.")
     status = H.REQUESTED if reason == LegalHold.Reason.OTHER else H.ACTIVE
-    if sharing_request is not None and reason != LegalHold.Reason.OTHER_AGENCY:
-        raise DomainError("Only a hold for another agency's investigation refers to a sharing request.")
-    hold = LegalHold.objects.create(case_number=case_number.strip().upper(), reason=reason,
-                                    justification=justification.strip(), status=status, placed_by=by,
-                                    review_on=review_on, sharing_request=sharing_request)
+    instrument = {"instrument_kind": instrument_kind.strip(), "instrument_number": instrument_number.strip(),
+                  "instrument_issued_by": instrument_issued_by.strip(), "instrument_date": instrument_date}
+    if reason != LegalHold.Reason.OTHER_AGENCY:
+        if sharing_request is not None or any(instrument.values()) or instrument_file:
+            raise DomainError("Only a hold for another agency's investigation refers to a sharing request "
+                              "or a legal instrument.")
+    elif sharing_request is None:
+        missing = [label for key, label in (("instrument_kind", "its kind (subpoena, court order, warrant)"),
+                                            ("instrument_number", "its number"),
+                                            ("instrument_issued_by", "the issuing court or body"),
+                                            ("instrument_date", "its date")) if not instrument[key]]
+        if missing:
+            raise DomainError("A hold for another agency's investigation needs the legal obligation to retain "
+                              "on file (RT-2): choose the sharing request it came with, or give the instrument: "
+                              + ", ".join(missing) + ".")
+        if instrument["instrument_kind"] not in LegalHold.Instrument.values:
+            raise DomainError("The instrument is a subpoena, a court order or a warrant.")
+        if instrument_date > timezone.localdate():
+            raise DomainError("The instrument's date cannot be in the future.")
+    hold = LegalHold(case_number=case_number.strip().upper(), reason=reason,
+                     justification=justification.strip(), status=status, placed_by=by,
+                     review_on=review_on, sharing_request=sharing_request, **instrument)
+    if instrument_file:
+        hold.instrument_file = instrument_file
+    hold.full_clean(exclude=["reads"])
+    hold.save()
     hold.reads.add(*ids)
     workflow.start(hold, "place", by=by, note=f"{len(ids)} reads")
     record_access(action=Action.RETENTION_HOLD_PLACE, user=by, request=request, object_type="legal_hold",
-                  object_id=hold.pk, data_elements={"reads": len(ids), "plate": plate, "reason": reason},
+                  object_id=hold.pk, data_elements={"reads": len(ids), "plate": plate, "reason": reason,
+                                                    "sharing_request": sharing_request.pk if sharing_request else None,
+                                                    "instrument": " ".join(str(v) for v in instrument.values()
+                                                                           if v)},
                   case_number=hold.case_number)
     return hold
 
@@ -138,21 +193,48 @@ def register_purge_step(step: Callable[..., None]) -> None:
 
 
 def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batches: int | None = None) -> PurgeRun:
+    """RT-1, RT-3, RT-4: one run of the purge, each data class by its own retention (per
+    source where the schedule says so). The run records the agency-wide reads cut-off."""
     now = now or timezone.now()
     batch = batch or settings.ALPR_PURGE_BATCH
-    cutoff = now - timedelta(days=settings.ALPR_RETENTION_DAYS)
+    cutoffs = cutoffs_by_source(DataClass.READS, now=now)
+    cutoff = cutoffs[None]
     run = PurgeRun.objects.create(cutoff=cutoff, dry_run=dry_run)
-    run.held_reads_kept = Read.objects.filter(uploaded_at__lt=cutoff).filter(Exists(held_by_active_hold())).count()
+    run.held_reads_kept = Read.objects.filter(past_retention(DataClass.READS, now=now)).filter(
+        pk__in=held_read_ids()).count()
     if dry_run:
-        run.reads_deleted = due_for_purge(cutoff).count()
+        run.reads_deleted = reads_due_for_purge(now=now).count()
+        run.images_expired = images_due_for_purge(now=now).count()
+        run.hits_deleted = hits_due_for_purge(now=now, documented=False).count()
+        run.stop_reports_deleted = hits_due_for_purge(now=now, documented=True).count()
+        run.searches_deleted = Search.objects.filter(past_retention(DataClass.SEARCHES, now=now,
+                                                                    time_field="created_at",
+                                                                    camera_field=None)).count()
         run.images_deleted = 0
         return _close(run)
-    # AU-4: count every day about to lose reads before they go (the report needs the year).
-    tally_finished_days(before=cutoff)
+    # AU-4: count every day about to lose reads before they go (the report needs the year);
+    # the newest cut-off of any source is the first day that may lose some.
+    tally_finished_days(before=max(cutoffs.values()))
+    purge_reads_past_retention(now=now, batch=batch, max_batches=max_batches, run=run)
+    purge_images_past_retention(now=now, batch=batch, run=run)
+    purge_hits_past_retention(now=now, batch=batch, run=run)
+    purge_searches_past_retention(now=now, batch=batch, run=run)
+    # What other apps keep about reads goes with them (RT-1): ingest's frame jobs and
+    # edge events (ingest/retention.py), passed in through register_purge_step.
+    for step in PURGE_STEPS:
+        step(cutoff=cutoff, batch=batch, run=run)
+    return _close(run)
+
+
+def purge_reads_past_retention(*, now, batch: int, run: PurgeRun, max_batches: int | None = None) -> None:
+    """RT-1/RT-4, reads: delete reads past their source's retention that no active hold keeps,
+    in bounded batches (a short transaction each, so ingest never waits), then their image
+    files once no remaining read points at them."""
     batches = 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
-            rows = list(due_for_purge(cutoff).order_by("uploaded_at").values_list("pk", "frame", "crop")[:batch])
+            rows = list(reads_due_for_purge(now=now).order_by("uploaded_at")
+                        .values_list("pk", "frame", "crop")[:batch])
             if not rows:
                 break
             ids = [r[0] for r in rows]
@@ -163,11 +245,101 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
         run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
         batches += 1
         PurgeRun.objects.filter(pk=run.pk).update(reads_deleted=run.reads_deleted, images_deleted=run.images_deleted)
-    # What other apps keep about reads goes with them (RT-1): ingest's frame jobs and
-    # edge events (ingest/retention.py), passed in through register_purge_step.
-    for step in PURGE_STEPS:
-        step(cutoff=cutoff, batch=batch, run=run)
-    return _close(run)
+
+
+def purge_images_past_retention(*, now, batch: int, run: PurgeRun) -> None:
+    """RT-4, images: where images are kept for less than their reads (San Leandro's camera
+    images 30 days, 003 §418.5), the read stays and its frame and crop go."""
+    while True:
+        with transaction.atomic():
+            rows = list(images_due_for_purge(now=now).order_by("uploaded_at")
+                        .values_list("pk", "frame", "crop")[:batch])
+            if not rows:
+                break
+            Read.objects.filter(pk__in=[r[0] for r in rows]).update(frame="", crop="", frame_sha256="",
+                                                                     crop_sha256="")
+        run.images_expired += len(rows)
+        run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
+
+
+def hits_due_for_purge(*, now, documented: bool):
+    """RT-4: hits past their own retention (by creation, per the camera's source), those with
+    a stop report (HT-3) by the stop reports' retention, and not while their read is held."""
+    data_class = DataClass.STOP_REPORTS if documented else DataClass.HITS
+    return (Hit.objects.filter(past_retention(data_class, now=now, time_field="created_at"))
+            .filter(stop_report__isnull=not documented).exclude(read_id__in=held_read_ids()))
+
+
+def purge_hits_past_retention(*, now, batch: int, run: PurgeRun) -> None:
+    """RT-4, hits and their stop reports: the row (plate, time, camera, covert flag), its
+    history and its stop report go once past their class's retention."""
+    for documented in (False, True):
+        while True:
+            with transaction.atomic():
+                ids = list(hits_due_for_purge(now=now, documented=documented).values_list("pk", flat=True)[:batch])
+                if not ids:
+                    break
+                StopReport.objects.filter(hit_id__in=ids).delete()
+                Hit.objects.filter(pk__in=ids).delete()  # history and covert grants cascade
+            if documented:
+                run.stop_reports_deleted += len(ids)
+            else:
+                run.hits_deleted += len(ids)
+
+
+def purge_searches_past_retention(*, now, batch: int, run: PurgeRun) -> None:
+    """RT-4, search records (Q-2): past their retention. The access log keeps its own
+    entry of each search (AU-1); this removes the stored criteria."""
+    while True:
+        with transaction.atomic():
+            ids = list(Search.objects.filter(past_retention(DataClass.SEARCHES, now=now, time_field="created_at",
+                                                            camera_field=None)).values_list("pk", flat=True)[:batch])
+            if not ids:
+                break
+            Search.objects.filter(pk__in=ids).delete()
+        run.searches_deleted += len(ids)
+
+
+@transaction.atomic
+def retention_rule_set(*, by, data_class: str, days: int, source: DataSource | None = None, note: str = "",
+                       request=None) -> RetentionRule:
+    """RT-4: the ALPR Administrator sets how long a class of data is kept (agency-wide or for
+    one source), within the class's floor and cap (settings.ALPR_RETENTION_LIMITS); outside
+    them it is refused. Recorded in the access log (AU-1) and the change history."""
+    if not by.is_active or not by.has_role(roles.ADMINISTRATOR):
+        raise NotPermitted("Only the ALPR Administrator edits the retention schedule.")
+    if data_class not in DataClass.values:
+        raise DomainError("Choose the class of data.")
+    label = DataClass(data_class).label
+    floor, cap = retention_limits(data_class)
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise DomainError("Give the retention as a whole number of days.")
+    if days < floor:
+        raise DomainError(f"{label}: {days} days is below the floor of {floor} days the policy in force sets "
+                          f"(RT-4).")
+    if days > cap:
+        raise DomainError(f"{label}: {days} days is above the cap of {cap} days the policy in force sets (RT-4).")
+    # Locks the rule against a concurrent edit (ordering dropped: the default ordering's
+    # outer join to the source cannot be locked on PostgreSQL). Two first edits of the same
+    # class and source at once: the unique constraint refuses the second.
+    rule = RetentionRule.objects.select_for_update().filter(data_class=data_class, source=source).order_by().first()
+    before = rule.days if rule else retention_days(data_class, source.pk if source else None)
+    if rule is None:
+        rule = RetentionRule(data_class=data_class, source=source, days=days)
+    rule.days, rule.changed_by, rule.changed_at, rule.note = days, by, timezone.now(), note.strip()[:255]
+    rule.full_clean()
+    rule.save()
+    # Issue 19 §6: a configuration change with its before and after, in the access log
+    # (AU-1); keeping a class longer widens what is kept, so it alerts the administrator
+    # and the auditors.
+    change_record(kind=ConfigurationChange.Kind.RETENTION,
+                  summary=f"Retention of {label.lower()} ({source or 'agency-wide'}): {before} -> {days} days",
+                  before={"days": before}, after={"days": days, "note": rule.note}, weakens=days > before,
+                  source=ConfigurationChange.Source.WEB, by=by, request=request, obj=rule,
+                  object_type="retention_rule")
+    logger.info("retention rule %s source=%s days %s -> %s by user=%s", data_class,
+                source.pk if source else None, before, days, by.pk)
+    return rule
 
 
 def _delete_unreferenced(names: set[str], run: PurgeRun) -> int:

@@ -16,7 +16,7 @@ from accounts import roles
 from accounts.middleware import background_poll
 from alpr.forms import TRANSITION_FORMS, StopReportForm
 from alpr.models import Hit
-from alpr.selectors.hits import covert_hits_for, hit_for_user, live_alerts
+from alpr.selectors.hits import covert_hits_for, hit_for_user, live_alerts, served_read
 from alpr.services import hits as hit_service
 from alpr.views import require_role
 from lib.errors import DomainError
@@ -72,7 +72,7 @@ def _hit_context(request, hit, forms=None, stop_form=None):
         stop_form = StopReportForm(initial={"responded_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                                             "case_number": hit.entry.case_number})
     return {
-        "hit": hit, "read": hit.read, "entry": hit.entry, "steps": steps,
+        "hit": hit, "read": served_read(hit), "entry": hit.entry, "steps": steps,
         "history": hit.history.select_related("by").all(),
         "stop_form": stop_form if can_document else None,
         "stop_report": getattr(hit, "stop_report", None),

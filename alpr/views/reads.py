@@ -19,6 +19,7 @@ from alpr.images import image_claim
 from alpr.prohibited import screen, screening_record
 from alpr.selectors.hits import hits_visible_to
 from alpr.selectors.reads import read_for_user, read_in_search
+from alpr.selectors.retention import images_served
 from alpr.selectors.searches import search_for_user
 from alpr.views import require_role
 
@@ -87,8 +88,8 @@ def read_image(request, token: str):
     # The signature proves a permitted page minted the link for this member; the read's
     # own access rule is still applied (a role or covert visibility may have changed since).
     read = read_for_user(user=request.user, pk=read_id)
-    if not getattr(read, kind):
-        raise Http404
+    if not getattr(read, kind) or not images_served(read):
+        raise Http404  # RT-4: past the images' retention, before the purge clears them too
     content_type = mimetypes.guess_type(getattr(read, kind).name)[0] or "application/octet-stream"
     response = FileResponse(getattr(read, kind).open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=900"

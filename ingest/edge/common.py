@@ -220,7 +220,7 @@ def _judge(camera: Camera, read: EdgeRead, now: datetime) -> str:
     if not 1 <= len(plate) <= 10:
         return f"{read.plate!r} is not a plate"
     try:
-        _check_capture_time(read.captured_at, now)
+        _check_capture_time(read.captured_at, now, camera)
         read.latitude = _coordinate(read.latitude, -90, 90, "latitude")
         read.longitude = _coordinate(read.longitude, -180, 180, "longitude")
         if camera.kind == Camera.Kind.MOBILE and (read.latitude is None or read.longitude is None):

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.demo import DemoContext, demo_after_frames
 from config.quiet import quiet_startup
 
-DEMO_MODULES = ["accounts.demo", "training.demo", "hotlists.demo", "ingest.demo", "sharing.demo", "audits.demo"]
+DEMO_MODULES = ["accounts.demo", "training.demo", "hotlists.demo", "ingest.demo", "alpr.demo", "sharing.demo",
+                "audits.demo"]
 
 
 class Command(BaseCommand):
