@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import log_search_views, views
+from audits import log_search_views, oversight_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -20,4 +20,7 @@ urlpatterns = [
     path("configuration/", views.configuration_history, name="configuration_history"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<int:pk>/close/", views.correction_close, name="correction_close"),
+    # Issue 20: re-derive a sample against its stored population (AU-2); data errors for NCRIC (003 §418.6).
+    path("audits/<int:pk>/rederive/", oversight_views.rederive, name="audit_rederive"),
+    path("corrections/ncric.csv", oversight_views.corrections_for_regional_centre, name="corrections_ncric_csv"),
 ]
