@@ -10,3 +10,8 @@ class AuditsConfig(AppConfig):
         from audits.selectors import dashboard_counts
 
         register_action_counts("audits.audits", dashboard_counts, rank=50)  # issue 21 §5
+
+        # Issue 20 (003 §418.6): the ALPR Administrator reports data errors to NCRIC.
+        from audits import corrections_export
+
+        register_action_counts("audits.ncric_corrections", corrections_export.dashboard_counts, rank=51)

@@ -62,3 +62,17 @@ def corrections_csv(corrections) -> str:
             _local(c.created_at), _local(c.corrected_at), c.correction_note,
         ])
     return out.getvalue()
+
+
+def dashboard_counts(user) -> list:
+    """The administrator's dashboard: open data errors to report to NCRIC, linked to the CSV."""
+    from django.urls import reverse
+
+    from accounts.dashboard import ActionCount
+    from audits.models import DataCorrection
+
+    if not may_export_corrections(user):
+        return []
+    count = data_error_corrections(status=DataCorrection.Status.OPEN).count()
+    return [ActionCount("Data errors to report to NCRIC", count,
+                        reverse("audits:corrections_ncric_csv") + "?status=open")]
