@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from accesslog.actions import Action
 from accesslog.services import record_access
@@ -20,6 +21,7 @@ logger = logging.getLogger("alpr.access")
 
 
 @login_required
+@require_GET
 def rederive(request, pk: int):
     audit = audit_for_user(user=request.user, pk=pk)
     result = audit_rederive(audit)
@@ -32,6 +34,7 @@ def rederive(request, pk: int):
 
 
 @login_required
+@require_GET
 def corrections_for_regional_centre(request):
     if not may_export_corrections(request.user):
         raise Http404

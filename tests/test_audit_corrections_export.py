@@ -52,7 +52,7 @@ def test_the_administrator_downloads_the_data_errors_for_ncric(auditor, analyst,
     header, body = rows[0], rows[1:]
     assert header[:5] == ["correction", "audit", "audit_period", "population", "item"]
     assert len(body) == 2  # the non-compliant finding is a misuse, not a data error
-    by_item = {r[4]: dict(zip(header, r)) for r in body}
+    by_item = {r[4]: dict(zip(header, r, strict=True)) for r in body}
     row = by_item[f"search {first.object_id}"]
     # Formula injection: the description is shown as text, never run.
     assert row["error"] == "'=HYPERLINK(\"http://evil.example\",\"misread 8 as B\")"

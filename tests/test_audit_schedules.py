@@ -192,3 +192,21 @@ def test_alameda_audits_explain_data_kept_over_six_months(auditor, analyst, inve
     audit = services.audit_finalise(user=auditor, audit=audit,
                                     retention_explanation="Evidence in case 26-9001 pending trial")
     assert "Evidence in case 26-9001 pending trial" in audit.memo_html
+
+
+def test_the_demo_has_a_late_and_a_due_schedule_and_a_re_deriving_audit(personas):
+    from accounts.demo import DemoContext
+    from audits import demo
+    from audits.reproduce import audit_rederive
+
+    ctx = DemoContext(password="demo-password-2026", today=timezone.localdate(), users=personas)
+    demo.load(ctx)
+    demo.after_frames(ctx)
+    states = {s.schedule.name: s.state for s in schedule_statuses()}
+    assert states == {"San Leandro quarterly audit": LATE, "Alameda six-monthly audit": DUE}
+    assert Notification.objects.filter(user=personas["auditor"], key__startswith="audit-late-").exists()
+    audit = Audit.objects.get()
+    assert audit.stored_populations.count() == 2 and audit_rederive(audit).ok
+    assert audit.sampling["detection_views"]["short"]["reason"].startswith("Demo data")
+    demo.after_frames(ctx)  # idempotent
+    assert AuditSchedule.objects.count() == 2 and Audit.objects.count() == 1
