@@ -110,6 +110,8 @@ class Action(StrEnum):
     AUDIT_FINALISE = "audit.finalise"
     AUDIT_MEMO_DOWNLOAD = "audit.memo_download"
     AUDIT_CORRECTION_CLOSE = "audit.correction_close"
+    AUDIT_REDERIVE = "audit.rederive"  # issue 20: re-derive the sample against the stored population
+    AUDIT_CORRECTIONS_EXPORT = "audit.corrections_export"  # issue 20: data errors for NCRIC (003 §418.6)
 
     ANNUAL_REPORT_GENERATE = "annual_report.generate"
     ANNUAL_REPORT_DOWNLOAD = "annual_report.download"

@@ -47,6 +47,8 @@ _VIEW_ONLY_OVERSIGHT = [
     "audits.view_complaintrecord",
     "audits.view_annualreport",
     "accesslog.view_configurationchange",  # issue 19 §6
+    "audits.view_auditschedule",  # issue 20: the audit cadences (AU-5)
+    "audits.view_auditpopulation",  # issue 20: the populations audits sampled (AU-2)
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -101,6 +103,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audits.change_complaintrecord",
         "audits.view_annualreport",
         "accesslog.view_configurationchange",
+        # AU-5 (issue 20): the Coordinator keeps the audit cadences the policies set.
+        "audits.view_auditschedule",
+        "audits.add_auditschedule",
+        "audits.change_auditschedule",
+        "audits.view_auditpopulation",
     ],
     AUDITOR: _VIEW_ONLY_OVERSIGHT + ["accounts.view_user"],
     RECORDS_STAFF: [],

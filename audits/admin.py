@@ -17,6 +17,8 @@ from audits.models import (
     Audit,
     AuditEvent,
     AuditItem,
+    AuditPopulation,
+    AuditSchedule,
     BreachEvent,
     BreachRecord,
     ComplaintRecord,
@@ -96,6 +98,26 @@ class AuditAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditPopulation)
+class AuditPopulationAdmin(RecordAdmin):
+    """AU-2 (issue 20): the population an audit sampled, stored when it opened; never edited
+    (re-deriving checks it against its SHA-256)."""
+
+    list_display = ["audit", "population", "window_start", "window_end", "size", "sha256"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditSchedule)
+class AuditScheduleAdmin(admin.ModelAdmin):
+    """AU-5 (issue 20): the audit cadences (San Leandro quarterly, Alameda six-monthly for
+    two years then annually); the auditors are reminded when one is due or late."""
+
+    list_display = ["name", "policy", "cadence_months", "early_cadence_months", "starts_on", "active"]
+    list_filter = ["active"]
 
 
 @admin.register(DataCorrection)

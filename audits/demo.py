@@ -13,7 +13,7 @@ from alpr.criteria import build_criteria
 from alpr.models import Search
 from alpr.services.search import SearchRefused, search_run
 from audits import report_demo
-from audits.models import Audit, ComplaintRecord
+from audits.models import Audit, AuditSchedule, ComplaintRecord
 from audits.periods import default_period
 from audits.services import sampling_audits
 
@@ -32,14 +32,42 @@ def after_frames(ctx) -> None:
     if not Audit.objects.exists():
         _demo_searches(ctx)
         start, end = default_period()  # ends on the last complete day (AU-2), as the form's default
-        audit = sampling_audits.audit_open(user=ctx.users["auditor"], title="Demo: searches of the last 12 months",
-                                           period_start=start, period_end=end,
-                                           populations=[Audit.Population.DETECTION_VIEWS], seed=20261123)
-        ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review "
-                         "(sign in as auditor).")
+        # AU-2 (issue 20): a fresh demo's detection views are all from today, after the period
+        # ends, so the detection-browsing population is short; the auditor says why, and the
+        # audit and its memo show it. The population is stored, so the sample re-derives.
+        audit = sampling_audits.audit_open(
+            user=ctx.users["auditor"], title="Demo: searches of the last 12 months", period_start=start,
+            period_end=end, populations=[], seed=20261123,
+            shortfall_reason="Demo data: the demo was made today, so no detection views precede the period's end.")
+        ctx.lines.append(f"Audits: audit #{audit.pk} open with {audit.items.count()} item(s) to review; its "
+                         "populations are stored, see 'Re-derive the sample' (sign in as auditor).")
     report_demo.load_report_sections(ctx)  # AU-6: this year's O.M.C. 9.64 sections, a draft
+    _demo_schedules(ctx)
     run = access_log_verify(triggered_by="demo")
     ctx.lines.append(f"Access log: {'intact' if run.ok else 'BROKEN'}, {run.entries_checked} entries verified.")
+
+
+def _demo_schedules(ctx) -> None:
+    """AU-5 (issue 20): the two cadences the policies set, one audit late and one due, so the
+    auditor's dashboard and the audit list show both and the reminders go out."""
+    if AuditSchedule.objects.exists():
+        return
+    today = ctx.today
+    # San Leandro, quarterly: counted from four months ago with no audit opened for it, so
+    # it fell due a month ago (late).
+    late = AuditSchedule.objects.create(
+        name="San Leandro quarterly audit", policy="003 §418.6.1", starts_on=today - timedelta(days=122),
+        cadence_months=3, populations=[Audit.Population.IMAGE_DOWNLOADS], record_community_safety=True)
+    # Alameda: six-monthly for the first two years; implemented six months ago less a week,
+    # so the first audit is due within the week (due).
+    due = AuditSchedule.objects.create(
+        name="Alameda six-monthly audit", policy="001 §5", starts_on=today - timedelta(days=176), cadence_months=12,
+        early_cadence_months=6, early_years=2, explain_retention_over_days=183)
+    from audits.services.schedules import audit_reminders_send
+
+    sent = audit_reminders_send(today=today)
+    ctx.lines.append(f"Audit schedules: '{late.name}' late, '{due.name}' due; {sent} reminder(s) to the auditors "
+                     "(dashboard and Sampling audits).")
 
 
 def _demo_searches(ctx) -> None:

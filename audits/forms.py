@@ -2,7 +2,7 @@
 from django import forms
 
 from accounts.models import User
-from audits.models import Audit, AuditItem
+from audits.models import Audit, AuditItem, AuditSchedule
 from audits.periods import default_period
 
 
@@ -21,10 +21,20 @@ class AuditOpenForm(forms.Form):
     period_start = forms.DateField(initial=_default_start, widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(initial=_default_end, widget=forms.DateInput(attrs={"type": "date"}))
     populations = forms.MultipleChoiceField(
-        choices=[c for c in Audit.Population.choices if c[0] != Audit.Population.SEARCHES],
+        choices=[c for c in Audit.Population.choices
+                 if c[0] not in (Audit.Population.SEARCHES, Audit.Population.DETECTION_VIEWS)],
         required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Investigative searches are always audited; add any of these.",
+        help_text="Investigative searches and detection-browsing inquiries (at least 10 from the last six months "
+                  "of the period, AU-2) are always audited; add any of these.",
     )
+    schedule = forms.ModelChoiceField(queryset=AuditSchedule.objects.filter(active=True), required=False,
+                                      help_text="The scheduled audit this one answers (AU-5); it adds the "
+                                                "schedule's populations.")
+    shortfall_reason = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why the detection-browsing population is short",
+        help_text="Only if the six months before the period's end have fewer than 10 detection-browsing "
+                  "inquiries; the memo records it.")
     confidence = forms.DecimalField(initial="0.95", min_value=0.5, max_value=0.999, decimal_places=3)
     margin = forms.DecimalField(label="Margin of error", initial="0.05", min_value=0.001, max_value=0.25,
                                 decimal_places=3)
@@ -36,6 +46,10 @@ class AuditOpenForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             raise forms.ValidationError("The period ends before it starts.")
+        last_day = default_period()[1]
+        if end and end > last_day:
+            # AU-2 (issue 20): the service refuses too; said here beside the field.
+            self.add_error("period_end", f"End the period on or before {last_day}, the last complete day.")
         return data
 
 

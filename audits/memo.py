@@ -3,13 +3,43 @@ rendered as HTML (filed and printable) and PDF (filed, with its SHA-256)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from audits import pdf
 from audits.models import Audit, AuditItem, DataCorrection
 from audits.sampling import wilson_interval
 
 F = AuditItem.Finding
+
+
+def holds_past_retention(*, over_days: int | None = None, as_of=None) -> list[dict]:
+    """Data kept past retention (RT-2, AU-5; issue 20): every active legal hold that keeps
+    reads older than the retention period (ALPR_RETENTION_DAYS, RT-1), or older than
+    `over_days` when given (Alameda 001 §5: "any data retained longer than six months").
+    Each with its reason, its case, how long the hold has stood and how old its oldest
+    read is, so the memo explains why the data is still here."""
+    from alpr.models import LegalHold
+
+    now = as_of or timezone.now()
+    limit = over_days if over_days is not None else settings.ALPR_RETENTION_DAYS
+    cutoff = now - timedelta(days=limit)
+    holds = (LegalHold.objects.filter(status=LegalHold.Status.ACTIVE)
+             .annotate(held=Count("reads", distinct=True),
+                       past=Count("reads", filter=Q(reads__uploaded_at__lt=cutoff), distinct=True),
+                       oldest=Min("reads__uploaded_at"))
+             .filter(past__gt=0).select_related("placed_by", "approved_by").order_by("placed_at"))
+    return [{
+        "hold": h.pk, "case_number": h.case_number, "reason": h.get_reason_display(), "justification": h.justification,
+        "placed_at": timezone.localtime(h.placed_at).date().isoformat(), "hold_age_days": (now - h.placed_at).days,
+        "oldest_read_age_days": (now - h.oldest).days, "reads_held": h.held, "reads_past_limit": h.past,
+        "limit_days": limit, "review_on": h.review_on.isoformat(),
+        "approved_by": (h.approved_by.get_full_name() or h.approved_by.username) if h.approved_by else "",
+    } for h in holds]
 
 
 def memo_figures(audit: Audit) -> dict:
@@ -27,7 +57,8 @@ def memo_figures(audit: Audit) -> dict:
             "key": key, "label": labels.get(key, key), "population": record.get("population", 0),
             "sample": record.get("sample", 0), "arithmetic": record.get("arithmetic", ""), "seed": record.get("seed"),
             "reviewed": reviewed, "compliant": counts[F.COMPLIANT], "non_compliant": counts[F.NON_COMPLIANT],
-            "data_error": counts[F.DATA_ERROR],
+            "data_error": counts[F.DATA_ERROR], "window": record.get("window", []),
+            "population_sha256": record.get("population_sha256", ""), "short": record.get("short"),
         })
         totals["reviewed"] += reviewed
         for finding, value in counts.items():
@@ -55,6 +86,10 @@ def memo_figures(audit: Audit) -> dict:
         "compliance_rate": (compliant_use / totals["reviewed"]) if totals["reviewed"] else None,
         "interval": [low, high], "confidence": confidence, "margin": float(audit.margin),
         "findings": findings, "corrections": corrections, "training": audit.training_review,
+        # AU-5 (issue 20): data kept past retention, and the schedule's own requirements.
+        "holds": holds_past_retention(), "retention_days": settings.ALPR_RETENTION_DAYS,
+        "schedule": audit.schedule.name if audit.schedule_id else "",
+        "community_safety": audit.community_safety, "retention_explanation": audit.retention_explanation,
     }
 
 
@@ -81,7 +116,10 @@ def render_memo_pdf(audit: Audit, figures: dict) -> bytes:
         pdf.Para(f"Cochran's formula with finite-population correction at {f['confidence']:.0%} confidence and a "
                  f"{f['margin']:.1%} margin, never fewer than the policy minimum; items drawn with "
                  f"random.Random(seed).sample over the population's ids in ascending order. Audit seed {audit.seed}."),
-        *[pdf.Para(f"{p['label']}: {p['arithmetic']} (seed {p['seed']})") for p in f["populations"]],
+        *[pdf.Para(f"{p['label']}: {p['arithmetic']} (seed {p['seed']}; days {' to '.join(p['window'])}; "
+                   f"population SHA-256 {p['population_sha256']})"
+                   + (f" Short: {p['short']['found']} of the {p['short']['required']} required; "
+                      f"{p['short']['reason']}" if p["short"] else "")) for p in f["populations"]],
         pdf.Heading("Results"),
         pdf.Rows(["Population", "Population size", "Sample", "Reviewed", "Compliant", "Non-compliant", "Data error"],
                  [[p["label"], p["population"], p["sample"], p["reviewed"], p["compliant"], p["non_compliant"],
@@ -101,6 +139,15 @@ def render_memo_pdf(audit: Audit, figures: dict) -> bytes:
                  f"{training.get('current_throughout', 0)} had current training on every day they did."),
         pdf.Rows(["Member", "Days without current training", "First", "Last"],
                  [[e["user"], e["days_uncovered"], e["first"], e["last"]] for e in training.get("exceptions", [])]),
+        pdf.Heading("Data kept past retention (legal holds)"),
+        pdf.Para(f"Active legal holds keeping reads older than the {f['retention_days']}-day retention period."),
+        pdf.Rows(["Hold", "Case", "Reason", "Placed", "Hold age (days)", "Oldest read (days)", "Reads past retention"],
+                 [[h["hold"], h["case_number"], h["reason"], h["placed_at"], h["hold_age_days"],
+                   h["oldest_read_age_days"], h["reads_past_limit"]] for h in f["holds"]]),
+        *([pdf.Para("Explanation of data retained longer than six months: " + f["retention_explanation"])]
+          if f["retention_explanation"] else []),
+        *([pdf.Heading("Community-safety issues and significant prosecutions"), pdf.Para(f["community_safety"])]
+          if f["community_safety"] else []),
         pdf.Heading("Recommendations"),
         pdf.Para(audit.recommendations or "None."),
     ]

@@ -46,6 +46,14 @@ class Audit(models.Model):
     memo_html = models.TextField(blank=True, editable=False)
     memo_pdf = models.BinaryField(blank=True, editable=False)
     memo_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # AU-5 (issue 20): the cadence this audit answers, when it was opened for one.
+    schedule = models.ForeignKey("AuditSchedule", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="audits")
+    # AU-5, San Leandro 003 §418.6.1: "an analysis and documentation of any community safety
+    # issues that were effectively addressed and/or any significant prosecutions".
+    community_safety = models.TextField("community-safety issues and significant prosecutions", blank=True)
+    # AU-5, Alameda 001 §5: "an explanation regarding any data retained longer than six months".
+    retention_explanation = models.TextField("explanation of data retained longer than six months", blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -63,6 +71,62 @@ class Audit(models.Model):
         if self.status == Audit.Status.FINALISED:
             raise AppendOnlyError("A finalised audit is filed and cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+
+class AuditPopulation(models.Model):
+    """The whole population an audit sampled from, stored when the audit opens (AU-2, issue
+    20): its ids in ascending order and their SHA-256 (audits.reproduce.population_digest).
+    Re-deriving the sample later checks the stored ids against their hash, the live query
+    against the stored ids, and the drawn items against `draw(stored ids, n, seed)`; a
+    population that changed since (a record added or purged) shows as a mismatch instead of
+    silently drawing a different sample. Written once by audit_open."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="stored_populations")
+    population = models.CharField(max_length=20, choices=Audit.Population.choices)
+    window_start = models.DateField(help_text="First day the population was drawn from.")
+    window_end = models.DateField(help_text="Last day (inclusive).")
+    ids = models.JSONField(default=list)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    stored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["audit", "id"]
+        constraints = [models.UniqueConstraint(fields=["audit", "population"], name="audit_population_once")]
+
+    def __str__(self):
+        return f"Audit #{self.audit_id} {self.population}: {self.size} ids"
+
+
+class AuditSchedule(models.Model):
+    """How often an audit is due (AU-5): San Leandro quarterly (003 §418.6.1), Alameda at
+    least every six months in the first two years after implementation and at least
+    annually after (001 §5), the annual detection-browsing audit (001 §462.7). Edited in
+    the admin; the daily task audits.tasks.remind_due_audits and the auditors' dashboard
+    read it (audits/scheduling.py)."""
+
+    name = models.CharField(max_length=120)
+    policy = models.CharField(max_length=200, blank=True, help_text="The policy clause that sets the cadence.")
+    starts_on = models.DateField(help_text="Implementation (or first-audit) date the cadence counts from.")
+    cadence_months = models.PositiveSmallIntegerField(default=12, help_text="Months between audits.")
+    early_cadence_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A shorter cadence for the first years (Alameda: 6).")
+    early_years = models.PositiveSmallIntegerField(default=2, help_text="How long the shorter cadence applies.")
+    populations = models.JSONField(default=list, blank=True,
+                                   help_text="Optional populations an audit for this schedule adds.")
+    record_community_safety = models.BooleanField(
+        default=False, help_text="San Leandro 003 §418.6.1: the audit documents community-safety issues and "
+                                 "significant prosecutions.")
+    explain_retention_over_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Alameda 001 §5: the report explains data kept longer than this many days "
+                                         "(six months: 183).")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
 
 
 class AuditEvent(WorkflowHistory):
@@ -326,3 +390,7 @@ class AnnualReportContentsEvent(WorkflowHistory):
     """History of a year's report contents: started, edited, finalised, reopened."""
 
     contents = models.ForeignKey(AnnualReportContents, on_delete=models.CASCADE, related_name="history")
+# AU-1: the audit cadences are administrative configuration; their changes are tracked.
+from auditlog.registry import auditlog  # noqa: E402
+
+auditlog.register(AuditSchedule)

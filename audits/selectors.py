@@ -90,12 +90,13 @@ def configuration_changes(*, kind: str = "", weakening_only: bool = False, since
     return qs
 
 
-# AU-5: San Leandro audits quarterly; a quarter without a sampling audit makes one due.
+# AU-5: with no audit schedule configured, a quarter without a sampling audit makes one due
+# (San Leandro's cadence, the strictest); schedules (audits/scheduling.py) replace this.
 AUDIT_INTERVAL_DAYS = 92
 
 
 def dashboard_counts(user) -> list:
-    """Issue 21 §5: audits open, plus one due when none was opened this quarter (AU-5)."""
+    """Issue 21 §5: audits open; AU-5 (issue 20): scheduled audits due and late."""
     from datetime import timedelta
 
     from django.urls import reverse
@@ -103,11 +104,18 @@ def dashboard_counts(user) -> list:
 
     from accounts import roles
     from accounts.dashboard import ActionCount
-    from audits.models import Audit
+    from audits.models import Audit, AuditSchedule
+    from audits.scheduling import DUE, LATE, schedule_statuses
 
     if not user.has_role(roles.AUDITOR, roles.COORDINATOR):
         return []
+    url = reverse("audits:audit_list")
     open_audits = Audit.objects.filter(status=Audit.Status.OPEN).count()
-    since = timezone.localdate() - timedelta(days=AUDIT_INTERVAL_DAYS)
-    overdue = 0 if Audit.objects.filter(opened_at__date__gte=since).exists() else 1
-    return [ActionCount("Audits open or due", open_audits + overdue, reverse("audits:audit_list"))]
+    if not AuditSchedule.objects.filter(active=True).exists():
+        since = timezone.localdate() - timedelta(days=AUDIT_INTERVAL_DAYS)
+        overdue = 0 if Audit.objects.filter(opened_at__date__gte=since).exists() else 1
+        return [ActionCount("Audits open or due", open_audits + overdue, url)]
+    states = [s.state for s in schedule_statuses()]
+    return [ActionCount("Audits open", open_audits, url),
+            ActionCount("Audits due", states.count(DUE), url + "#schedules"),
+            ActionCount("Audits late", states.count(LATE), url + "#schedules")]

@@ -30,3 +30,11 @@ def publish_access_log_digest() -> dict:
 
     digest = access_log_digest_publish(as_of=daily_digest_moment(), triggered_by="daily task")
     return {"last_sequence": digest.last_sequence, "head_hash": digest.head_hash}
+
+
+@shared_task(name="audits.tasks.remind_due_audits")
+def remind_due_audits() -> int:
+    # AU-5 (issue 20): tell the auditors of scheduled audits due or late (idempotent per day).
+    from audits.services.schedules import audit_reminders_send
+
+    return audit_reminders_send()

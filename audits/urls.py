@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import breach_views, log_search_views, report_contents_views, views
+from audits import breach_views, log_search_views, oversight_views, report_contents_views, views
 
 app_name = "audits"
 urlpatterns = [
@@ -32,4 +32,7 @@ urlpatterns = [
     path("annual-report/<int:year>/finalise/", report_contents_views.contents_finalise,
          name="report_contents_finalise"),
     path("annual-report/<int:year>/reopen/", report_contents_views.contents_reopen, name="report_contents_reopen"),
+    # Issue 20: re-derive a sample against its stored population (AU-2); data errors for NCRIC (003 §418.6).
+    path("audits/<int:pk>/rederive/", oversight_views.rederive, name="audit_rederive"),
+    path("corrections/ncric.csv", oversight_views.corrections_for_regional_centre, name="corrections_ncric_csv"),
 ]

@@ -22,6 +22,7 @@ from accounts.mfa import reauthentication_response
 from audits import redaction
 from audits.forms import AuditOpenForm, ItemReviewForm
 from audits.models import Audit, AuditItem
+from audits.scheduling import schedule_statuses
 from audits.selectors import (
     access_events_search,
     audit_for_user,
@@ -158,6 +159,7 @@ def audit_list(request):
         "audits": audits_visible_to(request.user), "is_auditor": request.user.has_role(roles.AUDITOR),
         "verification": last_verification(),
         "open_corrections": corrections_visible_to(request.user).filter(status="open").count(),
+        "schedules": schedule_statuses(),  # AU-5 (issue 20)
     })
 
 
@@ -173,7 +175,8 @@ def audit_new(request):
             audit = sampling_audits.audit_open(
                 user=request.user, title=data["title"], period_start=data["period_start"],
                 period_end=data["period_end"], populations=data["populations"], confidence=data["confidence"],
-                margin=data["margin"], seed=data["seed"], request=request)
+                margin=data["margin"], seed=data["seed"], schedule=data["schedule"],
+                shortfall_reason=data["shortfall_reason"], request=request)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -239,8 +242,10 @@ def audit_finalise(request, pk: int):
     if (refusal := reauthentication_response(request)) is not None:
         return refusal  # issue 8: a filed audit cannot be changed, so finalising needs a recent authentication
     try:
-        sampling_audits.audit_finalise(user=request.user, audit=audit,
-                                       recommendations=request.POST.get("recommendations", "")[:10000], request=request)
+        sampling_audits.audit_finalise(
+            user=request.user, audit=audit, recommendations=request.POST.get("recommendations", "")[:10000],
+            community_safety=request.POST.get("community_safety", "")[:10000],
+            retention_explanation=request.POST.get("retention_explanation", "")[:10000], request=request)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -374,6 +374,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # transparency page and in the annual report.
     "audits-publish-access-log-digest": {"task": "audits.tasks.publish_access_log_digest",
                                          "schedule": crontab(hour=0, minute=5)},
+    # AU-5 (issue 20): remind the auditors of scheduled audits due or late (the cadences
+    # are AuditSchedule rows; `manage.py audit_reminders` does the same without a broker).
+    "audits-remind-due-audits": {"task": "audits.tasks.remind_due_audits", "schedule": crontab(hour=7, minute=15)},
 }
 
 # --- The department's policy, as configuration (Oakland DGO I-12 values by default) -----
@@ -404,6 +407,8 @@ for _code, _span in env_pairs("ALPR_RETENTION_LIMITS", [
     if not (_floor.strip().isdigit() and _cap.strip().isdigit()) or not 1 <= int(_floor) <= int(_cap):
         raise ImproperlyConfigured(f"ALPR_RETENTION_LIMITS: {_code} must be floor-cap, e.g. {_code}=1-30")
     ALPR_RETENTION_LIMITS[_code] = (int(_floor), int(_cap))
+# AU-5 (issue 20): a scheduled audit counts as due this many days before its date.
+ALPR_AUDIT_REMINDER_DAYS = env_int("ALPR_AUDIT_REMINDER_DAYS", 14, minimum=0)
 ALPR_HOTLIST_MAX_DAYS = env_int("ALPR_HOTLIST_MAX_DAYS", 30, minimum=1)  # HL-5
 ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  # ID-4, TR-1
 # RT-2: ranks that may approve a retention exception in their own right (besides the ALPR

@@ -34,6 +34,8 @@ def test_the_default_period_ends_on_the_last_complete_day(page, analyst):  # noq
     page.goto(page.base_url + "/audits/audits/new/")
     assert page.input_value("#id_period_end") == yesterday.isoformat()
     assert page.input_value("#id_period_start") == (yesterday - timedelta(days=364)).isoformat()
+    # AU-2 (issue 20): no detection views precede the period's end here, so the auditor says why.
+    page.fill("#id_shortfall_reason", "Test: no detection browsing in the period")
     page.click("text=Open the audit and draw the sample")
     page.wait_for_selector("text=1 item(s) to review")
     audit = Audit.objects.get()
@@ -55,7 +57,8 @@ def test_the_demo_s_audit_over_the_default_period_has_items(db, personas):
 
 def test_an_audit_that_sampled_nothing_cannot_be_finalised(page, auditor):  # noqa: F811
     audit = services.audit_open(user=auditor, title="Quiet year", period_start=date(2020, 1, 1),
-                                period_end=date(2020, 12, 31), populations=[])
+                                period_end=date(2020, 12, 31), populations=[],
+                                shortfall_reason="Test: a year with no use at all")
     assert audit.items.count() == 0
     sign_in(page, "auditor", PASSWORD)
     page.goto(page.base_url + f"/audits/audits/{audit.pk}/")

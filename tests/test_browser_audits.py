@@ -26,7 +26,13 @@ def test_an_audit_from_opening_to_memo(page, analyst):  # noqa: F811
     page.fill("#id_title", "Browser audit")
     page.fill("#id_seed", "4242")
     page.click("text=Open the audit and draw the sample")
+    # AU-2 (issue 20): no detection browsing in the six months before the period's end: the
+    # audit is refused until the auditor says why, then opens with the shortfall shown.
+    page.wait_for_selector("text=there are 0")
+    page.fill("#id_shortfall_reason", "No detection browsing in the period")
+    page.click("text=Open the audit and draw the sample")
     page.wait_for_selector("text=3 item(s) to review")
+    assert "Short: 0 of the 10 the policy requires." in page.inner_text(".population-short")
     audit = Audit.objects.get()
     assert audit.seed == 4242
     page.wait_for_selector("text=n0 = z²")

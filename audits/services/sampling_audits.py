@@ -16,7 +16,7 @@ from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from audits import sampling
-from audits.models import Audit, AuditItem, DataCorrection
+from audits.models import Audit, AuditItem, AuditPopulation, DataCorrection
 from lib.errors import DomainError, NotPermitted
 from lib.workflow import StateMachine, transition
 
@@ -40,18 +40,36 @@ def _require_auditor(user):
         raise NotPermitted("Only an auditor may do this.")
 
 
+# AU-2 (issue 20): the populations every audit samples. Searches: the statistically
+# significant sample over the period; detection views: the policy's "at least 10
+# detection-browsing inquiries from the preceding six months" (001 §462.7).
+ALWAYS_SAMPLED = (Audit.Population.SEARCHES, Audit.Population.DETECTION_VIEWS)
+
+
 def audit_open(*, user, title: str, period_start, period_end, populations, confidence=0.95, margin=0.05,
-               seed: int | None = None, request=None):
-    """Open an audit: compute and store each population's size and sample size, draw the
-    sample with a recorded seed, and snapshot each sampled item for review."""
+               seed: int | None = None, schedule=None, shortfall_reason: str = "", request=None):
+    """Open an audit: store each population (its ids and their SHA-256, so the sample can be
+    re-derived and checked later: audits.reproduce), compute its sample size, draw the
+    sample with a recorded seed, and snapshot each sampled item for review.
 
-
+    Refused (AU-2, issue 20): a period ending after the last complete day (its population
+    would still grow, so the sample could not be re-derived), and a detection-browsing
+    population under the policy's 10 unless the auditor says why it is short (recorded on
+    the audit and printed in the memo)."""
+    from audits.periods import last_complete_day
     from audits.populations import SPECS, training_review
+    from audits.reproduce import detection_window, population_digest
 
     _require_auditor(user)
     if period_end < period_start:
         raise DomainError("The period ends before it starts.")
-    chosen = [Audit.Population.SEARCHES] + [p for p in populations if p != Audit.Population.SEARCHES]
+    last_day = last_complete_day()
+    if period_end > last_day:
+        raise DomainError(f"The period must end on or before {last_day}, the last complete day: a period that "
+                          "includes today samples a population that is still growing, so the sample could not be "
+                          "re-derived later (AU-2).")
+    extra = list(populations) + (list(schedule.populations) if schedule is not None else [])
+    chosen = list(ALWAYS_SAMPLED) + [p for p in dict.fromkeys(extra) if p not in ALWAYS_SAMPLED]
     unknown = [p for p in chosen if p not in SPECS]
     if unknown:
         raise DomainError(f"Unknown population: {', '.join(map(str, unknown))}.")
@@ -59,34 +77,58 @@ def audit_open(*, user, title: str, period_start, period_end, populations, confi
     if not (0.5 <= confidence < 1 and 0 < margin <= 0.25):
         raise DomainError("Confidence must be from 50% to 99.9% and the margin from 0.1% to 25%.")
     seed = int(seed) if seed not in (None, "") else secrets.randbelow(2**53)
+    shortfall_reason = (shortfall_reason or "").strip()[:2000]
     with transaction.atomic():
         audit = Audit(title=title.strip()[:200] or f"Audit {period_start} to {period_end}",
                       period_start=period_start, period_end=period_end, populations=[str(p) for p in chosen],
-                      confidence=Decimal(str(confidence)), margin=Decimal(str(margin)), seed=seed, opened_by=user)
-        sampling_record = {}
-        items = []
+                      confidence=Decimal(str(confidence)), margin=Decimal(str(margin)), seed=seed, opened_by=user,
+                      schedule=schedule)
+        sampling_record, stored, items = {}, [], []
         for index, key in enumerate(chosen):
             spec = SPECS[key]
-            ids = spec.ids(period_start, period_end)
-            size = sampling.sample_size(len(ids), confidence=confidence, margin=margin,
-                                        minimum=spec.minimum(period_start, period_end))
+            window = (detection_window(period_start, period_end) if key == Audit.Population.DETECTION_VIEWS
+                      else (period_start, period_end))
+            ids = spec.ids(*window)
+            minimum = spec.minimum(*window)
+            size = sampling.sample_size(len(ids), confidence=confidence, margin=margin, minimum=minimum)
             # One seed per audit; each population draws with seed + its index, so adding an
             # optional population never changes the searches' sample.
             drawn = sampling.draw(ids, size.sample, seed + index)
-            sampling_record[str(key)] = {**size.as_dict(), "arithmetic": size.arithmetic(), "seed": seed + index,
-                                         "ids": drawn}
+            digest = population_digest(str(key), window[0], window[1], ids)
+            record = {**size.as_dict(), "arithmetic": size.arithmetic(), "seed": seed + index, "ids": drawn,
+                      "window": [window[0].isoformat(), window[1].isoformat()], "population_sha256": digest}
+            if len(ids) < minimum and key != Audit.Population.SEARCHES:
+                if key == Audit.Population.DETECTION_VIEWS and not shortfall_reason:
+                    raise DomainError(
+                        f"AU-2 needs at least {minimum} detection-browsing inquiries from the six months "
+                        f"{window[0]} to {window[1]}; there are {len(ids)}. Choose a period with enough use, or say "
+                        "why the population is short (the memo records the reason).")
+                # San Leandro's 5 downloaded images a quarter (AU-3) and a short detection
+                # population the auditor accepted: the whole population is reviewed, and
+                # the shortfall is on the record.
+                record["short"] = {"found": len(ids), "required": minimum,
+                                   "reason": shortfall_reason or "Fewer in the period than the policy minimum."}
+            sampling_record[str(key)] = record
+            stored.append(AuditPopulation(population=key, window_start=window[0], window_end=window[1],
+                                          ids=sorted(ids), size=len(ids), sha256=digest))
             items += [AuditItem(population=key, position=pos, object_type=spec.object_type, object_id=str(pk),
                                 snapshot=spec.snapshot(pk)) for pos, pk in enumerate(drawn, start=1)]
         audit.sampling = sampling_record
         audit.training_review = training_review(period_start, period_end)
         audit.save()
-        for item in items:
-            item.audit = audit
+        for row in stored + items:
+            row.audit = audit
+        AuditPopulation.objects.bulk_create(stored)
         AuditItem.objects.bulk_create(items)
         workflow.start(audit, "open", by=user, note=f"Seed {seed}; samples: " + ", ".join(
             f"{k} {v['sample']} of {v['population']}" for k, v in sampling_record.items()))
         record_access(action=Action.AUDIT_OPEN, user=user, request=request, object_type="audit", object_id=audit.pk,
-                      data_elements={"period": [str(period_start), str(period_end)], "populations": audit.populations})
+                      data_elements={"period": [str(period_start), str(period_end)], "populations": audit.populations,
+                                     "schedule": schedule.pk if schedule is not None else None})
+        for key, record in sampling_record.items():
+            if "short" in record:
+                logger.warning("audit %s: population %s short (%s of %s)", audit.pk, key, record["short"]["found"],
+                               record["short"]["required"])
     return audit
 
 
@@ -145,9 +187,14 @@ def correction_close(*, user, correction, note: str, request=None):
     return correction
 
 
-def audit_finalise(*, user, audit, recommendations: str = "", request=None):
+def audit_finalise(*, user, audit, recommendations: str = "", community_safety: str = "",
+                   retention_explanation: str = "", request=None):
     """File the audit: every item reviewed, the training review recomputed, the memo to the
-    Chief rendered (HTML and PDF) and stored with its SHA-256; the audit is then immutable."""
+    Chief rendered (HTML and PDF) and stored with its SHA-256; the audit is then immutable.
+
+    AU-5 (issue 20): an audit for a schedule that asks for them needs the community-safety
+    record (San Leandro 003 §418.6.1) and, when data is held past the schedule's limit,
+    the explanation of it (Alameda 001 §5)."""
 
 
     from audits import memo
@@ -163,6 +210,17 @@ def audit_finalise(*, user, audit, recommendations: str = "", request=None):
         if not audit.items.exists():  # issue 21 §9: a memo over nothing reviewed says nothing
             raise DomainError("This audit sampled nothing to review: open one over a period with activity.")
         audit.recommendations = recommendations.strip()
+        audit.community_safety = (community_safety or "").strip()
+        audit.retention_explanation = (retention_explanation or "").strip()
+        schedule = audit.schedule
+        if schedule is not None and schedule.record_community_safety and not audit.community_safety:
+            raise DomainError(f"{schedule.name}: record the community-safety issues addressed and any significant "
+                              "prosecutions (or say there were none) before filing (003 §418.6.1).")
+        if schedule is not None and schedule.explain_retention_over_days and not audit.retention_explanation:
+            long_held = memo.holds_past_retention(over_days=schedule.explain_retention_over_days)
+            if long_held:
+                raise DomainError(f"{schedule.name}: {len(long_held)} legal hold(s) keep data longer than "
+                                  f"{schedule.explain_retention_over_days} days; explain them before filing (001 §5).")
         audit.training_review = training_review(audit.period_start, audit.period_end)
         audit.finalised_by, audit.finalised_at = user, timezone.now()
         figures = memo.memo_figures(audit)
