@@ -266,8 +266,14 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", Path(_leaflet_pkg.__file__)
 # through a permission-checked, access-logged view (ID-6, Q-5).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# SEC-1 (policy 002 §G.1): every stored file is sealed with AES-256-GCM by ingest/storage.py,
+# the one module that stores and serves media; keys in ALPR_MEDIA_KEYS (id:base64, current
+# first). Without it, development generates one in ALPR_MEDIA_KEY_FILE (outside the repo and
+# the media folder); production refuses (check --deploy: ingest.E001).
+ALPR_MEDIA_KEYS = env_str("ALPR_MEDIA_KEYS", "")
+ALPR_MEDIA_KEY_FILE = env_str("ALPR_MEDIA_KEY_FILE", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ingest.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -319,6 +325,14 @@ SPECTACULAR_SETTINGS = {
 # workers; acks_late + reject_on_worker_lost so a killed worker's task is redelivered.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# SEC-1 in transit: a rediss:// broker verifies the server's certificate (a private CA's
+# bundle in REDIS_SSL_CA_FILE); check --deploy warns about a plain redis:// one elsewhere.
+if CELERY_BROKER_URL.startswith("rediss://"):
+    import ssl as _ssl
+
+    CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": _ssl.CERT_REQUIRED}
+    if env_str("REDIS_SSL_CA_FILE", ""):
+        CELERY_BROKER_USE_SSL["ssl_ca_certs"] = env_str("REDIS_SSL_CA_FILE")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
