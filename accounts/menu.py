@@ -68,6 +68,8 @@ def menu_for(user) -> list[MenuItem]:
         work.append(_link("Hot lists", "hotlists:index"))
     if user.has_role(roles.PST, roles.CRIME_ANALYST, roles.ADMINISTRATOR):
         work.append(_link("Upload frames", "ingest:index"))
+    if user.has_role(roles.OFFICER, roles.PST):  # CAM-1: the start-of-shift check (001 Alameda)
+        work.append(_link("Shift checks", "alpr:shift_checks"))
 
     # What waits on this member's decision: their own role's queues, or a designee's.
     approvals: list[MenuItem] = []

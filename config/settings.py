@@ -360,6 +360,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Account hygiene: disable accounts unused for ALPR_ACCOUNT_INACTIVE_DAYS.
     "accounts-disable-inactive": {"task": "accounts.tasks.disable_inactive_accounts",
                                   "schedule": crontab(hour=1, minute=0)},
+    # CAM-1: raise and clear the silent-camera alarm.
+    "ingest-check-silent-cameras": {"task": "ingest.tasks.check_silent_cameras", "schedule": 300.0},
     # RT-1/RT-3: the nightly purge of reads past retention (not under a legal hold).
     "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
     # AU-4: tally yesterday's reads per camera, kept after the reads are purged.
@@ -380,6 +382,11 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 # Administrator and a retention-exception designee).
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
+# CAM-1 (issue 20): a start-of-shift check covers a mobile unit's reads for this many hours
+# (001 Alameda §(b)4), and a camera with no frame or read for this many minutes during its
+# expected operation raises the silent-camera alarm.
+ALPR_SHIFT_CHECK_HOURS = env_int("ALPR_SHIFT_CHECK_HOURS", 12, minimum=1, maximum=24)
+ALPR_CAMERA_SILENT_MINUTES = env_int("ALPR_CAMERA_SILENT_MINUTES", 60, minimum=5)
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
 # Issue 22: a search's evidence package (images and a PDF page per read) is built in memory;
 # larger result sets are narrowed first (the CSV export still takes up to 10,000 rows).
