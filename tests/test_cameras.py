@@ -282,3 +282,26 @@ def test_an_attestation_needs_the_right_of_way_box_ticked_and_a_signage_location
     with pytest.raises(DomainError, match="fixed cameras"):
         camera_site_attest(camera=factories.camera(home_agency, name="Unit", kind=Camera.Kind.MOBILE), by=root,
                            public_right_of_way=True, field_of_view="x", signage_location="y")
+
+
+def test_an_upload_for_an_unchecked_unit_says_its_reads_are_flagged(client, login, personas, unit, monkeypatch):
+    from ingest.synthetic import encode_jpeg, render_frame
+
+    monkeypatch.setattr("ingest.services.enqueue", lambda job_id: None)  # the OCR is not what is tested
+    login(personas["pst"])
+    frame = encode_jpeg(render_frame("7ABC123", "CA", seed=4).image)
+
+    def upload(name):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(reverse("ingest:index"), {
+            "camera": unit.pk, "captured_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "latitude": "37.8", "longitude": "-122.27",
+            "frames": [SimpleUploadedFile(name, frame, content_type="image/jpeg")]}, follow=True)
+
+    warning = "had no passed start-of-shift check"
+    assert warning in upload("a.jpg").content.decode()
+    _check(unit, personas["officer"], hours_ago=1)
+    frame = encode_jpeg(render_frame("4XYZ987", "CA", seed=5).image)
+    response = upload("b.jpg").content.decode()
+    assert "queued for reading" in response and warning not in response
