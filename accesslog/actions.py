@@ -45,6 +45,12 @@ class Action(StrEnum):
     # Cameras, reads, hits and searches (alpr).
     CAMERA_TOKEN_ISSUED = "camera.token_issued"  # noqa: S105 (an action name, not a secret)
     CAMERA_TOKEN_REVOKED = "camera.token_revoked"  # noqa: S105
+    # CAM-1 (issue 20): start-of-shift checks, right-of-way attestations, silent cameras.
+    CAMERA_SHIFT_CHECK = "camera.shift_check"
+    CAMERA_SITE_ATTESTED = "camera.site_attested"
+    CAMERA_GO_LIVE_REFUSED = "camera.go_live_refused"
+    CAMERA_SILENT = "camera.silent"
+    CAMERA_SILENCE_CLEARED = "camera.silence_cleared"
     INGEST_UPLOAD = "ingest.upload"
     INGEST_EDGE_READS = "ingest.edge_reads"
     READ_VIEW = "read.view"

@@ -9,3 +9,7 @@ class AccessLogConfig(AppConfig):
 
     name = "accesslog"
     verbose_name = "Access log"
+
+    def ready(self):
+        # SEC-1 deploy checks (config/checks.py): registered on import.
+        import config.checks  # noqa: F401

@@ -71,6 +71,8 @@ def menu_for(user) -> list[MenuItem]:
     if user.has_role(roles.RECORDS_STAFF) and not may_process_sharing:
         # Issue 20 §3: records staff log written sharing requests (and see the ones they logged).
         work.append(_link("Sharing requests", "sharing:index"))
+    if user.has_role(roles.OFFICER, roles.PST):  # CAM-1: the start-of-shift check (001 Alameda)
+        work.append(_link("Shift checks", "alpr:shift_checks"))
 
     # What waits on this member's decision: their own role's queues, or a designee's.
     approvals: list[MenuItem] = []

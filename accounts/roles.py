@@ -78,6 +78,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # configures the sources, as the lists themselves).
         "hotlist_sources.view_hotlistsource",
         "hotlist_sources.view_pullrecord",
+        # CAM-1 (issue 20): the cameras with their right-of-way attestation, which the
+        # administrator records; the start-of-shift checks and the silent-camera alarms.
+        "alpr.view_camera",
+        "alpr.view_camerasiteattestation",
+        "alpr.add_camerasiteattestation",
+        "alpr.view_shiftcheck",
+        "ingest.view_camerasilence",
     ],
     COORDINATOR: [
         "accounts.view_agency",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -76,6 +77,78 @@ class Camera(models.Model):
         self.token_revoked_at = timezone.now()
 
 
+class ShiftCheck(models.Model):
+    """CAM-1, policy 001 Alameda §(b)4: "A routine check to ensure the equipment is working
+    properly should be done at the beginning of each shift by the user logging into the
+    system." The officer records it for a mobile unit; a check with every item confirmed
+    covers that unit's reads for ALPR_SHIFT_CHECK_HOURS (a shift)."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="shift_checks", db_index=False)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(default=timezone.now)
+    camera_working = models.BooleanField("Camera working (it reads plates)")
+    aimed = models.BooleanField("Aimed at the roadway")
+    lens_clean = models.BooleanField("Lens clean")
+    time_synced = models.BooleanField("Clock synchronised")
+    note = models.TextField(blank=True, max_length=1000)
+
+    ITEMS = ("camera_working", "aimed", "lens_clean", "time_synced")
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        indexes = [
+            # The unit's latest check before a time: WHERE camera_id = %s AND checked_at <= %s ORDER BY checked_at DESC.
+            models.Index(fields=["camera", "checked_at"], name="shift_check_camera_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.camera} checked {self.checked_at:%Y-%m-%d %H:%M} by {self.checked_by}"
+
+    @property
+    def passed(self) -> bool:
+        return all(getattr(self, item) for item in self.ITEMS)
+
+    @property
+    def failed_items(self) -> list[str]:
+        return [str(self._meta.get_field(item).verbose_name) for item in self.ITEMS if not getattr(self, item)]
+
+
+class CameraSiteAttestation(models.Model):
+    """CAM-1: a fixed camera watches the public right of way (policy 002, DGO I-12 §3.1:
+    "restrict the usage of the ALPR technology to the public right of way and other public
+    property"), and where its signage is posted (policy 003 §418.8 CAMERA SIGNAGE). An
+    attestation holds for the position it was made at: a camera moved needs a new one."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.PROTECT, related_name="site_attestations")
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attested_at = models.DateTimeField(default=timezone.now)
+    public_right_of_way = models.BooleanField(
+        "Views only the public right of way",
+        help_text="The camera sees only the public right of way and other public property (policy 002).")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    field_of_view = models.CharField(max_length=255, help_text="What the camera sees, as checked on site.")
+    signage_location = models.CharField(max_length=255,
+                                        help_text="Where the ALPR signage is posted (policy 003 §418.8).")
+    note = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-attested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.camera} attested {self.attested_at:%Y-%m-%d} by {self.attested_by}"
+
+    def covers_position_of(self, camera: Camera) -> bool:
+        return (camera.latitude is not None and camera.longitude is not None
+                and position(self.latitude) == position(camera.latitude)
+                and position(self.longitude) == position(camera.longitude))
+
+
+def position(value) -> Decimal:
+    """A coordinate as the database keeps it (6 places), whether given as float, str or Decimal."""
+    return Decimal(str(value)).quantize(Decimal("0.000001"))
+
+
 def _read_path(instance, kind: str, filename: str) -> str:
     # Stored by upload day, so the retention purge finds a day's files together (RT-3).
     day = (instance.uploaded_at or timezone.now()).strftime("%Y/%m/%d")
@@ -125,6 +198,10 @@ class Read(models.Model):
                                    related_name="reads", db_index=False)
     ingest_job = models.ForeignKey("ingest.FrameJob", on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="reads", db_index=False)
+    # CAM-1 (001 Alameda §(b)4): a mobile unit's read captured with no passed start-of-shift
+    # check in the ALPR_SHIFT_CHECK_HOURS before it. Kept (the policy says the check
+    # "should" be done; a read is never lost for it) and shown as such.
+    shift_check_missing = models.BooleanField("no start-of-shift check", default=False)
 
     class Meta:
         ordering = ["-captured_at", "-id"]

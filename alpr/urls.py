@@ -1,6 +1,6 @@
 from django.urls import path
 
-from alpr.views import hits, reads, retention, searches
+from alpr.views import cameras, hits, reads, retention, searches
 
 app_name = "alpr"
 urlpatterns = [
@@ -17,6 +17,8 @@ urlpatterns = [
     path("searches/<int:pk>/package.zip", searches.search_package, name="search_package"),
     path("reads/<int:pk>/", reads.read_detail, name="read_detail"),
     path("images/<str:token>/", reads.read_image, name="read_image"),
+    path("cameras/shift-checks/", cameras.shift_checks, name="shift_checks"),
+    path("cameras/<int:pk>/shift-check/", cameras.shift_check_new, name="shift_check_new"),
     path("retention/", retention.index, name="retention"),
     path("retention/schedule/", retention.schedule_edit, name="retention_schedule"),
     path("holds/new/", retention.hold_new, name="hold_new"),

@@ -284,8 +284,14 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", Path(_leaflet_pkg.__file__)
 # through a permission-checked, access-logged view (ID-6, Q-5).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# SEC-1 (policy 002 §G.1): every stored file is sealed with AES-256-GCM by ingest/storage.py,
+# the one module that stores and serves media; keys in ALPR_MEDIA_KEYS (id:base64, current
+# first). Without it, development generates one in ALPR_MEDIA_KEY_FILE (outside the repo and
+# the media folder); production refuses (check --deploy: ingest.E001).
+ALPR_MEDIA_KEYS = env_str("ALPR_MEDIA_KEYS", "")
+ALPR_MEDIA_KEY_FILE = env_str("ALPR_MEDIA_KEY_FILE", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ingest.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -337,6 +343,14 @@ SPECTACULAR_SETTINGS = {
 # workers; acks_late + reject_on_worker_lost so a killed worker's task is redelivered.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# SEC-1 in transit: a rediss:// broker verifies the server's certificate (a private CA's
+# bundle in REDIS_SSL_CA_FILE); check --deploy warns about a plain redis:// one elsewhere.
+if CELERY_BROKER_URL.startswith("rediss://"):
+    import ssl as _ssl
+
+    CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": _ssl.CERT_REQUIRED}
+    if env_str("REDIS_SSL_CA_FILE", ""):
+        CELERY_BROKER_USE_SSL["ssl_ca_certs"] = env_str("REDIS_SSL_CA_FILE")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -364,6 +378,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Account hygiene: disable accounts unused for ALPR_ACCOUNT_INACTIVE_DAYS.
     "accounts-disable-inactive": {"task": "accounts.tasks.disable_inactive_accounts",
                                   "schedule": crontab(hour=1, minute=0)},
+    # CAM-1: raise and clear the silent-camera alarm.
+    "ingest-check-silent-cameras": {"task": "ingest.tasks.check_silent_cameras", "schedule": 300.0},
     # RT-1/RT-3: the nightly purge of reads past retention (not under a legal hold).
     "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
     # AU-4: tally yesterday's reads per camera, kept after the reads are purged.
@@ -415,6 +431,11 @@ ALPR_TRAINING_VALID_DAYS = env_int("ALPR_TRAINING_VALID_DAYS", 365, minimum=1)  
 # Administrator and a retention-exception designee).
 ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
                                          ["Deputy Chief", "Assistant Chief", "Chief of Police", "Deputy Director"])
+# CAM-1 (issue 20): a start-of-shift check covers a mobile unit's reads for this many hours
+# (001 Alameda §(b)4), and a camera with no frame or read for this many minutes during its
+# expected operation raises the silent-camera alarm.
+ALPR_SHIFT_CHECK_HOURS = env_int("ALPR_SHIFT_CHECK_HOURS", 12, minimum=1, maximum=24)
+ALPR_CAMERA_SILENT_MINUTES = env_int("ALPR_CAMERA_SILENT_MINUTES", 60, minimum=5)
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
 # Issue 22: a search's evidence package (images and a PDF page per read) is built in memory;
 # larger result sets are narrowed first (the CSV export still takes up to 10,000 rows).

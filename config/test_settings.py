@@ -5,6 +5,9 @@ import tempfile
 
 os.environ.setdefault("DJANGO_ENV", "test")
 os.environ.setdefault("ALPR_VAR_DIR", tempfile.mkdtemp(prefix="alpr-test-"))
+# SEC-1: the tests' development media key lives beside their private var/ (not the
+# developer's ~/.config), and subprocesses the tests start inherit it.
+os.environ.setdefault("ALPR_MEDIA_KEY_FILE", os.path.join(os.environ["ALPR_VAR_DIR"], "media-keys"))
 
 from config.settings import *  # noqa: E402,F403
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from config.admin_base import RecordAdmin
-from ingest.models import EdgeEvent, FrameJob
+from ingest.models import CameraSilence, EdgeEvent, FrameJob
 
 
 @admin.register(FrameJob)
@@ -18,3 +18,11 @@ class EdgeEventAdmin(RecordAdmin):
     list_display = ["pk", "camera", "source", "received_at", "status", "plate", "reason"]
     list_filter = ["status", "source", "camera"]
     search_fields = ["event_key", "payload_sha256", "plate"]
+
+
+@admin.register(CameraSilence)
+class CameraSilenceAdmin(RecordAdmin):
+    """CAM-1: silent-camera alarms, raised and cleared by the periodic check (ingest/health.py)."""
+
+    list_display = ["camera", "raised_at", "last_activity_at", "cleared_at", "resumed_at"]
+    list_filter = [("cleared_at", admin.EmptyFieldListFilter), "camera__kind"]

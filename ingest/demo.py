@@ -26,7 +26,17 @@ CAMERAS = [
     ("MacArthur Blvd & High St", Camera.Kind.FIXED, 37.7885, -122.1990),
     ("Telegraph Ave & 40th St", Camera.Kind.FIXED, 37.8295, -122.2650),
     ("Patrol unit 2A12", Camera.Kind.MOBILE, None, None),
+    # CAM-1: a trailer that has stopped sending (the demo's silent-camera alarm).
+    ("Trailer 7, Mountain Blvd", Camera.Kind.TRAILER, 37.8240, -122.2110),
 ]
+# CAM-1: the fixed cameras whose site the administrator attested; Telegraph Ave is left
+# unattested, so the camera list and the administrator's dashboard show one.
+ATTESTED = {
+    "Broadway & Grand Ave (NB)": "Broadway at Grand Ave, northbound, city-limit style ALPR sign on the light pole",
+    "International Blvd & 23rd Ave": "International Blvd at 23rd Ave, on the signal mast",
+    "Hegenberger Rd at I-880": "Hegenberger Rd entrance to the city from I-880 (003 §418.8: city entrance)",
+    "MacArthur Blvd & High St": "MacArthur Blvd at High St, eastbound",
+}
 SEARCH_PLATE = "3DMS368"  # several reads: try a partial search for 3DM*68
 SEARCH_SEEDS = (100, 105, 107, 108, 109)
 BACKGROUND_FRAMES = 30
@@ -71,6 +81,7 @@ def load(ctx) -> None:
         cameras.append(camera)
     ctx.lines.append(f"Maps: a demo service-area outline is at {_demo_boundary(cameras)}; set "
                      "ALPR_MAP_BOUNDARY_GEOJSON to it to see it drawn on the maps.")
+    _cameras_fitness(ctx, cameras)
     if Read.objects.filter(camera__in=cameras).exists() or FrameJob.objects.filter(camera__in=cameras).exists():
         ctx.lines.append("Reads: demo frames already processed.")
         return
@@ -89,6 +100,37 @@ def load(ctx) -> None:
         f"(processed when the demo commits). {ALERT_PLATE} raises a live alert for officers (the OCR reads it as an "
         f"equivalent plate); {COVERT_PLATE} a covert hit only the investigator sees. "
         f"Try a search for {SEARCH_PLATE[:3]}*{SEARCH_PLATE[-2:]} (sent with make TOYOTA, body type SEDAN).")
+
+
+def _cameras_fitness(ctx, cameras) -> None:
+    """CAM-1 demo data: right-of-way attestations of four fixed cameras, this shift's check
+    of the patrol unit by the officer, and the trailer's silent-camera alarm."""
+    from alpr.models import CameraSiteAttestation, ShiftCheck
+    from alpr.services.cameras import camera_site_attest, shift_check_record
+    from ingest.health import silence_raise
+    from ingest.models import CameraSilence
+
+    administrator, officer = ctx.users.get("administrator"), ctx.users.get("officer")
+    by_name = {c.name: c for c in cameras}
+    if administrator is not None:
+        for name, signage in ATTESTED.items():
+            camera = by_name[name]
+            if not CameraSiteAttestation.objects.filter(camera=camera).exists():
+                camera_site_attest(camera=camera, by=administrator, public_right_of_way=True,
+                                   field_of_view="Traffic lanes of the public street only; no driveways or yards",
+                                   signage_location=signage)
+    unit = by_name["Patrol unit 2A12"]
+    now = timezone.now()
+    if officer is not None and not ShiftCheck.objects.filter(
+            camera=unit, checked_at__gt=now - timedelta(hours=settings.ALPR_SHIFT_CHECK_HOURS)).exists():
+        shift_check_record(camera=unit, by=officer, camera_working=True, aimed=True, lens_clean=True,
+                           time_synced=True, note="Demo: checked at the start of the day shift")
+    trailer = by_name["Trailer 7, Mountain Blvd"]
+    if not CameraSilence.objects.filter(camera=trailer).exists():
+        Camera.objects.filter(pk=trailer.pk).update(token_issued_at=now - timedelta(hours=3))
+        silence_raise(trailer, last=None, now=now)
+    ctx.lines.append("Cameras: four fixed cameras attested (Telegraph Ave is not), patrol unit 2A12 checked this "
+                     "shift by the officer, and Trailer 7 raised a silent-camera alarm for the administrator.")
 
 
 def after_frames(ctx) -> None:

@@ -29,7 +29,9 @@ class FrameJob(models.Model):
         CAMERA = "camera", "Camera API"
         UPLOAD = "upload", "Browser upload"
 
-    camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, null=True, blank=True, related_name="jobs")
+    # No separate FK index: job_camera_time (camera, received_at) serves camera lookups.
+    camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, null=True, blank=True, related_name="jobs",
+                               db_index=False)
     source = models.CharField(max_length=8, choices=Source.choices)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
@@ -68,6 +70,8 @@ class FrameJob(models.Model):
         indexes = [
             # The sweeper: WHERE status IN ('received', 'processing') AND received_at / started_at < ...
             models.Index(fields=["status", "received_at"], name="job_status_time"),
+            # CAM-1 silent-camera check: WHERE camera_id = %s ORDER BY received_at DESC LIMIT 1.
+            models.Index(fields=["camera", "received_at"], name="job_camera_time"),
             # The upload page: my recent jobs.
             models.Index(fields=["submitted_by", "received_at"], name="job_submitter_time"),
         ]
@@ -132,3 +136,35 @@ class EdgeEvent(models.Model):
 
     def __str__(self):
         return f"Edge event #{self.pk} {self.source} ({self.get_status_display()})"
+
+
+class CameraSilence(models.Model):
+    """CAM-1: a camera that has gone silent during its expected operation: no frame and no
+    read for ALPR_CAMERA_SILENT_MINUTES (ingest/health.py). Raised by the periodic check to
+    the ALPR Administrator, cleared by the same check when frames resume; both are in the
+    access log. Expected operation: an active fixed camera or trailer always; a mobile unit
+    from its start-of-shift check (001 Alameda §(b)4) for ALPR_SHIFT_CHECK_HOURS. A mobile
+    unit silent across shifts also breaks Hayward's transfer rule (001 §429.5(c): "not to
+    exceed 30 days between transfers"); this alarm names it long before."""
+
+    camera = models.ForeignKey("alpr.Camera", on_delete=models.PROTECT, related_name="silences", db_index=False)
+    raised_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(null=True, blank=True, help_text="The last frame or read before it.")
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    resumed_at = models.DateTimeField(null=True, blank=True, help_text="The first frame or read after it.")
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            # One open alarm per camera: two checks running together raise it once.
+            models.UniqueConstraint(fields=["camera"], condition=models.Q(cleared_at__isnull=True),
+                                    name="one_open_silence_per_camera"),
+        ]
+        indexes = [models.Index(fields=["camera", "raised_at"], name="silence_camera_time")]
+
+    def __str__(self):
+        return f"{self.camera} silent since {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None

@@ -30,3 +30,12 @@ def process_frame(self, job_id: int) -> str | None:
 @shared_task(name="ingest.tasks.sweep_stuck_jobs")
 def sweep_stuck_jobs() -> int:
     return len(services.sweep_stuck())
+
+
+@shared_task(name="ingest.tasks.check_silent_cameras")
+def check_silent_cameras() -> int:
+    """CAM-1: raise and clear silent-camera alarms (idempotent: one open alarm per camera)."""
+    from ingest.health import check_silent_cameras as check
+
+    result = check()
+    return len(result.raised) + len(result.cleared)

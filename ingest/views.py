@@ -3,11 +3,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
 from accounts.middleware import background_poll
+from alpr.selectors.cameras import shift_check_covers
 from ingest.forms import UploadForm
 from ingest.models import FrameJob
 from ingest.services import frame_receive
@@ -46,6 +48,12 @@ def index(request):
                                + "; ".join(f"{j.original_name}: {j.reason}" for j in rejected))
             if len(rejected) < len(outcomes):
                 messages.success(request, upload_message([j.pk for j, _ in outcomes]))  # issue 21 §3
+                camera, captured_at = data["camera"], data["captured_at"] or timezone.now()
+                if not shift_check_covers(camera, captured_at):
+                    # CAM-1 (001 Alameda §(b)4): kept, and each read is flagged; the uploader is told why.
+                    messages.warning(request, f"{camera.name} had no passed start-of-shift check covering "
+                                              f"{timezone.localtime(captured_at):%Y-%m-%d %H:%M}: its reads are "
+                                              "kept and flagged as such.")
             return redirect("ingest:index")
     return render(request, "ingest/index.html", {"form": form, "jobs": _jobs_for(user)},
                   status=400 if form.errors else 200)

@@ -70,6 +70,9 @@ EXPECTED: dict[str, str] = {
     "alpr:hit_stop": "302 405 405 405 405 405 405 405 405 403 405",
     "alpr:hit_transition": "302 405 405 405 405 405 405 405 405 403 405",
     "alpr:search": "302 200 404 200 200 404 404 404 200 403 200",
+    # CAM-1 (issue 20): those who drive units check them; another agency's unit is 404.
+    "alpr:shift_checks": "302 200 200 404 404 404 404 404 200 403 200",
+    "alpr:shift_check_new": "302 200 200 404 404 404 404 404 200 403 404",
     "alpr:searches": "302 200 404 200 200 404 404 200 200 403 200",
     "alpr:search_results": "302 404 404 200 404 404 404 404 404 403 404",
     "alpr:search_export": "302 404 404 200 404 404 404 404 404 403 404",
@@ -182,6 +185,9 @@ EXPECTED_POST: dict[str, str] = {
     "alpr:read_image": "302 200 200 200 200 200 404 404 200 403 404",
     "alpr:retention": "302 200 404 200 200 200 200 200 200 403 200",
     "alpr:retention_schedule": "302 404 404 404 404 200 404 404 404 403 404",
+    # CAM-1 (issue 20): those who drive units check them; another agency's unit is 404.
+    "alpr:shift_checks": "302 200 200 404 404 404 404 404 200 403 200",
+    "alpr:shift_check_new": "302 200 200 404 404 404 404 404 200 403 404",
     "alpr:search": "302 200 404 200 200 404 404 404 200 403 200",
     "alpr:search_export": "302 404 404 200 404 404 404 404 404 403 404",
     "alpr:search_package": "302 404 404 200 404 404 404 404 404 403 404",
@@ -320,8 +326,16 @@ EXPECTED_ADMIN: dict[str, tuple[str, str]] = {
                                       "302 302 302 302 302 403 403 403 302 403 302"),
     "alpr.datasource": ("302 302 302 302 302 403 403 403 302 403 302",
                         "302 302 302 302 302 403 403 403 302 403 302"),
-    "alpr.camera": ("302 302 302 302 302 403 403 403 302 403 302",
+    # CAM-1 (issue 20): the administrator sees the cameras and their attestations, records
+    # attestations, and sees the start-of-shift checks and silent-camera alarms.
+    "alpr.camera": ("302 302 302 302 302 200 403 403 302 403 302",
                     "302 302 302 302 302 403 403 403 302 403 302"),
+    "alpr.camerasiteattestation": ("302 302 302 302 302 200 403 403 302 403 302",
+                                   "302 302 302 302 302 200 403 403 302 403 302"),
+    "alpr.shiftcheck": ("302 302 302 302 302 200 403 403 302 403 302",
+                        "302 302 302 302 302 403 403 403 302 403 302"),
+    "ingest.camerasilence": ("302 302 302 302 302 200 403 403 302 403 302",
+                             "302 302 302 302 302 403 403 403 302 403 302"),
     "alpr.read": ("302 302 302 302 302 403 403 403 302 403 302",
                   "302 302 302 302 302 403 403 403 302 403 302"),
     "alpr.hit": ("302 302 302 302 302 403 302/403 302/403 302 403 302",
@@ -436,6 +450,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             "camera": _first(Camera),
             "breach": _first(BreachRecord),
             "report_contents": _first(AnnualReportContents),
+            "unit": _first(Camera, kind=Camera.Kind.MOBILE),  # CAM-1: the demo's patrol unit
         }
         transaction.set_rollback(True)
 
@@ -477,6 +492,7 @@ def _kwargs(name: str, pattern: URLPattern, world, user) -> dict:
         "audits:breach": "breach",
         "training:certificate": "record", "accounts:designation": "designation",
         "accounts:agency": "agency",
+        "alpr:shift_check": "unit",
     }
     if "pk" in keys:
         owner = next((v for k, v in object_for.items() if name.startswith(k)), None)

@@ -159,8 +159,9 @@ def test_a_role_given_in_the_admin_is_recorded_with_before_and_after(personas, r
 
 def test_cameras_and_agencies_changed_in_the_admin_are_recorded(personas, client, home_agency):
     client.force_login(_superuser(personas))
+    # A trailer: a fixed camera goes live only once its site is attested (CAM-1, tests/test_cameras.py).
     response = client.post(reverse("admin:alpr_camera_add"), {
-        "name": "High St", "kind": "fixed", "agency": home_agency.pk, "description": "", "latitude": "37.8",
+        "name": "High St", "kind": "trailer", "agency": home_agency.pk, "description": "", "latitude": "37.8",
         "longitude": "-122.2", "active": "on"})
     assert response.status_code == 302
     camera = Camera.objects.get(name="High St")
@@ -185,7 +186,7 @@ def test_cameras_and_agencies_changed_in_the_admin_are_recorded(personas, client
     assert ("kind", "federal", "sheriff") in agency_change.differences()
 
     response = client.post(reverse("admin:alpr_camera_change", args=[camera.pk]), {
-        "name": "High St", "kind": "fixed", "agency": home_agency.pk, "description": "moved indoors",
+        "name": "High St", "kind": "trailer", "agency": home_agency.pk, "description": "moved indoors",
         "latitude": "37.8", "longitude": "-122.2"})  # switched off
     assert response.status_code == 302
     off = ConfigurationChange.objects.filter(object_type="camera").latest("id")

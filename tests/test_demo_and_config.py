@@ -1,3 +1,4 @@
+import base64
 import os
 import subprocess
 import sys
@@ -112,8 +113,20 @@ def test_production_passes_the_deploy_check(tmp_path):
         ["check", "--deploy", "--fail-level", "WARNING"],
         DJANGO_ENV="production", ALLOWED_HOSTS="alpr.example.org", ALPR_VAR_DIR=str(tmp_path),
         SECRET_KEY="k3y-" + "".join(chr(65 + (i * 7) % 26) + str(i % 10) for i in range(40)),
+        ALPR_MEDIA_KEYS="k1:" + base64.b64encode(os.urandom(32)).decode(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_without_a_media_key_fails_the_deploy_check(tmp_path):
+    """SEC-1: images would not be sealed with the agency's key (config/checks.py)."""
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_ENV="production", ALLOWED_HOSTS="alpr.example.org", ALPR_VAR_DIR=str(tmp_path), ALPR_MEDIA_KEYS="",
+        SECRET_KEY="k3y-" + "".join(chr(65 + (i * 7) % 26) + str(i % 10) for i in range(40)),
+    )
+    assert result.returncode != 0
+    assert "ingest.E001" in result.stderr + result.stdout
 
 
 def test_celery_runs_in_process_without_a_broker(settings):

@@ -14,6 +14,7 @@ from alpr.colour import estimate_from_bytes
 from alpr.frames import EXTENSIONS, FrameRejected, sniff
 from alpr.models import Camera, Hit, Read
 from alpr.plates import normalize_plate
+from alpr.selectors.cameras import shift_check_covers
 from alpr.services.hits import hits_for_read
 from lib.errors import DomainError
 
@@ -69,6 +70,8 @@ def _read_build(
         vehicle_color=vehicle_color.upper()[:30],
         vehicle_make=vehicle_make.upper()[:40],
         vehicle_type=vehicle_type.upper()[:30],
+        # CAM-1: a mobile unit's read with no passed start-of-shift check is kept and flagged.
+        shift_check_missing=not shift_check_covers(camera, captured_at),
         **extra,
     )
     for field, data in (("frame", frame_bytes), ("crop", crop_bytes)):
