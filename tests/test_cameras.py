@@ -92,7 +92,9 @@ def test_the_read_page_says_no_check_covered_the_read(client, login, officer, un
     login(officer)
     warning = "No start-of-shift equipment check covered this read"
     for read, shown in ((flagged, True), (covered, False)):
-        response = client.get(reverse("alpr:read_detail", args=[read.pk]), {"case_number": "26-001234"})
+        response = client.get(reverse("alpr:read_detail", args=[read.pk]), {
+            "purpose": "grand_theft", "case_number": "26-001234",
+            "reason": "Checking the patrol unit's read of a reported stolen car"})
         assert response.status_code == 200
         assert (warning in response.content.decode()) is shown
 
