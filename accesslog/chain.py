@@ -166,9 +166,17 @@ def _seal_batch(using: str, size: int) -> int:
             rows.append((event.sequence, event.previous_hash, event.entry_hash, event.pk))
         table = AccessEvent._meta.db_table
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET sequence = %s, previous_hash = %s, entry_hash = %s "  # noqa: S608 - own table
-                "WHERE id = %s AND sequence IS NULL", rows)
+            if connection.vendor == "postgresql":
+                # One statement per batch (a round trip per row cost more than the rows).
+                values = ",".join(["(%s::bigint, %s, %s, %s::bigint)"] * len(rows))
+                cursor.execute(
+                    f"UPDATE {table} AS e SET sequence = v.seq, previous_hash = v.prev, entry_hash = v.hash "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(seq, prev, hash, id) WHERE e.id = v.id AND e.sequence IS NULL",
+                    [x for row in rows for x in row])
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET sequence = %s, previous_hash = %s, entry_hash = %s "  # noqa: S608 - own table
+                    "WHERE id = %s AND sequence IS NULL", rows)
             cursor.execute(f"SELECT count(*) FROM {table} WHERE sequence > %s AND sequence <= %s",  # noqa: S608
                            [rows[0][0] - 1, seq])
             if cursor.fetchone()[0] != len(rows):

@@ -106,6 +106,9 @@ class AccessEvent(AppendOnlyModel):
             # Issue 19: the search's user filter, also by the name of someone with no
             # account (failed sign-ins), ANDed with the full-text matches.
             models.Index(fields=["username", "occurred_at"], name="access_username_time"),
+            # Issue 23: the sealer's "entries waiting for their place", oldest first; small,
+            # as an entry leaves it within seconds.
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="access_unsealed"),
         ]
 
     def __str__(self):

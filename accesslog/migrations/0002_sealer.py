@@ -67,5 +67,9 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(blank=True, null=True,
                                          help_text="Incremental: the checkpoint it started at."),
         ),
+        migrations.AddIndex(
+            model_name="accessevent",
+            index=models.Index(condition=models.Q(("sequence__isnull", True)), fields=["id"], name="access_unsealed"),
+        ),
         migrations.RunPython(create, drop),
     ]
