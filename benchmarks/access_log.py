@@ -16,6 +16,15 @@ Uses its own PostgreSQL database (benchmarks/common.py). Steps:
 3. the sealer catches up; an incremental verification must pass (the chain verifies);
 4. `--new` entries are inserted unsealed, sealed (timed) and verified incrementally (timed:
    the nightly cost, independent of the log's size).
+
+Measured 2026-12-01 on the shared 2-core development machine (load average 13-21 from
+other work; figures are far below what a dedicated server gives, and only comparable
+with each other): 16 writers x 300, same log, same minute:
+  --seal inline (the old lock):  34 entries/s, p50 416 ms, p99 751 ms
+  --seal beat (the sealer):     270 entries/s, p50 35 ms,  p99 110 ms; chain verifies
+100,000 new entries on a 108,000-entry log: sealed at 1,303/s, incremental verification
+15.6 s (6,400 entries/s); the full walk of 100,000 ran at 13,083 entries/s. The targets
+(2,000 entries/s, p99 20 ms, incremental 100,000 in 5 s) were not reached here.
 """
 
 from __future__ import annotations
