@@ -30,6 +30,8 @@ _PG_LOCK_KEY = 0x414C5052_4C4F47  # "ALPRLOG"
 _local_lock = threading.RLock()
 
 CHUNK = 5000
+# Entries sealed per transaction: a batch holds the sealer lock for milliseconds.
+SEAL_BATCH = 2000
 
 
 def normalise_address(value: str | None) -> str | None:
@@ -87,35 +89,115 @@ def entry_hash(event) -> str:
 
 
 def append(event, using: str = "default"):
-    """Give `event` the next place in the chain and insert it. Called by record_access only.
+    """Insert `event` unsealed (no sequence yet). Called by record_access only.
 
-    PostgreSQL: a transaction-scoped advisory lock serialises appenders across processes
-    (it is held until the surrounding transaction commits, so the next writer reads this
-    entry as the last). SQLite writes are serialised by the database file lock; the
-    process lock covers threads of the embedded server, and the unique sequence turns any
-    remaining race into an error rather than a fork in the chain.
+    Issue 23 item 1: no lock is taken here, so a caller's transaction never waits for
+    another caller's (the old design held a database-wide advisory lock until the caller
+    committed: one slow transaction that logged stalled every page that logged). The
+    entry is given its place in the chain by `seal`, after it commits. `occurred_at` is
+    the time of the access; the chain's order is the order the entries were sealed in,
+    which differs from time order only by how long a transaction stayed open.
+
+    With ALPR_ACCESS_LOG_SEAL=inline (the embedded default, no broker) the entry is sealed
+    at once, inside the caller's transaction, as before: one process, a SQLite file lock,
+    nothing to decouple; `make run` and the tests see sealed entries.
     """
+    from django.conf import settings
     from django.utils import timezone
 
+    event.occurred_at = timezone.now()
+    event.client_address = normalise_address(event.client_address)
+    event.sequence, event.previous_hash, event.entry_hash = None, "", ""
+    event.save(using=using)
+    if settings.ALPR_ACCESS_LOG_SEAL == "inline":
+        seal(using=using)
+        event.refresh_from_db(using=using, fields=["sequence", "previous_hash", "entry_hash"])
+    return event
+
+
+def _lock(connection) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
+def seal(*, using: str = "default", batch: int = SEAL_BATCH, limit: int | None = None) -> int:
+    """Give every committed unsealed entry its place in the chain; return how many.
+
+    One sealer at a time (the advisory lock, PostgreSQL; the process lock and SQLite's
+    file lock otherwise). Each batch is one transaction: read the head, number the oldest
+    unsealed entries (by id, i.e. insert order) after it, hash them and write the three
+    seal fields. A crash mid-batch rolls the whole batch back, so the chain is never
+    forked or left with a gap; the next run starts again from the committed head. Under
+    READ COMMITTED an entry whose transaction has not committed is invisible here and is
+    sealed by a later run, after the entries that committed before it; an entry whose
+    transaction rolled back never existed. The append-only trigger lets exactly this
+    update through (accesslog migration 0002): unsealed row, only the seal fields set.
+    """
+    total = 0
+    while limit is None or total < limit:
+        size = batch if limit is None else min(batch, limit - total)
+        done = _seal_batch(using, size)
+        total += done
+        if done < size:
+            break
+    return total
+
+
+def _seal_batch(using: str, size: int) -> int:
     from accesslog.models import AccessEvent
 
     connection = connections[using]
     with _local_lock, transaction.atomic(using=using):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        last = (
+        _lock(connection)
+        head = (
             AccessEvent.objects.using(using).filter(sequence__isnull=False)
             .order_by("-sequence").values_list("sequence", "entry_hash").first()
         )
-        event.sequence = (last[0] + 1) if last else 1
-        event.previous_hash = last[1] if last else GENESIS
-        # Stamped under the lock, so time order and chain order agree.
-        event.occurred_at = timezone.now()
-        event.client_address = normalise_address(event.client_address)
-        event.entry_hash = entry_hash(event)
-        event.save(using=using)
-    return event
+        seq, prev = head if head else (0, GENESIS)
+        pending = list(AccessEvent.objects.using(using).filter(sequence__isnull=True).order_by("id")[:size])
+        if not pending:
+            return 0
+        rows = []
+        for event in pending:
+            seq += 1
+            event.sequence, event.previous_hash = seq, prev
+            event.entry_hash = prev = entry_hash(event)
+            rows.append((event.sequence, event.previous_hash, event.entry_hash, event.pk))
+        table = AccessEvent._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # One statement per batch (a round trip per row cost more than the rows).
+                values = ",".join(["(%s::bigint, %s, %s, %s::bigint)"] * len(rows))
+                cursor.execute(
+                    f"UPDATE {table} AS e SET sequence = v.seq, previous_hash = v.prev, entry_hash = v.hash "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(seq, prev, hash, id) WHERE e.id = v.id AND e.sequence IS NULL",
+                    [x for row in rows for x in row])
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET sequence = %s, previous_hash = %s, entry_hash = %s "  # noqa: S608 - own table
+                    "WHERE id = %s AND sequence IS NULL", rows)
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE sequence > %s AND sequence <= %s",  # noqa: S608
+                           [rows[0][0] - 1, seq])
+            if cursor.fetchone()[0] != len(rows):
+                # Cannot happen under the lock; if it did, sealing part of the batch would
+                # leave a gap, so the whole batch is undone.
+                raise RuntimeError("access log sealer: an entry of the batch was not sealed; batch rolled back")
+    return len(rows)
+
+
+def unsealed_count(*, using: str = "default", older_than_seconds: int = 0) -> int:
+    """Committed entries still waiting for the sealer (older than the given age)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accesslog.models import AccessEvent
+
+    qs = AccessEvent.objects.using(using).filter(sequence__isnull=True)
+    if older_than_seconds:
+        qs = qs.filter(occurred_at__lt=timezone.now() - timedelta(seconds=older_than_seconds))
+    return qs.count()
 
 
 @dataclass(frozen=True)
@@ -129,23 +211,61 @@ class ChainResult:
     bad_sequence: int | None = None
 
 
-def verify_chain(*, using: str = "default", checkpoint=None) -> ChainResult:
-    """Walk the whole chain in sequence order; stop at the first fault and say which entry.
+_ROW_FIELDS = ("id", "entry_hash", *HASHED_FIELDS)
+
+
+class _Row:
+    """An entry as read for verification: the hashed fields and no model instance (a
+    100,000-entry increment is verified in about a second rather than several)."""
+
+    __slots__ = _ROW_FIELDS
+
+    def __init__(self, values: dict):
+        for name in _ROW_FIELDS:
+            setattr(self, name, values[name])
+
+    @property
+    def pk(self):
+        return self.id
+
+
+def _rows(using: str, after: int = 0):
+    from accesslog.models import AccessEvent
+
+    qs = (AccessEvent.objects.using(using).filter(sequence__gt=after).order_by("sequence")
+          .values(*_ROW_FIELDS))
+    for values in qs.iterator(chunk_size=CHUNK):
+        yield _Row(values)
+
+
+def verify_chain(*, using: str = "default", checkpoint=None, start=None) -> ChainResult:
+    """Walk the chain in sequence order; stop at the first fault and say which entry.
 
     `checkpoint` (sequence, hash) from an earlier passing run: that entry must still be
     there, unchanged, or the log lost entries since (e.g. its tail was cut off).
+
+    `start` (sequence, hash), issue 23: incremental verification. The entry at `start`
+    (the last verified checkpoint) must still be there with that hash and its content
+    must still match it; then only the entries after it are walked. A rewrite before the
+    checkpoint that recomputed every later hash shows as a changed checkpoint entry; a
+    change before it that did not is found by the full walk (`start=None`), which stays
+    available on request (verify_access_log --full). Entries the sealer has not reached
+    yet have no sequence and are not part of the chain yet; they are not counted.
     """
     from accesslog.models import AccessEvent
 
-    unplaced = AccessEvent.objects.using(using).filter(sequence__isnull=True).order_by("id").first()
-    if unplaced is not None:
-        return ChainResult(False, 0, None, "", f"Entry id {unplaced.pk} has no place in the chain (inserted "
-                           "outside the application).", unplaced.pk, None)
-
     checked, prev_seq, prev_hash = 0, 0, GENESIS
-    seen_checkpoint = checkpoint is None
-    qs = AccessEvent.objects.using(using).order_by("sequence")
-    for event in qs.iterator(chunk_size=CHUNK):
+    if start is not None and start[0]:
+        anchor = AccessEvent.objects.using(using).filter(sequence=start[0]).first()
+        if anchor is None:
+            return ChainResult(False, 0, None, "", f"Entry #{start[0]} (the last verified checkpoint) is missing: "
+                               "the log was cut short or rewritten.", None, start[0])
+        if anchor.entry_hash != start[1] or entry_hash(anchor) != anchor.entry_hash:
+            return ChainResult(False, 1, None, "", f"Entry #{anchor.sequence} (id {anchor.pk}) differs from the one "
+                               "verified earlier: the log was rewritten from that point.", anchor.pk, anchor.sequence)
+        checked, prev_seq, prev_hash = 1, anchor.sequence, anchor.entry_hash
+    seen_checkpoint = checkpoint is None or checkpoint[0] <= prev_seq
+    for event in _rows(using, prev_seq):
         checked += 1
         if entry_hash(event) != event.entry_hash:
             return ChainResult(

@@ -106,6 +106,9 @@ class AccessEvent(AppendOnlyModel):
             # Issue 19: the search's user filter, also by the name of someone with no
             # account (failed sign-ins), ANDed with the full-text matches.
             models.Index(fields=["username", "occurred_at"], name="access_username_time"),
+            # Issue 23: the sealer's "entries waiting for their place", oldest first; small,
+            # as an entry leaves it within seconds.
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="access_unsealed"),
         ]
 
     def __str__(self):
@@ -129,6 +132,11 @@ class AccessLogVerification(AppendOnlyModel):
     bad_entry_id = models.BigIntegerField(null=True, blank=True)
     bad_sequence = models.BigIntegerField(null=True, blank=True)
     triggered_by = models.CharField(max_length=64, blank=True, help_text="Command, nightly task or a user.")
+    # Issue 23: incremental runs start at the last passing run's checkpoint
+    # (`from_sequence`); a full run walks the whole chain (the first run, or on request).
+    full = models.BooleanField(default=True, help_text="Walked the whole chain, not only since the checkpoint.")
+    from_sequence = models.BigIntegerField(null=True, blank=True,
+                                           help_text="Incremental: the checkpoint it started at.")
 
     append_only_name = "A verification checkpoint"
 

@@ -67,21 +67,42 @@ def record_access(
 
 # --- The access log's chain (AU-1) ----------------------------------------------------------
 
-def access_log_verify(*, triggered_by: str):
-    """Verify the whole chain against the last passing run's checkpoint and record the run."""
+def access_log_seal(*, limit: int | None = None) -> int:
+    """Issue 23: seal the committed entries waiting for their place in the chain (the
+    Celery beat task every few seconds; inline on the embedded default)."""
+    sealed = chain.seal(limit=limit)
+    if sealed:
+        logger.debug("access log: sealed %s entries", sealed)
+    return sealed
 
 
+def access_log_verify(*, triggered_by: str, full: bool = False):
+    """Verify the chain and record the run (AU-1).
+
+    Issue 23: incremental by default: from the last passing run's checkpoint (that entry
+    must be unchanged), only the entries sealed since are walked, so the nightly run costs
+    the day's entries, not the whole log. `full=True` walks from the first entry and still
+    checks the checkpoint is there and unchanged. Entries waiting for the sealer are
+    sealed first, so the run covers everything committed before it started."""
+    chain.seal()
     last_ok = AccessLogVerification.objects.filter(ok=True, last_sequence__isnull=False).order_by("-id").first()
     checkpoint = (last_ok.last_sequence, last_ok.last_hash) if last_ok else None
-    run = AccessLogVerification(triggered_by=triggered_by[:64])
-    result = chain.verify_chain(checkpoint=checkpoint)
+    run = AccessLogVerification(triggered_by=triggered_by[:64], full=full or checkpoint is None)
+    if run.full:
+        result = chain.verify_chain(checkpoint=checkpoint)
+    else:
+        run.from_sequence = checkpoint[0]
+        result = chain.verify_chain(start=checkpoint)
     run.finished_at = timezone.now()
     run.ok, run.entries_checked, run.problem = result.ok, result.entries_checked, result.problem
-    run.last_sequence, run.last_hash = result.last_sequence, result.last_hash
+    # A passing run that found nothing new keeps the checkpoint where it was.
+    run.last_sequence = result.last_sequence if result.last_sequence is not None else (checkpoint or (None,))[0]
+    run.last_hash = result.last_hash if result.last_sequence is not None else (checkpoint[1] if checkpoint else "")
     run.bad_entry_id, run.bad_sequence = result.bad_entry_id, result.bad_sequence
     run.save()
     if not result.ok:
         logger.error("access log chain BROKEN: %s", result.problem)
     else:
-        logger.info("access log chain intact: %s entries", result.entries_checked)
+        logger.info("access log chain intact: %s entries checked (%s)", result.entries_checked,
+                    "full walk" if run.full else f"from checkpoint #{run.from_sequence}")
     return run

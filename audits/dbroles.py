@@ -5,7 +5,8 @@
 - The **application** role (web, workers, beat) owns nothing. It may read and write the
   tables, but a table's triggers can be disabled or dropped only by its owner, so the
   append-only triggers of the access log and its checkpoints hold against the
-  application itself, and it holds no UPDATE, DELETE or TRUNCATE on them at all.
+  application itself, and it holds no UPDATE, DELETE or TRUNCATE on them, except UPDATE
+  of the access log's three seal columns, which the trigger allows once per entry (issue 23).
 
 `manage.py grant_app_role ROLE`, run as the owner after every `migrate`, grants the
 application role what it needs and nothing more (idempotent).
@@ -35,6 +36,11 @@ def grant_statements(role: str) -> list[sql.Composable]:
     ]
     for table in APPEND_ONLY_TABLES:
         statements.append(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(sql.Identifier(table), r))
+    # Issue 23: the sealer (a worker, as this role) writes an entry's place in the chain
+    # after the entry commits: UPDATE of those three columns only, and the trigger lets it
+    # through for an unsealed row alone (accesslog migration 0002).
+    statements.append(sql.SQL("GRANT UPDATE (sequence, previous_hash, entry_hash) ON audits_accessevent TO {}")
+                      .format(r))
     return statements
 
 

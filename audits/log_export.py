@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from accesslog import chain
@@ -69,9 +70,14 @@ def access_log_export_write(*, start: date, end: date, out, name: str = "access-
     key = signing.signing_key()
     public = signing.public_key_bytes(key)
     since, until = period_bounds(start, end)
-    # Time order and chain order agree (chain.append stamps under its lock), so the period
-    # is one contiguous run of sequence numbers.
-    events = (AccessEvent.objects.filter(occurred_at__gte=since, occurred_at__lt=until, sequence__isnull=False)
+    # Issue 23: the chain's order is the sealer's (commit order), which differs from time
+    # order by at most how long a writer's transaction stayed open. The export is one
+    # contiguous run of sequence numbers, so the standalone verifier can check every link:
+    # from the first to the last entry sealed with a time in the period, including the few
+    # entries at its edges whose time falls just outside it.
+    bounds = (AccessEvent.objects.filter(occurred_at__gte=since, occurred_at__lt=until, sequence__isnull=False)
+              .aggregate(first=Min("sequence"), last=Max("sequence")))
+    events = (AccessEvent.objects.filter(sequence__gte=bounds["first"] or 0, sequence__lte=bounds["last"] or -1)
               .order_by("sequence"))
     first = events.values_list("sequence", "previous_hash").first()
     entries, digest, checkpoints = 0, hashlib.sha256(), {}

@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BROKER = "redis://127.0.0.1:6379/13"
+BROKER = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/13")
 PASSWORD = "load-test-password-2026"  # noqa: S105 - the benchmark's own throwaway users
-PORT = 8765
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
 
 
 def prepare(reads: int, officers: int, analysts: int, cameras: int):
@@ -66,12 +66,15 @@ def prepare(reads: int, officers: int, analysts: int, cameras: int):
     course, _ = TrainingCourse.objects.get_or_create(
         title="ALPR Operator Training", version="load", defaults={"topics": sorted(REQUIRED_TOPICS),
                                                                   "is_department_approved": True})
+    from django.contrib.auth.hashers import make_password
+
+    hashed = make_password(PASSWORD)  # once: PBKDF2 per user would take minutes for 500
     people = {"officer": [], "analyst": []}
     for kind, count, role in (("officer", officers, roles.OFFICER), ("analyst", analysts, roles.CRIME_ANALYST)):
         for i in range(count):
             user, created = User.objects.get_or_create(username=f"load.{kind}{i}", defaults={"agency": agency})
             if created:
-                user.set_password(PASSWORD)
+                user.password = hashed
                 user.save()
                 user.groups.add(Group.objects.get(name=role))
                 TrainingRecord.objects.create(member=user, course=course, trainer="Load",
@@ -91,6 +94,12 @@ def prepare(reads: int, officers: int, analysts: int, cameras: int):
         camera.save()
     sample = list(Read.objects.order_by("-captured_at").values_list("plate", flat=True)[:2000])
     return people, tokens, hot_plates, sample
+
+
+class _FeedDone(Exception):  # noqa: N818 - control flow: the feed-only run ends here
+    def __init__(self, rec, delays):
+        super().__init__("feed-only run done")
+        self.rec, self.delays = rec, delays
 
 
 def _wait_port(port: int, timeout: float) -> None:
@@ -168,6 +177,81 @@ def officer(base, username, until, rec, sessions):
         time.sleep(5)
 
 
+def feed_officer(base, username, until, rec, sessions, interval, seen):
+    """Issue 23: the alerts page's poll as the browser does it (static/js/alerts.js): the
+    ETag of the last answer goes back as If-None-Match; 304 means nothing new. Records
+    when each hit id first appears in this officer's feed."""
+    s, _ = sessions[username]
+    rng = random.Random(username)
+    time.sleep(rng.random() * interval)
+    etag = None
+    while time.monotonic() < until:
+        headers = {"HX-Request": "true", **({"If-None-Match": etag} if etag else {})}
+        response = rec.timed("GET /alpr/alerts/feed/ (poll, ETag)", s.get, f"{base}/alpr/alerts/feed/",
+                             headers=headers, expect=(200, 304))
+        if response is not None and response.status_code == 200:
+            etag = response.headers.get("ETag")
+            now = time.time()
+            for hit_id in set(re.findall(r'data-hit="(\d+)"', response.text)):
+                with rec.lock:
+                    seen.setdefault(int(hit_id), {}).setdefault(username, now)
+        time.sleep(interval)
+
+
+def hit_maker(until, every, created, plates):
+    """A camera reads a listed plate every `every` s: a new hit for every officer's feed."""
+    from django.utils import timezone
+
+    from alpr.models import Camera
+    from alpr.services.reads import read_record
+
+    camera = Camera.objects.filter(name="Load camera 0").first()
+    i = 0
+    time.sleep(every)
+    while time.monotonic() < until - every:
+        _, hits = read_record(camera=camera, plate_text=plates[i % len(plates)], state="CA",
+                              captured_at=timezone.now(), confidence=0.95)
+        for hit in hits:
+            created[hit.pk] = time.time()
+        i += 1
+        time.sleep(every)
+
+
+def feed_only(args, base, people, rec, until):
+    """500 officers polling the feed, nothing else; a new hit every --hit-every s."""
+    seen, created = {}, {}
+    threads = [threading.Thread(target=feed_officer, args=(base, u, until, rec, people["sessions"],
+                                                           args.poll_interval, seen))
+               for u in people["officer"]]
+    threads.append(threading.Thread(target=hit_maker, args=(until, args.hit_every, created, people["hot"])))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    delays = [seen.get(pk, {}).get(u, float("inf")) - at for pk, at in created.items() for u in people["officer"]]
+    return delays
+
+
+def sessions_for(usernames):
+    """Feed-only mode: sessions made by Django's own login() (signals included: the
+    session gets its sign-in time as at a real sign-in), without 500 password hashes
+    on a 2-core machine. The sign-in page itself is measured by the full mode."""
+    import requests
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.models import User
+
+    sessions = {}
+    for username in usernames:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        session = requests.Session()
+        session.cookies.set(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+        sessions[username] = (session, None)
+    return sessions
+
+
 def analyst(base, username, until, rec, sample, sessions):
     from django.utils import timezone
 
@@ -221,6 +305,10 @@ def main() -> None:
     parser.add_argument("--cameras", type=int, help="of the users, how many are cameras (default 10%%)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/alpr_bench_load")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--feed-only", action="store_true",
+                        help="issue 23: --users officers only, polling the alert feed with ETags; new hits injected")
+    parser.add_argument("--poll-interval", type=float, default=5.0, help="feed-only: seconds between polls")
+    parser.add_argument("--hit-every", type=float, default=10.0, help="feed-only: seconds between new hits")
     args = parser.parse_args()
     os.environ["CELERY_BROKER_URL"] = BROKER
     media = Path(tempfile.mkdtemp(prefix="alpr-load-media-"))
@@ -236,6 +324,8 @@ def main() -> None:
     cameras = args.cameras if args.cameras is not None else max(1, args.users // 10)
     analysts = max(1, args.users * 3 // 10)
     officers = args.users - cameras - analysts
+    if args.feed_only:
+        officers, analysts, cameras = args.users, 0, 1
     people, tokens, hot_plates, sample = prepare(args.reads, officers, analysts, cameras)
     rng = random.Random(3)
     frames = [encode_jpeg(render_frame(rng.choice(hot_plates + sample[:20]), "CA", seed=i).image) for i in range(12)]
@@ -255,6 +345,14 @@ def main() -> None:
         _wait_port(PORT, 60)
         base = f"http://127.0.0.1:{PORT}"
         started = time.perf_counter()
+        if args.feed_only:
+            people["sessions"], people["hot"] = sessions_for(people["officer"]), hot_plates
+            rec = Recorder(measure_from=time.monotonic() + args.warmup)
+            until = time.monotonic() + args.warmup + args.seconds
+            print(f"{officers} officers polling every {args.poll_interval} s, a new hit every {args.hit_every} s, "
+                  f"{args.warmup} s warm-up + {args.seconds} s ...", flush=True)
+            delays = feed_only(args, base, people, rec, until)
+            raise _FeedDone(rec, delays)
         sessions = signed_in(base, people["officer"] + people["analyst"])
         print(f"{len(sessions)} members signed in ({time.perf_counter() - started:.0f} s)", flush=True)
         rec, accepted = Recorder(measure_from=time.monotonic() + args.warmup), []
@@ -281,6 +379,14 @@ def main() -> None:
         statuses = defaultdict(int)
         for status in FrameJob.objects.filter(pk__in=accepted).values_list("status", flat=True):
             statuses[status] += 1
+    except _FeedDone as done:
+        rec, delays = done.rec, done.delays
+        statuses, accepted = defaultdict(int), []
+        shown = sorted(delays)
+        late = sum(1 for d in delays if d > 5)
+        print(f"\nnew hit on screen (first poll showing it, per officer and hit): n={len(delays)}, "
+              f"p50 {percentile(shown, 50):.1f} s, p95 {percentile(shown, 95):.1f} s, max {shown[-1]:.1f} s, "
+              f"later than 5 s: {late}" if shown else "no hit was made")
     finally:
         for proc in (server, worker):
             os.killpg(proc.pid, signal.SIGTERM)

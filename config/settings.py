@@ -362,6 +362,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TASK_DEFAULT_QUEUE = "alpr"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (celery beat). Later apps add theirs here.
+# Issue 23: how access-log entries get their place in the hash chain. "inline": in the
+# writer's own transaction (the embedded default: one process, nothing to decouple);
+# "beat": inserted with no lock and sealed by the beat task below every 2 s.
+ALPR_ACCESS_LOG_SEAL = env_choice("ALPR_ACCESS_LOG_SEAL", "beat" if CELERY_BROKER_URL else "inline",
+                                  ("inline", "beat"))
 CELERY_BEAT_SCHEDULE: dict = {
     # HL-2: general lists at least daily; the drop folder is checked every hour.
     "hotlists-import-feeds": {"task": "hotlists.tasks.import_feeds", "schedule": 3600.0},
@@ -385,7 +390,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     # AU-4: tally yesterday's reads per camera, kept after the reads are purged.
     "alpr-tally-reads": {"task": "alpr.tasks.tally_reads", "schedule": crontab(hour=0, minute=20)},
     # AU-1: walk the access log's hash chain every night; the audit pages show the result.
+    # Issue 23: nightly from the last verified checkpoint (the day's entries); weekly the
+    # whole chain, which also catches an edit before the checkpoint.
     "audits-verify-access-log": {"task": "audits.tasks.verify_access_log", "schedule": crontab(hour=3, minute=30)},
+    "audits-verify-access-log-full": {"task": "audits.tasks.verify_access_log", "kwargs": {"full": True},
+                                      "schedule": crontab(hour=4, minute=30, day_of_week=0)},
+    # AU-1 (issue 23): entries are written unsealed; this gives them their place in the
+    # hash chain within seconds (ALPR_ACCESS_LOG_SEAL=beat, the default with a broker).
+    "accesslog-seal": {"task": "accesslog.tasks.seal_access_log", "schedule": 2.0},
     # AU-1/AU-4 (issue 19): sign the access log's head as of midnight; published on the
     # transparency page and in the annual report.
     "audits-publish-access-log-digest": {"task": "audits.tasks.publish_access_log_digest",

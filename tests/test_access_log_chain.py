@@ -110,8 +110,12 @@ def test_command_reports_and_fails_on_tampering(officer, capsys):
     assert "Access log intact" in capsys.readouterr().out
     with tampering() as cursor:
         cursor.execute("UPDATE audits_accessevent SET detail = 'x' WHERE id = %s", [events[0].pk])
+    # Issue 23: the nightly run starts at the last checkpoint, so an edit before it (that
+    # left the checkpoint entry alone) is for the full walk, on request or weekly.
+    call_command("verify_access_log")
+    assert AccessLogVerification.objects.filter(ok=False).count() == 0
     with pytest.raises(CommandError, match=f"#{events[0].sequence}"):
-        call_command("verify_access_log")
+        call_command("verify_access_log", "--full")
     assert AccessLogVerification.objects.filter(ok=False).count() == 1
 
 

@@ -45,3 +45,26 @@ def test_the_feed_shows_picture_vehicle_date_and_age_and_drops_worked_hits(
     page.wait_for_selector(".alert-row >> text=8XYZ412", state="detached", timeout=15_000)
     page.wait_for_selector(".alert-row >> text=6LMN903", state="detached", timeout=15_000)
     assert "No open alerts" in page.inner_text("#alert-feed")
+
+
+def test_polls_that_find_nothing_new_get_304_and_a_new_hit_shows_within_5_s(page, officer, home_agency):  # noqa: F811
+    """Issue 23 item 2: the page sends back the feed's ETag; nothing new is answered 304
+    and the alerts stay on screen; a new hit appears within 5 s without a reload."""
+    import time
+
+    cam = factories.camera(home_agency)
+    lst = factories.hotlist()
+    factories.entry(lst, "8XYZ412")
+    factories.entry(lst, "7NEW001")
+    factories.read(cam, "8XYZ412", minutes_ago=1)
+    statuses = []
+    page.on("response", lambda r: statuses.append(r.status) if "/alpr/alerts/feed/" in r.url else None)
+    sign_in(page, "officer", PASSWORD)
+    page.goto(page.base_url + "/alpr/alerts/")
+    page.wait_for_timeout(7_000)  # two or more polls
+    assert 304 in statuses and 500 not in statuses
+    assert page.locator(".alert-row", has_text="8XYZ412").count() == 1  # kept on a 304
+    factories.read(cam, "7NEW001", minutes_ago=0)
+    made = time.monotonic()
+    page.wait_for_selector(".alert-row >> text=7NEW001", timeout=10_000)
+    assert time.monotonic() - made <= 5.0

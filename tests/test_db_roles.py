@@ -75,6 +75,21 @@ def test_it_lets_the_application_role_do_its_work(personas, app_connection):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_the_application_role_may_seal_an_entry_once(analyst, app_connection, settings):
+    """Issue 23: the sealer runs as the application role: it may write the three seal
+    columns of an unsealed entry, and nothing of a sealed one."""
+    settings.ALPR_ACCESS_LOG_SEAL = "beat"
+    event = record_access(action="search.run", user=analyst, purpose="burglary", case_number="26-1")
+    seal = "UPDATE audits_accessevent SET sequence = 1, previous_hash = 'p', entry_hash = 'h' WHERE id = %s"
+    app_connection.execute(seal, [event.pk])
+    with pytest.raises(psycopg.Error, match="append-only"):
+        app_connection.execute(seal.replace("'h'", "'forged'"), [event.pk])
+    with pytest.raises(psycopg.Error, match="permission denied"):
+        app_connection.execute("UPDATE audits_accessevent SET purpose = 'x' WHERE id = %s", [event.pk])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_it_refuses_to_grant_the_owner_as_the_application_role(db):
     _require_postgres()
     from django.core.management.base import CommandError

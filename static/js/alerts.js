@@ -42,4 +42,19 @@
     });
   });
   document.body.addEventListener("htmx:afterSwap", check);
+
+  // Issue 23: the feed answers 304 when nothing changed since the tag it last gave
+  // (alpr/views/hits.py alerts_feed). The browser stores nothing (no-store), so the
+  // page sends the tag back itself and keeps what is on screen on a 304.
+  var feedTag = null;
+  function isFeed(elt) { return elt && elt.id === "alert-feed"; }
+  document.body.addEventListener("htmx:configRequest", function (evt) {
+    if (isFeed(evt.detail.elt) && feedTag) evt.detail.headers["If-None-Match"] = feedTag;
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    if (!isFeed(evt.detail.elt)) return;
+    if (evt.detail.xhr.status === 304) { evt.detail.shouldSwap = false; evt.detail.isError = false; return; }
+    var tag = evt.detail.xhr.getResponseHeader("ETag");
+    if (tag) feedTag = tag;
+  });
 })();
