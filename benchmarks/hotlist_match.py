@@ -82,6 +82,7 @@ def build_in_memory(entries, patterns):
         index.add(i, plate, "", state)
     for j, pattern in enumerate(patterns, start=len(entries) + 1):
         index.add(j, "", pattern, "CA", active_from=0.0, expires_at=time.time() + 86400)
+    index.prepare()  # as build_index() does after loading
     return index
 
 

@@ -64,6 +64,12 @@ class MatcherIndex:
         self.canonical: dict[str, str | tuple[str, ...]] = {}
         # (first char or "", last char or "") -> patterns; "" where the pattern's end is a wildcard
         self.patterns: dict[tuple[str, str], list[tuple[re.Pattern, int]]] = {}
+        # For a read's (first, last) characters: the patterns of the four buckets it can match
+        # and one alternation of them, compiled on first use. A read that matches none of
+        # them (nearly every read) is turned away by one C-level match instead of a Python
+        # loop over a dozen patterns (CA plates begin and end with digits, so buckets keyed
+        # by digits hold ~10 patterns each at 1,000 partial entries).
+        self._ends: dict[tuple[str, str], tuple[re.Pattern, list[tuple[re.Pattern, int]]]] = {}
         self.windows: dict[int, tuple[float, float | None]] = {}
         self.version = -1
         self.size = 0
@@ -102,6 +108,7 @@ class MatcherIndex:
             rx = re.compile("^" + pattern.replace("*", ".*").replace("?", ".") + "$")
             key = (pattern[0] if pattern[0] not in "*?" else "", pattern[-1] if pattern[-1] not in "*?" else "")
             self.patterns.setdefault(key, []).append((rx, packed))
+            self._ends.clear()
 
     # --- matching -------------------------------------------------------------------------
     def _live(self, entry_id: int, now: float) -> bool:
@@ -123,31 +130,47 @@ class MatcherIndex:
             if entry_id not in found and self._state_ok(p, state) and self._live(entry_id, now):
                 found[entry_id] = Match(entry_id=entry_id, kind=kind, substitutions=subs)
 
+    def prepare(self, alphabet: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") -> None:
+        """Compile the partial patterns for every pair of plate ends once the index is built,
+        so no read pays for a compile (the matcher would otherwise compile them one pair at
+        a time on the first reads: ~1,300 pairs)."""
+        if self.patterns:
+            for first in alphabet:
+                for last in alphabet:
+                    self._ends[(first, last)] = self._candidates(first, last)
+
+    def _candidates(self, first: str, last: str):
+        bucket = [p for key in ((first, last), (first, ""), ("", last), ("", "")) for p in self.patterns.get(key, ())]
+        return re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in bucket) or "(?!)"), bucket
+
     def match(self, plate: str, state: str = "", now: float | None = None) -> list[Match]:
+        # The hot path of every read (issue 23: mean <= 5 us at 1,001,000 entries): nothing
+        # is allocated for a read that matches nothing but the lookups themselves.
         now = time.time() if now is None else now
         found: dict[int, Match] = {}
-        hit = self.exact.get(plate)
+        exact = self.exact
+        hit = exact.get(plate)
         if hit is not None:
             self._accept(hit, state, now, found, "exact")
-        canon = self.canonical_form(plate)
-        candidates = []
-        if canon != plate and canon in self.exact:
-            candidates.append(canon)
+        canon = plate.translate(self._canon)
+        if canon != plate and canon in exact:
+            self._accept(exact[canon], state, now, found, "equivalent", _substitutions(plate, canon))
         listed = self.canonical.get(canon)
         if listed is not None:
-            candidates.extend(listed if isinstance(listed, tuple) else (listed,))
-        for other in candidates:
-            if other != plate:
-                self._accept(self.exact[other], state, now, found, "equivalent", _substitutions(plate, other))
+            for other in listed if isinstance(listed, tuple) else (listed,):
+                if other != plate:
+                    self._accept(exact[other], state, now, found, "equivalent", _substitutions(plate, other))
         if self.patterns and plate:
-            first, last = plate[0], plate[-1]
-            for key in ((first, last), (first, ""), ("", last), ("", "")):
-                bucket = self.patterns.get(key)
-                if bucket:
-                    for rx, packed in bucket:
-                        if rx.match(plate):
-                            self._accept(packed, state, now, found, "partial")
-        return list(found.values())
+            ends = (plate[0], plate[-1])
+            candidates = self._ends.get(ends)
+            if candidates is None:
+                candidates = self._ends[ends] = self._candidates(*ends)
+            any_rx, bucket = candidates
+            if bucket and any_rx.match(plate) is not None:
+                for rx, packed in bucket:  # some pattern matches: which ones
+                    if rx.match(plate):
+                        self._accept(packed, state, now, found, "partial")
+        return list(found.values()) if found else []
 
 
 def _substitutions(read_plate: str, entry_plate: str) -> str:
@@ -181,6 +204,7 @@ def build_index(tier: str = "internal") -> MatcherIndex:
         else:
             index.add(pk, plate, pattern, state, active_from.timestamp(),
                       expires_at.timestamp() if expires_at else None)
+    index.prepare()
     return index
 
 

@@ -104,3 +104,13 @@ def test_approving_an_internal_entry_does_not_rebuild_the_downloaded_lists(offic
     indexes = get_indexes()
     assert external_before in indexes  # the same object: not rebuilt
     assert any("BBB2222" in i.exact for i in indexes)
+
+
+def test_a_pattern_added_after_the_index_is_prepared_is_still_found():
+    idx = MatcherIndex(CLASSES, require_state=False)
+    idx.add(1, "", "7AB*", "")
+    idx.prepare()
+    assert [m.entry_id for m in idx.match("7ABC123")] == [1]
+    idx.add(2, "", "*123", "")  # the prepared alternations are rebuilt, not left stale
+    assert sorted(m.entry_id for m in idx.match("7ABC123")) == [1, 2]
+    assert idx.match("8ABC124") == []
