@@ -61,7 +61,7 @@ def fill(reads: int, cameras: int, days: int, seed: int) -> None:
         return
     print(f"loading {reads:,} reads over {days} days and {cameras} cameras ...", flush=True)
     with connection.cursor() as cur:
-        cur.execute("TRUNCATE alpr_hitstatuschange, alpr_stopreport, alpr_hit, alpr_read CASCADE")
+        cur.execute("TRUNCATE alpr_hitstatuschange, alpr_stopreport, alpr_hit, alpr_readdailytally, alpr_read CASCADE")
     Camera.objects.filter(agency=agency).delete()
     rng = np.random.default_rng(seed)
     cams = Camera.objects.bulk_create([
@@ -74,14 +74,21 @@ def fill(reads: int, cameras: int, days: int, seed: int) -> None:
     # Zipf-like: a few vehicles (commuters, fleets) pass cameras constantly, most once or twice.
     weights = 1.0 / np.arange(1, len(pool) + 1) ** 0.7
     weights /= weights.sum()
+    end = datetime.now(UTC)
+    start_s = (end - timedelta(days=days)).timestamp()
+    from alpr import partitions
+
+    # Issue 23: the reads table is partitioned by upload day; make the loaded days' partitions
+    # (the rows would otherwise all land in the DEFAULT partition).
+    partitions.ensure_ahead(today=(end - timedelta(days=days)).date(), days=days + 7)
     with connection.cursor() as cur:
         cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'alpr_read' "
                     "AND indexname NOT LIKE '%%pkey'")
-        indexes = cur.fetchall()
+        # A partitioned table's index reads "ON ONLY parent"; re-created "ON parent" it is
+        # built on every partition again.
+        indexes = [(name, definition.replace(" ON ONLY ", " ON ")) for name, definition in cur.fetchall()]
         for name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
-    end = datetime.now(UTC)
-    start_s = (end - timedelta(days=days)).timestamp()
     chunk = 250_000
     t0 = time.perf_counter()
     raw = connection.connection if connection.connection else connection.ensure_connection() or connection.connection

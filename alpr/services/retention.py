@@ -9,11 +9,11 @@ their stored frames) that no longer have reads. It is idempotent, safe to interr
 and re-run, and every run is recorded (PurgeRun). Hits keep their workflow record and
 stop documentation (the annual report needs them); their link to the read is cleared.
 
-Why not partition the reads table by upload day? Dropping a day's partition would make
-the purge instant, but a partition holding a single held read could not be dropped,
-and foreign keys into a partitioned table (hits, holds) need the partition key in them.
-At the scale measured (benchmarks/purge.py) batched deletes meet the targets, so the
-simpler design stays; partitioning remains the next step if volumes grow.
+On PostgreSQL the reads table is partitioned by upload day (issue 23, alpr/partitions.py):
+whole days before the cutoff are dropped as partitions first (held reads move to the
+DEFAULT partition and survive, RT-2; the day's image files are deleted in the background
+by alpr.tasks.sweep_dropped_images), and only the remainder (the part of a day, reads in
+the DEFAULT partition) goes through the batched delete. On SQLite only the batched path runs.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from accesslog import workflow
 from accesslog.actions import Action
 from accesslog.services import record_access
 from accounts import roles
+from alpr import partitions
 from alpr.models import Hit, LegalHold, PurgeRun, Read, ReadDailyTally
 from alpr.selectors.retention import due_for_purge, held_by_active_hold, retention_authority
 from lib.errors import DomainError, NotPermitted
@@ -149,6 +150,13 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
         return _close(run)
     # AU-4: count every day about to lose reads before they go (the report needs the year).
     tally_finished_days(before=cutoff)
+    # Issue 23: whole days first, as partitions (PostgreSQL; nothing happens on SQLite).
+    # The cutoff is that of the longest read retention, so a day goes only when every read
+    # in it is due; a shorter retention for some sources is the batched path's to apply.
+    partitions.ensure_ahead()
+    dropped = partitions.drop_expired_days(cutoff=cutoff, run=run)
+    run.days_dropped, run.reads_deleted = dropped["days"], dropped["reads"]
+    PurgeRun.objects.filter(pk=run.pk).update(days_dropped=run.days_dropped, reads_deleted=run.reads_deleted)
     batches = 0
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
@@ -193,9 +201,10 @@ def _close(run: PurgeRun) -> PurgeRun:
     record_access(action=Action.RETENTION_PURGE, object_type="purge_run", object_id=run.pk,
                   data_elements={"cutoff": run.cutoff.isoformat(), "reads": run.reads_deleted,
                                  "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run,
-                                 "edge_events": run.edge_events_deleted})
-    logger.info("purge run=%s dry_run=%s reads=%s images=%s frames=%s held=%s errors=%s", run.pk, run.dry_run,
-                run.reads_deleted, run.images_deleted, run.frames_deleted, run.held_reads_kept, len(run.errors))
+                                 "edge_events": run.edge_events_deleted, "days_dropped": run.days_dropped})
+    logger.info("purge run=%s dry_run=%s reads=%s days=%s images=%s frames=%s held=%s errors=%s", run.pk,
+                run.dry_run, run.reads_deleted, run.days_dropped, run.images_deleted, run.frames_deleted,
+                run.held_reads_kept, len(run.errors))
     return run
 
 
