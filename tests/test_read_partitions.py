@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from alpr import partitions
@@ -183,3 +184,16 @@ def test_searches_find_reads_in_every_partition(analyst, cam, home_agency):
     assert {r.pk for r in exact} == expected and exact.count() == 4
     assert {r.pk for r in partial} == expected
     assert {r.pk for r in by_camera} == expected
+
+
+@pytest.mark.django_db
+def test_oversight_sees_the_image_sweeps_progress_and_a_hold_placer_does_not(coordinator, investigator, client):
+    day = _today() - timedelta(days=31)
+    ImageSweep.objects.create(day=day, files_total=1200, files_deleted=700, files_kept=4, files_missing=1)
+    client.force_login(coordinator)
+    page = client.get(reverse("alpr:retention")).content.decode()
+    assert "Image files of dropped days" in page
+    assert f"<td>{day:%Y-%m-%d}</td><td>1200</td><td>700</td><td>4</td>" in page and "in progress" in page
+    client.force_login(investigator)
+    page = client.get(reverse("alpr:retention")).content.decode()
+    assert "Legal holds" in page and "Image files of dropped days" not in page

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.models import LegalHold, Read
+from alpr.models import ImageSweep, LegalHold, Read
 
 # RT-3: oversight of retention sees every purge run and every hold.
 OVERSIGHT = (roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR)
@@ -74,3 +74,9 @@ def held_by_active_hold():
 
 def due_for_purge(cutoff):
     return Read.objects.filter(uploaded_at__lt=cutoff).exclude(Exists(held_by_active_hold()))
+
+
+def image_sweeps_recent(limit: int = 30):
+    """Issue 23 / RT-3: the background deletions of dropped days' image files, newest
+    first, with their progress (oversight sees them beside the purge runs)."""
+    return ImageSweep.objects.all()[:limit]

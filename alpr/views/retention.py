@@ -18,7 +18,13 @@ from accounts.mfa import reauthentication_response
 from alpr.criteria import Criteria
 from alpr.models import LegalHold, PurgeRun
 from alpr.selectors.reads import reads_for_query
-from alpr.selectors.retention import OVERSIGHT, hold_sharing_requests, holds_visible_to, retention_authority
+from alpr.selectors.retention import (
+    OVERSIGHT,
+    hold_sharing_requests,
+    holds_visible_to,
+    image_sweeps_recent,
+    retention_authority,
+)
 from alpr.selectors.searches import search_for_user
 from alpr.services import retention
 from lib.errors import DomainError
@@ -46,8 +52,9 @@ def index(request):
     if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
         raise Http404
     runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
+    sweeps = image_sweeps_recent() if user.has_role(*OVERSIGHT) else []
     holds = holds_visible_to(user).select_related("placed_by")[:100]
-    return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
+    return render(request, "alpr/retention.html", {"runs": runs, "sweeps": sweeps, "holds": holds,
                                                    "can_place": user.has_role(*retention.PLACERS),
                                                    "retention_days": settings.ALPR_RETENTION_DAYS})
 
