@@ -152,41 +152,47 @@ def drop_day(day: date, *, run=None) -> tuple[int, int]:
 @transaction.atomic
 def _drop_day(day: date, run) -> tuple[int, int]:
     name = partition_name(day)
-    held = _held_ids_sql()
     hits = Hit._meta.db_table
     through = LegalHold.reads.through._meta.db_table
     with connection.cursor() as cur:
-        # Before the parent's lock: list the day's files for the sweep (reading the
-        # partition directly locks only the partition, so uploads carry on meanwhile).
+        # The day's rows and its holds stay as they are until the commit: no read enters
+        # the day (SHARE on the partition; uploads go to today's), no hold is placed,
+        # approved or released meanwhile (a hold placed now waits milliseconds), so the
+        # held reads found here are the ones that survive. Uploads and searches carry on:
+        # the parent is not locked yet.
+        cur.execute(f"LOCK TABLE {name}, {through}, {LegalHold._meta.db_table} IN SHARE MODE")
         sweep = ImageSweep.objects.create(day=day, purge_run=run)
         cur.execute(f"INSERT INTO {PendingImage._meta.db_table} (sweep_id, name) "
                     f"SELECT %s, n FROM (SELECT frame AS n FROM {name} WHERE frame <> '' "
                     f"UNION SELECT crop FROM {name} WHERE crop <> '') files", [sweep.pk])
         files = cur.rowcount
+        cur.execute(f"SELECT id FROM {name} WHERE id IN ({_held_ids_sql()})")
+        held = [r[0] for r in cur.fetchall()]
+        # What the foreign keys did: hits lose their link (HT-2 records stay for the
+        # annual report) or, where hit records are not kept, go as the batched purge's do;
+        # the links of holds no longer active go.
+        gone = f"SELECT id FROM {name} WHERE NOT (id = ANY(%s))"
+        if not settings.ALPR_KEEP_HIT_RECORDS:
+            cur.execute(f"SELECT id FROM {hits} WHERE read_id IN ({gone})", [held])
+            Hit.objects.filter(pk__in=[r[0] for r in cur.fetchall()], stop_report__isnull=True).delete()
+        cur.execute(f"UPDATE {hits} SET read_id = NULL WHERE read_id IN ({gone})", [held])
+        cur.execute(f"DELETE FROM {through} WHERE read_id IN ({gone})", [held])
+        cur.execute(f"SELECT count(*) FROM {name}")
+        dropped = cur.fetchone()[0] - len(held)
         # The keys are checked at commit (DEFERRABLE INITIALLY DEFERRED); PostgreSQL will
         # not drop a table with checks still pending, which rows written earlier in the
         # same transaction would have. Check them now (a no-op in the nightly run).
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cur.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        # From here to the commit, inserts wait (milliseconds): the day leaves the table.
+        # From here to the commit, uploads wait (milliseconds): the day leaves the table,
+        # its held reads (looked up by id) move to the DEFAULT partition first.
         cur.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {name}")
-        cur.execute(f"INSERT INTO {DEFAULT} SELECT * FROM {name} WHERE id IN ({held})")
-        kept = cur.rowcount
-        # What the foreign keys did: hits lose their link (HT-2 records stay for the
-        # annual report) or, where hit records are not kept, go as the batched purge's do.
-        gone = f"SELECT id FROM {name} WHERE id NOT IN ({held})"
-        if not settings.ALPR_KEEP_HIT_RECORDS:
-            cur.execute(f"SELECT id FROM {hits} WHERE read_id IN ({gone})")
-            Hit.objects.filter(pk__in=[r[0] for r in cur.fetchall()], stop_report__isnull=True).delete()
-        cur.execute(f"UPDATE {hits} SET read_id = NULL WHERE read_id IN ({gone})")
-        cur.execute(f"DELETE FROM {through} WHERE read_id IN ({gone})")  # holds no longer active
-        cur.execute(f"SELECT count(*) FROM {name}")
-        dropped = cur.fetchone()[0] - kept
+        cur.execute(f"INSERT INTO {DEFAULT} SELECT * FROM {name} WHERE id = ANY(%s)", [held])
         cur.execute(f"DROP TABLE {name}")
         cur.execute("SET CONSTRAINTS ALL DEFERRED")
     ImageSweep.objects.filter(pk=sweep.pk).update(files_total=files)
-    logger.info("read partition %s dropped: %s reads, %s held kept, %s files queued", day, dropped, kept, files)
-    return dropped, kept
+    logger.info("read partition %s dropped: %s reads, %s held kept, %s files queued", day, dropped, len(held), files)
+    return dropped, len(held)
 
 
 def drop_expired_days(*, cutoff: datetime, run=None) -> dict:

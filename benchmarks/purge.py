@@ -71,6 +71,31 @@ def _hold(read_ids: list[int]):
     return hold
 
 
+def _time_phases() -> dict:
+    """Wrap the purge's phases with timers (benchmark only), to say where the time goes."""
+    from alpr import partitions
+    from alpr.services import retention
+
+    phases: dict[str, float] = {}
+
+    def timed(owner, attr, label):
+        original = getattr(owner, attr)
+
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                phases[label] = phases.get(label, 0.0) + time.perf_counter() - t
+
+        setattr(owner, attr, wrapper)
+
+    timed(retention, "tally_finished_days", "daily tallies")
+    timed(partitions, "ensure_ahead", "partitions ahead")
+    timed(partitions, "drop_expired_days", "whole days dropped")
+    return phases
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reads", type=int, default=5_000_000)
@@ -109,6 +134,7 @@ def main() -> None:
     proc.start()
     ready.wait(120)
     time.sleep(3)
+    phases = _time_phases()
     t0 = time.perf_counter()
     run = purge()
     elapsed = time.perf_counter() - t0
@@ -125,6 +151,8 @@ def main() -> None:
     print(f"purged {run.reads_deleted:,} reads in {elapsed:.1f} s = {run.reads_deleted / elapsed:,.0f} rows/s "
           f"(+ {run.images_deleted:,} image files deleted inline by the batched part); "
           f"kept {Read.objects.count():,} reads")
+    print("  of which: " + ", ".join(f"{name} {secs:.1f} s" for name, secs in phases.items())
+          + f", the rest (batched part-day, counts, other apps' steps) {elapsed - sum(phases.values()):.1f} s")
     print(f"held reads kept: {kept} of {len(held)} (purge run says {run.held_reads_kept}); their files present: "
           f"{sum(default_storage.exists(n) for n in held_files)} of {len(held_files)}; "
           f"hold still lists {hold.reads.count()} reads")
