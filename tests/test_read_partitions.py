@@ -184,6 +184,11 @@ def test_searches_find_reads_in_every_partition(analyst, cam, home_agency):
     assert {r.pk for r in exact} == expected and exact.count() == 4
     assert {r.pk for r in partial} == expected
     assert {r.pk for r in by_camera} == expected
+    # The partitions made ahead (empty until their day) are not planned at all.
+    ahead = partitions.partition_name(_today() + timedelta(days=5))
+    assert ahead in partitions.day_partitions().values()
+    plan = exact.explain()
+    assert partitions.partition_name(days[0]) in plan and ahead not in plan
 
 
 @pytest.mark.django_db
