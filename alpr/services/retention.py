@@ -169,9 +169,7 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
             ids = [r[0] for r in rows]
             if not settings.ALPR_KEEP_HIT_RECORDS:
                 Hit.objects.filter(read_id__in=ids, stop_report__isnull=True).delete()
-            # The batch's upload times bound the delete: on the partitioned table (issue 23)
-            # an id alone is looked up in every day's partition, the time range in one or two.
-            Read.objects.filter(pk__in=ids, uploaded_at__gte=rows[0][1], uploaded_at__lte=rows[-1][1]).delete()
+            _delete_reads(ids, rows[0][1], rows[-1][1])
         run.reads_deleted += len(rows)
         run.images_deleted += _delete_unreferenced({name for _, _, f, c in rows for name in (f, c) if name}, run)
         batches += 1
@@ -181,6 +179,17 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
     for step in PURGE_STEPS:
         step(cutoff=cutoff, batch=batch, run=run)
     return _close(run)
+
+
+def _delete_reads(ids: list[int], first, last) -> None:
+    """Delete a batch of reads and do what the foreign keys into the reads table did (issue
+    23: none in the database): hits lose their link (SET_NULL), the holds' links go.
+    The batch's upload times bound the delete: on the partitioned table an id alone is
+    looked up in every day's partition (the ORM's delete deletes by id only), the time
+    range in one or two."""
+    Hit.objects.filter(read_id__in=ids).update(read=None)
+    LegalHold.reads.through.objects.filter(read_id__in=ids)._raw_delete(LegalHold.objects.db)
+    Read.objects.filter(pk__in=ids, uploaded_at__gte=first, uploaded_at__lte=last)._raw_delete(Read.objects.db)
 
 
 def _delete_unreferenced(names: set[str], run: PurgeRun) -> int:
