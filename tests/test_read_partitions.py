@@ -165,7 +165,7 @@ def test_the_image_sweep_shows_progress_and_resumes_after_a_stop(cam):
 
 @postgres_only
 @pytest.mark.django_db
-def test_searches_find_reads_in_every_partition(analyst, cam, home_agency):
+def test_searches_find_reads_in_every_partition(analyst, investigator, cam, home_agency):
     days = [_today() - timedelta(days=n) for n in (1, 2, 3)]
     partitions.ensure_ahead(today=days[-1], days=3)
     reads = [_move_to_day(factories.read(cam, "7ABC123", minutes_ago=60 * 24 * n), d)
@@ -173,6 +173,9 @@ def test_searches_find_reads_in_every_partition(analyst, cam, home_agency):
     # And one in the DEFAULT partition (a held read of a dropped day looks like this).
     stray = factories.read(cam, "7ABC123", minutes_ago=60 * 24 * 4)
     Read.objects.filter(pk=stray.pk).update(uploaded_at=timezone.now() - timedelta(days=400))
+    # Past its retention, it is served only because a hold keeps it (RT-2, issue 20).
+    retention.hold_place(by=investigator, case_number="26-1", reason=LegalHold.Reason.ACTIVE_CRIMINAL,
+                         justification="Robbery series", review_on=REVIEW, read_ids=[stray.pk])
     assert _partition_of(stray) == partitions.DEFAULT
     assert len({_partition_of(r) for r in reads}) == 3
     now = timezone.now()
