@@ -321,7 +321,12 @@ class Hit(models.Model):
         EQUIVALENT = "equivalent", "OCR-equivalent"
         PARTIAL = "partial", "Partial plate"
 
-    read = models.ForeignKey(Read, on_delete=models.SET_NULL, null=True, blank=True, related_name="hits")
+    # Issue 23: no database constraint. On PostgreSQL the reads table is partitioned by
+    # upload day (alpr/partitions.py) and a foreign key into it would have to carry the
+    # partition key; the SET_NULL the constraint backed is done by the code instead (the
+    # ORM on a batched delete, alpr.partitions.drop_day when a whole day goes).
+    read = models.ForeignKey(Read, on_delete=models.SET_NULL, null=True, blank=True, related_name="hits",
+                             db_constraint=False)
     entry = models.ForeignKey("hotlists.HotlistEntry", on_delete=models.PROTECT, related_name="hits")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     plate = models.CharField(max_length=10)
@@ -425,7 +430,10 @@ class LegalHold(models.Model):
     instrument_date = models.DateField(null=True, blank=True)
     instrument_file = models.FileField(upload_to="private/holds/instruments/%Y/", max_length=255, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices)
-    reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True)
+    # Issue 23: no database constraints in the link table (the reads table is partitioned
+    # on PostgreSQL, see Hit.read). Rows of reads that go are removed by the code: the ORM
+    # on a batched delete, alpr.partitions.drop_day for a whole day; held reads never go.
+    reads = models.ManyToManyField(Read, related_name="legal_holds", blank=True, db_constraint=False)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     placed_at = models.DateTimeField(default=timezone.now)
     review_on = models.DateField(help_text="When the hold must be reviewed.")
@@ -500,6 +508,9 @@ class PurgeRun(models.Model):
     hits_deleted = models.PositiveBigIntegerField(default=0)
     stop_reports_deleted = models.PositiveBigIntegerField(default=0)
     searches_deleted = models.PositiveBigIntegerField(default=0)
+    # Issue 23: whole upload days dropped as partitions (PostgreSQL); their reads are
+    # counted in reads_deleted, their image files are deleted in the background (ImageSweep).
+    days_dropped = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -507,6 +518,44 @@ class PurgeRun(models.Model):
 
     def __str__(self):
         return f"Purge {self.started_at:%Y-%m-%d %H:%M}{' (dry run)' if self.dry_run else ''}"
+
+
+class ImageSweep(models.Model):
+    """Issue 23 / RT-1: the image files of one upload day whose reads were dropped as a
+    partition, deleted in the background (alpr.partitions.sweep_images). The files still to
+    look at are its PendingImage rows, so an interrupted sweep resumes where it stopped;
+    the counts are its progress."""
+
+    day = models.DateField(help_text="The upload day (UTC) whose partition was dropped.")
+    purge_run = models.ForeignKey(PurgeRun, on_delete=models.PROTECT, null=True, blank=True, related_name="sweeps")
+    created_at = models.DateTimeField(default=timezone.now)
+    files_total = models.PositiveBigIntegerField(default=0)
+    files_deleted = models.PositiveBigIntegerField(default=0)
+    # Still used by a read that stayed (a held read, or a late read of that day).
+    files_kept = models.PositiveBigIntegerField(default=0)
+    files_missing = models.PositiveBigIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        done = self.files_deleted + self.files_kept + self.files_missing
+        return f"Images of {self.day}: {done} of {self.files_total}" + (" (done)" if self.finished_at else "")
+
+
+class PendingImage(models.Model):
+    """One stored file name an ImageSweep has still to delete (or keep)."""
+
+    sweep = models.ForeignKey(ImageSweep, on_delete=models.CASCADE, related_name="pending")
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
 
 
 from auditlog.registry import auditlog  # noqa: E402

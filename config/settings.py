@@ -389,6 +389,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "alpr-purge": {"task": "alpr.tasks.purge_expired_reads", "schedule": crontab(hour=2, minute=30)},
     # AU-4: tally yesterday's reads per camera, kept after the reads are purged.
     "alpr-tally-reads": {"task": "alpr.tasks.tally_reads", "schedule": crontab(hour=0, minute=20)},
+    # Issue 23: the reads table's upload-day partitions are created days ahead (PostgreSQL),
+    # and the image files of dropped days are deleted in the background (resumes if stopped).
+    "alpr-read-partitions": {"task": "alpr.tasks.maintain_read_partitions", "schedule": crontab(hour=0, minute=10)},
+    "alpr-sweep-images": {"task": "alpr.tasks.sweep_dropped_images", "schedule": 600.0},
     # AU-1: walk the access log's hash chain every night; the audit pages show the result.
     # Issue 23: nightly from the last verified checkpoint (the day's entries); weekly the
     # whole chain, which also catches an edit before the checkpoint.
@@ -449,6 +453,11 @@ ALPR_RETENTION_APPROVER_RANKS = env_list("ALPR_RETENTION_APPROVER_RANKS",
 ALPR_SHIFT_CHECK_HOURS = env_int("ALPR_SHIFT_CHECK_HOURS", 12, minimum=1, maximum=24)
 ALPR_CAMERA_SILENT_MINUTES = env_int("ALPR_CAMERA_SILENT_MINUTES", 60, minimum=5)
 ALPR_PURGE_BATCH = env_int("ALPR_PURGE_BATCH", 5000, minimum=100)
+# Issue 23: on PostgreSQL the reads table is partitioned by upload day (UTC); this many
+# days' partitions are kept created ahead of today, so an insert never waits on DDL.
+ALPR_READ_PARTITIONS_AHEAD = env_int("ALPR_READ_PARTITIONS_AHEAD", 7, minimum=1)
+# Image files of a dropped day deleted per step of the background sweep.
+ALPR_IMAGE_SWEEP_BATCH = env_int("ALPR_IMAGE_SWEEP_BATCH", 1000, minimum=10)
 # Issue 22: a search's evidence package (images and a PDF page per read) is built in memory;
 # larger result sets are narrowed first (the CSV export still takes up to 10,000 rows).
 ALPR_EVIDENCE_PACKAGE_MAX_READS = env_int("ALPR_EVIDENCE_PACKAGE_MAX_READS", 500, minimum=1)

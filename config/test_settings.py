@@ -19,3 +19,8 @@ ALPR_MATCHER_REFRESH_SECONDS = 0
 # Unit tests run tasks in-process even when a broker is configured (CI sets one);
 # tests/test_worker_kill.py sends its task through the broker to real workers.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Issue 23: the access log is sealed as each entry is written in tests, as on the embedded
+# default, even where CI configures a broker (whose default is the beat sealer); the
+# sealer's own tests switch to "beat" (tests/test_access_log_sealer.py).
+ALPR_ACCESS_LOG_SEAL = "inline"

@@ -8,10 +8,13 @@ retention (RT-4, `within_retention`), before the nightly purge has deleted it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Mod
 from django.db.models.lookups import LessThan
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import roles
 from alpr.colour import stored_names_for
@@ -24,6 +27,8 @@ from lib.geo import bounds
 from lib.replica import read_only_db
 from training.gate import refuse_unless_operator
 
+UPLOAD_CLOCK_MARGIN = timedelta(days=1)
+
 
 def reads_for_query(*, user, criteria: Criteria):
     """The reads a search returns, newest first: the same selector for the page, the
@@ -32,7 +37,11 @@ def reads_for_query(*, user, criteria: Criteria):
     # Issue 23 §3: the scan reads from the replica when one is configured and within the
     # tolerated lag (lib/replica.py); the search record and the access log stay on the primary.
     qs = Read.objects.using(read_only_db()).filter(
-        agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to
+        agency_id=user.agency_id, captured_at__gte=criteria.captured_from, captured_at__lt=criteria.captured_to,
+        # Issue 23: a read's upload time is the server's clock at upload, never ahead of
+        # now (a day's margin for clocks), so on PostgreSQL the day partitions made ahead
+        # are left out while planning: planning time grows with each partition planned.
+        uploaded_at__lt=timezone.now() + UPLOAD_CLOCK_MARGIN,
     )
     qs = within_retention(exclude_covert_reads(qs, user))  # RT-4: never served past retention
     if criteria.plate:

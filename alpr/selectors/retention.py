@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import Designation
 from accounts.selectors import approval_authority
-from alpr.models import Camera, DataSource, LegalHold, Read, RetentionRule
+from alpr.models import Camera, DataSource, ImageSweep, LegalHold, Read, RetentionRule
 
 DataClass = RetentionRule.DataClass
 
@@ -230,3 +230,9 @@ def schedule_rows() -> list[dict]:
                 rows.append({"data_class": code, "label": label, "source": sources[s].name, "source_id": s,
                              "days": days, "floor": floor, "cap": cap, "set": True})
     return rows
+
+
+def image_sweeps_recent(limit: int = 30):
+    """Issue 23 / RT-3: the background deletions of dropped days' image files, newest
+    first, with their progress (oversight sees them beside the purge runs)."""
+    return ImageSweep.objects.all()[:limit]

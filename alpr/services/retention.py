@@ -12,11 +12,11 @@ their stored frames) that no longer have reads. It is idempotent, safe to interr
 and re-run, and every run is recorded (PurgeRun). Hits outlive their read (the annual report needs
 them; their link to the read is cleared) until their own retention is past.
 
-Why not partition the reads table by upload day? Dropping a day's partition would make
-the purge instant, but a partition holding a single held read could not be dropped,
-and foreign keys into a partitioned table (hits, holds) need the partition key in them.
-At the scale measured (benchmarks/purge.py) batched deletes meet the targets, so the
-simpler design stays; partitioning remains the next step if volumes grow.
+On PostgreSQL the reads table is partitioned by upload day (issue 23, alpr/partitions.py):
+whole days before the cutoff are dropped as partitions first (held reads move to the
+DEFAULT partition and survive, RT-2; the day's image files are deleted in the background
+by alpr.tasks.sweep_dropped_images), and only the remainder (the part of a day, reads in
+the DEFAULT partition) goes through the batched delete. On SQLite only the batched path runs.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from accesslog.configuration import change_record
 from accesslog.models import ConfigurationChange
 from accesslog.services import record_access
 from accounts import roles
+from alpr import partitions
 from alpr.models import (
     DataSource,
     Hit,
@@ -53,6 +54,7 @@ from alpr.selectors.retention import (
     cutoffs_by_source,
     held_read_ids,
     images_due_for_purge,
+    longest_read_retention_days,
     past_retention,
     reads_due_for_purge,
     retention_authority,
@@ -215,6 +217,14 @@ def purge(*, dry_run: bool = False, now=None, batch: int | None = None, max_batc
     # AU-4: count every day about to lose reads before they go (the report needs the year);
     # the newest cut-off of any source is the first day that may lose some.
     tally_finished_days(before=max(cutoffs.values()))
+    # Issue 23: whole upload days first, as partitions (PostgreSQL; nothing happens on
+    # SQLite). A day goes whole only when it is older than the longest read retention of
+    # any source, so every read in it is due; held reads move out and survive (RT-2).
+    # Shorter retentions of some sources are the batched path's to apply.
+    partitions.ensure_ahead()
+    dropped = partitions.drop_expired_days(cutoff=now - timedelta(days=longest_read_retention_days()), run=run)
+    run.days_dropped, run.reads_deleted = dropped["days"], dropped["reads"]
+    PurgeRun.objects.filter(pk=run.pk).update(days_dropped=run.days_dropped, reads_deleted=run.reads_deleted)
     purge_reads_past_retention(now=now, batch=batch, max_batches=max_batches, run=run)
     purge_images_past_retention(now=now, batch=batch, run=run)
     purge_hits_past_retention(now=now, batch=batch, run=run)
@@ -234,15 +244,15 @@ def purge_reads_past_retention(*, now, batch: int, run: PurgeRun, max_batches: i
     while max_batches is None or batches < max_batches:
         with transaction.atomic():
             rows = list(reads_due_for_purge(now=now).order_by("uploaded_at")
-                        .values_list("pk", "frame", "crop")[:batch])
+                        .values_list("pk", "uploaded_at", "frame", "crop")[:batch])
             if not rows:
                 break
             ids = [r[0] for r in rows]
             if not settings.ALPR_KEEP_HIT_RECORDS:
                 Hit.objects.filter(read_id__in=ids, stop_report__isnull=True).delete()
-            Read.objects.filter(pk__in=ids).delete()
+            _delete_reads(ids, rows[0][1], rows[-1][1])
         run.reads_deleted += len(rows)
-        run.images_deleted += _delete_unreferenced({name for _, f, c in rows for name in (f, c) if name}, run)
+        run.images_deleted += _delete_unreferenced({name for _, _, f, c in rows for name in (f, c) if name}, run)
         batches += 1
         PurgeRun.objects.filter(pk=run.pk).update(reads_deleted=run.reads_deleted, images_deleted=run.images_deleted)
 
@@ -342,6 +352,17 @@ def retention_rule_set(*, by, data_class: str, days: int, source: DataSource | N
     return rule
 
 
+def _delete_reads(ids: list[int], first, last) -> None:
+    """Delete a batch of reads and do what the foreign keys into the reads table did (issue
+    23: none in the database): hits lose their link (SET_NULL), the holds' links go.
+    The batch's upload times bound the delete: on the partitioned table an id alone is
+    looked up in every day's partition (the ORM's delete deletes by id only), the time
+    range in one or two."""
+    Hit.objects.filter(read_id__in=ids).update(read=None)
+    LegalHold.reads.through.objects.filter(read_id__in=ids)._raw_delete(LegalHold.objects.db)
+    Read.objects.filter(pk__in=ids, uploaded_at__gte=first, uploaded_at__lte=last)._raw_delete(Read.objects.db)
+
+
 def _delete_unreferenced(names: set[str], run: PurgeRun) -> int:
     """Delete image files that no remaining read refers to (one frame can hold several plates)."""
     if not names:
@@ -365,9 +386,10 @@ def _close(run: PurgeRun) -> PurgeRun:
     record_access(action=Action.RETENTION_PURGE, object_type="purge_run", object_id=run.pk,
                   data_elements={"cutoff": run.cutoff.isoformat(), "reads": run.reads_deleted,
                                  "images": run.images_deleted, "held": run.held_reads_kept, "dry_run": run.dry_run,
-                                 "edge_events": run.edge_events_deleted})
-    logger.info("purge run=%s dry_run=%s reads=%s images=%s frames=%s held=%s errors=%s", run.pk, run.dry_run,
-                run.reads_deleted, run.images_deleted, run.frames_deleted, run.held_reads_kept, len(run.errors))
+                                 "edge_events": run.edge_events_deleted, "days_dropped": run.days_dropped})
+    logger.info("purge run=%s dry_run=%s reads=%s days=%s images=%s frames=%s held=%s errors=%s", run.pk,
+                run.dry_run, run.reads_deleted, run.days_dropped, run.images_deleted, run.frames_deleted,
+                run.held_reads_kept, len(run.errors))
     return run
 
 

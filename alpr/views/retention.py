@@ -24,6 +24,7 @@ from alpr.selectors.retention import (
     OVERSIGHT,
     hold_sharing_requests,
     holds_visible_to,
+    image_sweeps_recent,
     retention_authority,
     retention_days,
     schedule_rows,
@@ -78,8 +79,9 @@ def index(request):
     if not (user.has_role(*OVERSIGHT, *retention.PLACERS)):
         raise Http404
     runs = PurgeRun.objects.all()[:30] if user.has_role(*OVERSIGHT) else []
+    sweeps = image_sweeps_recent() if user.has_role(*OVERSIGHT) else []
     holds = holds_visible_to(user).select_related("placed_by")[:100]
-    return render(request, "alpr/retention.html", {"runs": runs, "holds": holds,
+    return render(request, "alpr/retention.html", {"runs": runs, "sweeps": sweeps, "holds": holds,
                                                    "can_place": user.has_role(*retention.PLACERS),
                                                    "retention_days": retention_days(RetentionRule.DataClass.READS),
                                                    "schedule": schedule_rows(),
