@@ -150,6 +150,10 @@ def test_postgres_uses_the_gin_index(log, monkeypatch):
     sql, params = access_log_search(LogSearch(text="ICE OR CBP")).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # On a few rows an ordered walk of the sequence index (issue 23's sealed order) can
+        # cost less than the GIN bitmap; the question here is whether the GIN index serves
+        # the text condition at all.
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "access_search_doc" in plan, plan

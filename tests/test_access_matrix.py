@@ -49,6 +49,8 @@ MISSING = 999_999
 #  anon officer pst analyst investigator administrator coordinator auditor designee untrained outsider
 EXPECTED: dict[str, str] = {
     "accounts:login": "200 302 302 302 302 302 302 302 302 302 302",
+    # Issue 21 §1: the offline basemap's tiles; no file is configured in the demo world.
+    "map_tile": "302 404 404 404 404 404 404 404 404 403 404",
     "accounts:logout": "405 405 405 405 405 405 405 405 405 405 405",
     # Single sign-on (issue 22): not configured in the demo world, so nobody reaches it.
     "accounts:oidc_login": "404 404 404 404 404 404 404 404 404 404 404",
@@ -159,6 +161,7 @@ EXPECTED: dict[str, str] = {
 # POST with no valid form, in PERSONAS order (issue 18: who may act). 400 form or rule
 # refused, 409 the workflow refuses the move, 302 done or sent on (sign-in, re-authentication).
 EXPECTED_POST: dict[str, str] = {
+    "map_tile": "302 405 405 405 405 405 405 405 405 403 405",  # issue 21 §1: tiles are read-only
     "accounts:dashboard": "302 200 200 200 200 200 200 200 200 403 200",
     "accounts:designation_revoke": "302 404 404 404 404 302 404 404 404 403 404",
     "accounts:agencies": "302 404 404 404 404 200 404 404 404 403 404",
@@ -512,6 +515,8 @@ def _kwargs(name: str, pattern: URLPattern, world, user) -> dict:
         kwargs["kind"] = "confirmation"
     if "fmt" in keys:
         kwargs["fmt"] = "html"
+    if {"z", "x", "y"} <= keys:  # issue 21 §1: a basemap tile
+        kwargs.update(z=0, x=0, y=0)
     if "token" in keys:
         # Image links are signed for the member who was shown them.
         read = world["read"]

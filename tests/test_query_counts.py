@@ -33,11 +33,13 @@ _serial = itertools.count(1)
 
 # The most queries each list may take, whatever its length (measured at this commit, with
 # a little room: a list that needs more has grown a query per request, not per row).
+# Issues 20 and 23 raised some by one to three a request (e.g. the retention schedule read by
+# every page that serves reads or hits, RT-4), not per row: the 3n check below still holds.
 BOUND = {
-    "alerts": 15, "alerts_feed": 11, "alerts_covert": 15, "hits_api": 19, "searches": 16, "searches_auditor": 20,
-    "search_results": 22, "search_reads_api": 20, "hotlists": 17, "hotlists_api": 15, "my_requests": 15,
-    "queue": 15, "requests_api": 12, "requests_api_queue": 13, "sharing": 20, "access_log": 22, "access_log_search": 26,
-    "audit_list": 17, "configuration_history": 23, "training_roster": 18, "retention": 16, "uploads": 20,
+    "alerts": 15, "alerts_feed": 11, "alerts_covert": 15, "hits_api": 22, "searches": 16, "searches_auditor": 21,
+    "search_results": 24, "search_reads_api": 22, "hotlists": 17, "hotlists_api": 15, "my_requests": 15,
+    "queue": 15, "requests_api": 12, "requests_api_queue": 13, "sharing": 21, "access_log": 23, "access_log_search": 26,
+    "audit_list": 17, "configuration_history": 24, "training_roster": 18, "retention": 16, "uploads": 20,
     "designations": 20,
 }
 
