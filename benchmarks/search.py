@@ -94,7 +94,8 @@ def fill(reads: int, cameras: int, days: int, seed: int) -> None:
     t0 = time.perf_counter()
     raw = connection.connection if connection.connection else connection.ensure_connection() or connection.connection
     columns = ("plate, plate_raw, state, confidence, captured_at, uploaded_at, camera_id, agency_id, latitude, "
-               "longitude, frame, frame_sha256, crop, crop_sha256, vehicle_color, vehicle_make, vehicle_type")
+               "longitude, frame, frame_sha256, crop, crop_sha256, vehicle_color, vehicle_make, vehicle_type, "
+               "shift_check_missing")
     for offset in range(0, reads, chunk):
         n = min(chunk, reads - offset)
         plates = rng.choice(pool, size=n, p=weights)
@@ -104,7 +105,7 @@ def fill(reads: int, cameras: int, days: int, seed: int) -> None:
         for plate, cam, ts in zip(plates, cams_n, times, strict=True):
             at = datetime.fromtimestamp(ts, UTC).isoformat()
             buf.write(f"{plate}\t{plate}\tCA\t0.9\t{at}\t{at}\t{cam}\t{agency.pk}\t{cam_lat[cam]:.6f}\t"
-                      f"{cam_lon[cam]:.6f}\t\t\t\t\t\t\t\n")
+                      f"{cam_lon[cam]:.6f}\t\t\t\t\t\t\t\tf\n")
         with raw.cursor() as cur, cur.copy(f"COPY alpr_read ({columns}) FROM STDIN") as copy:
             copy.write(buf.getvalue())
         raw.commit()
